@@ -1,0 +1,51 @@
+#pragma once
+// The console adapter: people type lines, the bot's actions come out as
+// transcript lines. It runs the same engine and outbox as Slack and Matrix.
+#include <cstdint>
+#include <istream>
+#include <ostream>
+#include <string>
+
+#include "bot/engine.hpp"
+#include "bot/outbox.hpp"
+
+namespace warroom::console {
+
+class ConsoleAdapter final : public EffectPerformer {
+public:
+    ConsoleAdapter(Engine& engine, Store& store, const Clock& clock, std::ostream& out, std::ostream& err);
+
+    void perform(const OutboxJob& job) override;
+
+    // Performs what an earlier run committed but did not finish.
+    void resume();
+    // Handles one input line; false once the user asked to quit.
+    bool feed(std::string_view line);
+    // Reads lines until the end (script mode); 0, or 1 if some line was malformed.
+    int run_script(std::istream& in);
+    // A terminal session with line editing and history.
+    int run_interactive();
+
+    const std::string& user() const { return user_; }
+    const std::string& channel() const { return channel_; }
+    bool echo_input = true;            // script mode shows what was typed, so the transcript reads in order
+
+private:
+    void handle_directive(std::string_view name, std::string_view argument);
+    EventId next_event_id();
+
+    Engine& engine_;
+    Store& store_;
+    const Clock& clock_;
+    std::ostream& out_;
+    std::ostream& err_;
+    std::string user_ = "alice";
+    std::string channel_ = "general";
+    std::string session_;
+    std::uint64_t sequence_ = 0;
+    std::size_t line_number_ = 0;
+    int malformed_ = 0;
+    bool quit_ = false;
+};
+
+}  // namespace warroom::console

@@ -1,0 +1,94 @@
+#include "adapters/console/console_render.hpp"
+
+#include "bot/text.hpp"
+
+namespace warroom::console {
+namespace {
+
+constexpr std::string_view kBot = "<warroom>";
+
+// "WHERE <warroom> first line", further lines indented under it.
+std::vector<std::string> lines_at(const std::string& where, std::string_view text) {
+    std::vector<std::string> lines;
+    const std::string safe = printable(text);
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t end = safe.find('\n', start);
+        const std::string part = safe.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        lines.push_back(where + (lines.empty() ? " " + std::string(kBot) + " " : "   ") + part);
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string card_title(const Card& card) {
+    return "[approval " + to_string(card.draft) + " · " + to_string(card.incident) + " · " + card.audience +
+           (card.audience_channel.empty() ? std::string() : " → #" + card.audience_channel) + " · by " +
+           mention(card.author) + (card.revision > 1 ? " · revision " + std::to_string(card.revision) : std::string()) +
+           "]";
+}
+
+std::string outcome(const Card& card) {
+    if (card.rerouted_to) return "moved to " + mention(*card.rerouted_to) + ", the new Crisis Lead";
+    const std::string by = card.decided_by ? " by " + mention(*card.decided_by) : std::string();
+    const std::string when = card.decided_at ? " at " + format_utc(*card.decided_at) : std::string();
+    const std::string because = card.reason.empty() ? std::string() : ": " + card.reason;
+    switch (card.state) {
+        case DraftState::pending: return "waiting for a decision";
+        case DraftState::approved: return "APPROVED" + by + when;
+        case DraftState::published: return "PUBLISHED" + by + when;
+        case DraftState::changes_requested: return "CHANGES REQUESTED" + by + when + because;
+        case DraftState::rejected: return "REJECTED" + by + when + because;
+        case DraftState::withdrawn: return "WITHDRAWN by its author";
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string printable(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) c = '?';
+    return out;
+}
+
+std::vector<std::string> render_effect(const Effect& effect) {
+    return std::visit(
+        [](const auto& e) -> std::vector<std::string> {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, CreateChannel>) {
+                return {to_string(e.name) + " * warroom created " + (e.is_private ? "private" : "public") +
+                        " channel " + to_string(e.name) + " — topic: " + printable(e.topic)};
+            } else if constexpr (std::is_same_v<T, InviteUsers>) {
+                std::string names;
+                for (const UserId& user : e.users) names += (names.empty() ? "" : ", ") + mention(user);
+                return {to_string(e.channel) + " * warroom invited " + names};
+            } else if constexpr (std::is_same_v<T, PostMessage>) {
+                return lines_at(e.channel ? to_string(*e.channel) : mention(*e.user), e.text);
+            } else if constexpr (std::is_same_v<T, PostCard>) {
+                auto lines = lines_at(mention(e.to), card_title(e.card) + "\n" + e.card.text);
+                const std::string id = to_string(e.card.draft);
+                lines.push_back(mention(e.to) + "   → /incident approve " + id + " · /incident changes " + id +
+                                " REASON · /incident reject " + id + " REASON");
+                return lines;
+            } else if constexpr (std::is_same_v<T, UpdateCard>) {
+                return lines_at(mention(e.to), "[approval " + to_string(e.card.draft) + " updated] " + outcome(e.card));
+            } else {
+                static_assert(std::is_same_v<T, Publish>);
+                return lines_at(to_string(e.channel), e.text);
+            }
+        },
+        effect);
+}
+
+std::vector<std::string> render_reply(const UserId& user, bool ok, std::string_view text) {
+    return lines_at(mention(user), (ok ? "" : "error: ") + std::string(text));
+}
+
+std::string render_input(std::string_view channel, const UserId& user, std::string_view text) {
+    return "#" + std::string(channel) + " <" + user.value() + "> " + printable(text);
+}
+
+}  // namespace warroom::console

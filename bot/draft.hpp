@@ -1,0 +1,46 @@
+#pragma once
+// An outbound communication and its approval state machine (SPEC.md §4):
+//   pending --approve--> approved --(published once)--> published
+//   pending --changes--> changes_requested --revise--> pending
+//   pending --reject--> rejected      pending --withdraw--> withdrawn
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "bot/clock.hpp"
+#include "bot/ids.hpp"
+
+namespace warroom {
+
+enum class DraftState { pending, approved, published, changes_requested, rejected, withdrawn };
+enum class DraftAction { approve, request_changes, reject, revise, withdraw, publish };
+
+std::string to_string(DraftState state);
+std::optional<DraftState> parse_draft_state(std::string_view text);
+std::string to_string(DraftAction action);   // "approve", "request changes", ...
+
+struct Draft {
+    DraftId id;
+    IncidentId incident;
+    std::string audience;              // playbook audience, e.g. "exec"
+    UserId author;
+    std::string text;                  // exactly what will be published
+    DraftState state = DraftState::pending;
+    int revision = 1;
+    bool is_summary = false;
+    Time created_at{};
+    UserId routed_to;                  // the Crisis Lead whose card shows it
+    std::optional<UserId> decided_by;
+    std::optional<Time> decided_at;
+    std::string reason;                // for changes and rejections
+    std::optional<Time> published_at;
+};
+
+struct IllegalTransition {
+    std::string message;               // says why, in words a user can act on
+};
+
+// The state after `action`, or why `action` is not possible from `from`.
+std::variant<DraftState, IllegalTransition> next_state(DraftState from, DraftAction action);
+
+}  // namespace warroom

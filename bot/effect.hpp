@@ -1,0 +1,83 @@
+#pragma once
+// Effects: what the core asks an adapter to do on the platform. They are
+// platform-neutral; each adapter renders them (Block Kit, Matrix HTML, text).
+// Effects are committed to the outbox in the same transaction as the state
+// change that caused them, and performed afterwards, in order.
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "bot/clock.hpp"
+#include "bot/draft.hpp"
+#include "bot/ids.hpp"
+
+namespace warroom {
+
+struct CreateChannel {
+    ChannelName name;
+    IncidentId incident;
+    bool is_private = true;
+    std::string topic;
+};
+
+struct InviteUsers {
+    ChannelName channel;
+    std::vector<UserId> users;
+};
+
+// A message from the bot in a channel, or as a direct message to a user.
+struct PostMessage {
+    std::optional<ChannelName> channel;
+    std::optional<UserId> user;        // set when channel is not
+    std::string text;                  // plain text; adapters escape it
+};
+
+// What an approval card shows. The same struct describes the first card and
+// every update of it.
+struct Card {
+    DraftId draft;
+    IncidentId incident;
+    std::string incident_title;
+    std::string audience;
+    std::string audience_channel;
+    UserId author;
+    std::string text;
+    int revision = 1;
+    DraftState state = DraftState::pending;
+    std::optional<UserId> decided_by;
+    std::optional<Time> decided_at;
+    std::string reason;
+    std::optional<UserId> rerouted_to; // set when a handover moved it to another lead
+};
+
+struct PostCard {
+    UserId to;                         // the Crisis Lead
+    Card card;
+};
+
+struct UpdateCard {
+    UserId to;                         // whose card it is
+    Card card;
+};
+
+// Publishing an approved draft: performed exactly once; its completion moves
+// the draft to `published`.
+struct Publish {
+    DraftId draft;
+    ChannelName channel;
+    std::string text;                  // the final text, with incident id and approver
+};
+
+using Effect = std::variant<CreateChannel, InviteUsers, PostMessage, PostCard, UpdateCard, Publish>;
+
+struct OutboxJob {
+    OutboxJobId id;
+    Effect effect;
+};
+
+// Helpers for the common cases.
+PostMessage post_to(const ChannelName& channel, std::string text);
+PostMessage direct_to(const UserId& user, std::string text);
+
+}  // namespace warroom

@@ -1,0 +1,132 @@
+#include "bot/engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bot/text.hpp"
+#include "commands/command.hpp"
+#include "commands/decide.hpp"
+
+namespace warroom {
+namespace {
+
+constexpr std::string_view kPrefixes[] = {"/incident", "/inc", "!incident", "!inc"};
+
+// The text after the command word, or nullopt if the text is not a command.
+std::optional<std::string_view> strip_prefix(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    for (std::string_view prefix : kPrefixes) {
+        if (text.substr(0, prefix.size()) != prefix) continue;
+        std::string_view rest = text.substr(prefix.size());
+        if (rest.empty() || rest.front() == ' ' || rest.front() == '\t') return rest;
+    }
+    return std::nullopt;
+}
+
+struct Dispatch {
+    Outcome outcome;
+    std::optional<IncidentId> incident;   // for recording a refusal
+};
+
+Dispatch run_command(Context& ctx, std::string_view text) {
+    std::string split_error;
+    auto words = Args::split(text, &split_error);
+    if (!words) return {invalid(split_error + "; close it or leave quotes out"), std::nullopt};
+
+    std::size_t next = 0;
+    std::optional<IncidentId> named;
+    if (next < words->size() && !(*words)[next].quoted) {
+        if ((named = parse_incident_id((*words)[next].text))) ++next;
+    }
+    if (next >= words->size()) {
+        const CommandSpec* help = find_command("help");
+        ctx.args = Args{};
+        return {help->run(ctx), std::nullopt};
+    }
+    const std::string name = ascii_lower((*words)[next].text);
+    const CommandSpec* command = find_command(name);
+    if (!command)
+        return {invalid("there is no command \"" + (*words)[next].text +
+                        "\"; type /incident help to see them all"),
+                std::nullopt};
+    ctx.args = words->drop(next + 1);
+
+    if (command->scope == IncidentScope::required) {
+        std::optional<IncidentId> id = named ? named : ctx.tx.incident_for_channel(ctx.channel);
+        if (!id)
+            return {invalid("this channel belongs to no incident: type it in the incident's channel, or name "
+                            "the incident: /incident INC-N " + std::string(command->usage)),
+                    std::nullopt};
+        ctx.incident = ctx.tx.incident(*id);
+        if (!ctx.incident)
+            return {invalid(to_string(*id) + " does not exist; /incident list shows the open incidents"),
+                    std::nullopt};
+    } else if (named) {
+        if (name != "help")
+            return {invalid("\"" + std::string(command->name) + "\" does not take an incident id; type /incident " +
+                            std::string(command->usage)),
+                    std::nullopt};
+    }
+    Outcome outcome = command->run(ctx);
+    return {std::move(outcome), ctx.incident ? std::optional{ctx.incident->id} : std::nullopt};
+}
+
+}  // namespace
+
+bool is_incident_command(std::string_view text) { return strip_prefix(text).has_value(); }
+
+Reply Engine::handle(const Event& event) {
+    const Time now = clock_.now();
+    const std::string* command_text = std::get_if<CommandText>(&event.what) ? &std::get<CommandText>(event.what).text
+                                                                             : nullptr;
+    std::optional<std::string_view> after_prefix;
+    if (command_text) {
+        after_prefix = strip_prefix(*command_text);
+        if (!after_prefix) return {Reply::Kind::ignored, {}};   // ordinary chat
+    }
+    try {
+        auto tx = store_.begin();
+        if (!tx->record_event(event.id, now)) return {Reply::Kind::ignored, {}};
+
+        Context ctx{playbook_, *tx, now, event.user, event.channel, std::nullopt, Args{}, {}};
+        Dispatch result;
+        if (command_text) {
+            if (!is_valid_utf8(*command_text)) {
+                result = {invalid("the command is not valid UTF-8; retype it as plain text"), std::nullopt};
+            } else {
+                result = run_command(ctx, *after_prefix);
+            }
+        } else {
+            const auto& action = std::get<CardAction>(event.what);
+            result.outcome = decide_draft(ctx, action.draft, action.decision, action.reason);
+            if (ctx.incident) result.incident = ctx.incident->id;
+        }
+
+        if (result.outcome.kind == OutcomeKind::done) {
+            for (const Effect& effect : ctx.effects) tx->enqueue(effect, now);
+            tx->commit();
+            return {Reply::Kind::ok, std::move(result.outcome.message)};
+        }
+
+        // Nothing of a failed command survives; the event id and, for a
+        // refusal, the attempt itself are recorded in a fresh transaction.
+        tx.reset();
+        auto record = store_.begin();
+        record->record_event(event.id, now);
+        if (result.outcome.kind == OutcomeKind::refused && result.incident) {
+            std::string attempt = command_text ? truncate_utf8(trim(*command_text), 300) : std::string("a card action");
+            record->append(TimelineEntry{0, *result.incident, now, event.user, EntryKind::refusal,
+                                         "refused " + mention(event.user) + ": " + attempt + " — " +
+                                             result.outcome.message});
+            spdlog::info("refused {} for {}: {}", to_string(*result.incident), event.user.value(),
+                         result.outcome.message);
+        }
+        record->commit();
+        return {Reply::Kind::error, std::move(result.outcome.message)};
+    } catch (const StorageError& error) {
+        spdlog::error("storage error while handling event {}: {}", event.id.value(), error.what());
+        return {Reply::Kind::error,
+                "warroom could not save this (storage error), so nothing changed; try again in a moment"};
+    }
+}
+
+}  // namespace warroom

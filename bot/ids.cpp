@@ -1,0 +1,44 @@
+#include "bot/ids.hpp"
+
+#include <charconv>
+
+namespace warroom {
+namespace {
+
+std::optional<std::int64_t> parse_prefixed_number(std::string_view text, std::string_view prefix) {
+    if (text.size() <= prefix.size()) return std::nullopt;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        char c = text[i];
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        if (c != prefix[i]) return std::nullopt;
+    }
+    std::string_view digits = text.substr(prefix.size());
+    if (digits.front() == '0' || digits.front() == '+' || digits.front() == '-') return std::nullopt;
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc{} || end != digits.data() + digits.size() || value <= 0) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
+std::string to_string(IncidentId id) { return "INC-" + std::to_string(id.value()); }
+std::string to_string(DraftId id) { return "D-" + std::to_string(id.value()); }
+std::string mention(const UserId& user) {
+    // Matrix ids already carry their sigil: "@alice:example.org".
+    if (!user.value().empty() && user.value().front() == '@') return user.value();
+    return "@" + user.value();
+}
+std::string to_string(const ChannelName& channel) { return "#" + channel.value(); }
+
+std::optional<IncidentId> parse_incident_id(std::string_view text) {
+    if (auto n = parse_prefixed_number(text, "INC-")) return IncidentId{*n};
+    return std::nullopt;
+}
+
+std::optional<DraftId> parse_draft_id(std::string_view text) {
+    if (auto n = parse_prefixed_number(text, "D-")) return DraftId{*n};
+    return std::nullopt;
+}
+
+}  // namespace warroom

@@ -1,0 +1,134 @@
+// warroom: the executable. Chooses the platform from the environment, opens
+// storage and the playbook, and runs the adapter.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "adapters/console/console_adapter.hpp"
+#include "bot/config.hpp"
+#include "bot/engine.hpp"
+#include "bot/playbook.hpp"
+#include "storage/sqlite_store.hpp"
+
+namespace {
+
+using namespace warroom;
+
+int report_playbook_problems(const std::string& source, const std::vector<PlaybookProblem>& problems) {
+    for (const PlaybookProblem& problem : problems)
+        std::cerr << source << ": " << (problem.path.empty() ? "" : problem.path + ": ") << problem.message << '\n';
+    std::cerr << problems.size() << " problem(s) in " << source << '\n';
+    return 1;
+}
+
+int check_playbook(const std::string& file) {
+    PlaybookLoad load = load_playbook_file(file);
+    if (!load.problems.empty()) return report_playbook_problems(file, load.problems);
+    std::cout << file << ": ok (" << load.playbook->audiences.size() << " audiences, " << load.playbook->groups.size()
+              << " groups, " << load.playbook->executives.size() << " executive(s))\n";
+    return 0;
+}
+
+struct Runtime {
+    Config config;
+    Playbook playbook;
+};
+
+std::optional<Runtime> prepare(const std::optional<std::string>& config_file,
+                               const std::optional<std::string>& playbook_flag,
+                               const std::optional<std::string>& db_flag) {
+    ConfigLoad loaded = load_config(config_file, process_environment());
+    if (!loaded.config) {
+        std::cerr << "warroom: " << loaded.error << '\n';
+        return std::nullopt;
+    }
+    Runtime runtime{*loaded.config, {}};
+    if (playbook_flag) runtime.config.playbook_path = playbook_flag;
+    if (db_flag) runtime.config.database = *db_flag;
+    spdlog::set_level(spdlog::level::from_str(runtime.config.log_level));
+
+    if (runtime.config.playbook_path) {
+        PlaybookLoad load = load_playbook_file(*runtime.config.playbook_path);
+        if (!load.problems.empty()) {
+            report_playbook_problems(*runtime.config.playbook_path, load.problems);
+            return std::nullopt;
+        }
+        runtime.playbook = *load.playbook;
+    } else {
+        runtime.playbook = bundled_playbook();
+    }
+    return runtime;
+}
+
+int run_console(const Runtime& runtime, const std::optional<std::string>& script) {
+    std::unique_ptr<SqliteStore> store;
+    try {
+        store = SqliteStore::open(runtime.config.database);
+    } catch (const StorageError& error) {
+        std::cerr << "warroom: cannot open the database " << runtime.config.database << ": " << error.what() << '\n';
+        return 1;
+    }
+    SystemClock clock;
+    Engine engine(*store, runtime.playbook, clock);
+    console::ConsoleAdapter adapter(engine, *store, clock, std::cout, std::cerr);
+    if (script) {
+        if (*script == "-") return adapter.run_script(std::cin);
+        std::ifstream in(*script);
+        if (!in) {
+            std::cerr << "warroom: cannot read the script " << *script << '\n';
+            return 1;
+        }
+        return adapter.run_script(in);
+    }
+    // Piped input is a script; a terminal gets line editing and history.
+    if (!isatty(STDIN_FILENO)) return adapter.run_script(std::cin);
+    return adapter.run_interactive();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    spdlog::set_default_logger(spdlog::stderr_color_st("warroom"));
+    spdlog::set_level(spdlog::level::warn);
+
+    CLI::App app{"warroom: runs a security incident response in chat (Slack, Matrix or the console)"};
+    app.set_version_flag("--version", std::string(WARROOM_VERSION));
+    std::optional<std::string> config_file, playbook_file, database;
+    app.add_option("--config", config_file, "JSON config file (the environment wins over it)");
+    app.add_option("--playbook", playbook_file, "playbook JSON (default: $WARROOM_PLAYBOOK, else the bundled one)");
+    app.add_option("--db", database, "SQLite database file (default: $WARROOM_DB, else warroom.db)");
+
+    auto* console = app.add_subcommand("console", "run the console adapter whatever the environment says");
+    std::optional<std::string> script;
+    console->add_option("--script", script, "read lines from FILE, or - for standard input");
+
+    auto* check = app.add_subcommand("check-playbook", "validate a playbook file and list every problem");
+    std::string check_file;
+    check->add_option("FILE", check_file, "the playbook JSON")->required();
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (check->parsed()) return check_playbook(check_file);
+
+    auto runtime = prepare(config_file, playbook_file, database);
+    if (!runtime) return 1;
+    if (console->parsed()) return run_console(*runtime, script);
+
+    switch (runtime->config.platform) {
+        case Platform::slack:
+            std::cerr << "warroom: SLACK_APP_TOKEN is set, but this build has no Slack adapter yet; unset it to "
+                         "run the console\n";
+            return 2;
+        case Platform::matrix:
+            std::cerr << "warroom: MATRIX_HOMESERVER is set, but this build has no Matrix adapter yet; unset it to "
+                         "run the console\n";
+            return 2;
+        case Platform::console:
+            return run_console(*runtime, std::nullopt);
+    }
+    return 0;
+}

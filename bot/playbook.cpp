@@ -1,0 +1,576 @@
+#include "bot/playbook.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/text.hpp"
+
+namespace warroom {
+namespace {
+
+// ordered_json keeps the file's key order, so problems come out in the order
+// the admin reads the file.
+using Json = nlohmann::ordered_json;
+
+constexpr std::size_t kMaxSlugLength = 40;
+
+// RFC 6901: '~' and '/' inside a key must be escaped in a JSON pointer.
+std::string pointer_token(std::string_view key) {
+    std::string token;
+    for (char c : key) {
+        if (c == '~') token += "~0";
+        else if (c == '/') token += "~1";
+        else token += c;
+    }
+    return token;
+}
+
+std::string child(const std::string& path, std::string_view key) { return path + "/" + pointer_token(key); }
+std::string child(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
+
+std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
+    return out;
+}
+
+// "a string", "an array"...: for "must be X, not Y" messages.
+std::string describe(const Json& value) {
+    switch (value.type()) {
+        case Json::value_t::object: return "an object";
+        case Json::value_t::array: return "an array";
+        case Json::value_t::string: return "a string";
+        case Json::value_t::boolean: return "true/false";
+        case Json::value_t::null: return "null";
+        default: return "a number";
+    }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+bool is_slug(std::string_view name) {
+    if (name.empty() || name.size() > kMaxSlugLength) return false;
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+bool is_channel_name(std::string_view name) {
+    if (name.empty() || name.size() > kMaxChannelNameLength) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+}
+
+bool has_whitespace(std::string_view text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; });
+}
+
+// Reports JSON objects that name the same key twice: the parser would keep
+// only the last, silently dropping e.g. one of two "sev2" entries.
+class DuplicateKeyFinder {
+public:
+    explicit DuplicateKeyFinder(std::vector<PlaybookProblem>& problems) : problems_(problems) {}
+
+    bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+        using Event = Json::parse_event_t;
+        switch (event) {
+            case Event::object_start:
+            case Event::array_start:
+                containers_.push_back({event == Event::object_start, {}, {}, 0, child_path()});
+                break;
+            case Event::key: {
+                auto& object = containers_.back();
+                object.current_key = parsed.get<std::string>();
+                if (!object.keys.insert(object.current_key).second)
+                    problems_.push_back({child(object.path, object.current_key),
+                                         in_quotes(object.current_key) +
+                                             " appears twice in this object and only the last one would count: "
+                                             "remove or merge the duplicate"});
+                break;
+            }
+            case Event::value: next_element(); break;
+            case Event::object_end:
+            case Event::array_end:
+                containers_.pop_back();
+                next_element();
+                break;
+        }
+        return true;
+    }
+
+private:
+    struct Container {
+        bool is_object;
+        std::set<std::string> keys;
+        std::string current_key;
+        std::size_t next_index;
+        std::string path;
+    };
+
+    std::string child_path() const {
+        if (containers_.empty()) return "";
+        const auto& parent = containers_.back();
+        return parent.is_object ? child(parent.path, parent.current_key) : child(parent.path, parent.next_index);
+    }
+
+    void next_element() {
+        if (!containers_.empty() && !containers_.back().is_object) ++containers_.back().next_index;
+    }
+
+    std::vector<PlaybookProblem>& problems_;
+    std::vector<Container> containers_;
+};
+
+// Walks the parsed document, collecting every problem and building the
+// playbook as it goes; the playbook is only handed out if nothing was wrong.
+class PlaybookChecker {
+public:
+    explicit PlaybookChecker(std::vector<PlaybookProblem>& problems) : problems_(problems) {}
+
+    std::optional<Playbook> check(const Json& root) {
+        if (!root.is_object()) {
+            problem("", "the playbook must be a JSON object ({ \"name\": ..., \"executives\": ..., ... }), not " +
+                            describe(root));
+            return std::nullopt;
+        }
+        // References are checked against the names the file defines, wherever
+        // they appear; when a section is malformed its names are unknown and
+        // those checks are skipped rather than piling up follow-on errors.
+        defined_groups_ = defined_names(root, "groups", true);
+        defined_audiences_ = defined_names(root, "audiences", false);
+
+        for (const auto& [key, value] : root.items()) {
+            const std::string path = child("", key);
+            if (key == "name") check_name(path, value);
+            else if (key == "admins") playbook_.admins = check_users(path, value, "admins", false);
+            else if (key == "executives") check_executives(path, value);
+            else if (key == "groups") check_groups(path, value);
+            else if (key == "audiences") check_audiences(path, value);
+            else if (key == "severities") check_severities(path, value);
+            else if (key == "allow_mass_mentions") check_allow_mass_mentions(path, value);
+            else unknown_key(path, key, kTopLevelKeys);
+        }
+        require(root, "", "name", "\"name\": \"Example Corp security incident response\"");
+        require(root, "", "executives", "\"executives\": {\"members\": [\"erin\"], \"audience\": \"exec\"}");
+        require(root, "", "audiences", "\"audiences\": {\"exec\": {\"channel\": \"exec-briefing\"}}");
+        require(root, "", "severities", "\"severities\": {\"sev1\": {...}, \"sev2\": {...}, \"sev3\": {...}, \"sev4\": {...}}");
+
+        if (!problems_.empty()) return std::nullopt;
+        return playbook_;
+    }
+
+private:
+    static inline const std::vector<std::string> kTopLevelKeys = {
+        "name", "admins", "executives", "groups", "audiences", "severities", "allow_mass_mentions"};
+    static inline const std::vector<std::string> kExecutiveKeys = {"members", "audience"};
+    static inline const std::vector<std::string> kAudienceKeys = {"channel", "description"};
+    static inline const std::vector<std::string> kSeverityKeys = {"description", "stakeholders", "workstreams"};
+
+    void problem(std::string path, std::string message) { problems_.push_back({std::move(path), std::move(message)}); }
+
+    // A missing section of a present object is located where it should be.
+    void require(const Json& object, const std::string& path, std::string_view key, std::string_view example) {
+        if (!object.contains(std::string(key)))
+            problem(child(path, key), "required key " + in_quotes(key) + " is missing: add " + std::string(example));
+    }
+
+    // Unknown keys are mostly typos ("adminz") or abbreviations ("desc"):
+    // name the key that was probably meant, and list the allowed ones.
+    void unknown_key(const std::string& path, const std::string& key, const std::vector<std::string>& allowed) {
+        const std::string typed = ascii_lower(key);
+        const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](const auto& a, const auto& b) {
+            return edit_distance(typed, a) < edit_distance(typed, b);
+        });
+        const auto extended = std::find_if(allowed.begin(), allowed.end(), [&](const auto& a) {
+            return typed.size() >= 3 && a.starts_with(typed);
+        });
+        std::string message = in_quotes(key) + " is not a known key here";
+        if (closest != allowed.end() && edit_distance(typed, *closest) <= 2)
+            message += ": did you mean " + in_quotes(*closest) + "?";
+        else if (extended != allowed.end())
+            message += ": did you mean " + in_quotes(*extended) + "?";
+        auto sorted = allowed;
+        std::sort(sorted.begin(), sorted.end());
+        message += " (allowed keys: " + join(sorted) + ")";
+        problem(path, message);
+    }
+
+    bool expect_object(const std::string& path, const Json& value, std::string_view example) {
+        if (value.is_object()) return true;
+        problem(path, "must be an object, not " + describe(value) + ": write " + std::string(example));
+        return false;
+    }
+
+    std::optional<std::string> expect_string(const std::string& path, const Json& value, std::string_view example) {
+        if (value.is_string()) return value.get<std::string>();
+        problem(path, "must be a string in double quotes, not " + describe(value) + ": write " + std::string(example));
+        return std::nullopt;
+    }
+
+    // Slugs name groups and workstreams; they become parts of channel names
+    // and are typed in commands, so they are kept plain.
+    bool check_slug(const std::string& path, const std::string& name, std::string_view what) {
+        if (is_slug(name)) return true;
+        std::string message = in_quotes(name) + " is not a valid " + std::string(what) +
+                              " name: use lowercase letters, digits and '-' (at most " +
+                              std::to_string(kMaxSlugLength) + " characters)";
+        if (const std::string suggestion = slugify(name, kMaxSlugLength); !suggestion.empty() && suggestion != name)
+            message += ", e.g. " + in_quotes(suggestion);
+        problem(path, message);
+        return false;
+    }
+
+    std::optional<UserId> check_user(const std::string& path, const Json& value) {
+        const auto name = expect_string(path, value, "a user name such as \"alice\"");
+        if (!name) return std::nullopt;
+        if (trim(*name).empty()) {
+            problem(path, "a user name cannot be empty: write one such as \"alice\", or remove the entry");
+            return std::nullopt;
+        }
+        if (name->front() == '@') {
+            problem(path, in_quotes(*name) + " starts with '@': write the plain user name " + in_quotes(name->substr(1)));
+            return std::nullopt;
+        }
+        if (has_whitespace(*name)) {
+            problem(path, in_quotes(*name) + " contains whitespace: a user name is one word, such as \"alice\"");
+            return std::nullopt;
+        }
+        return UserId{*name};
+    }
+
+    std::vector<UserId> check_users(const std::string& path, const Json& value, std::string_view what,
+                                    bool must_be_non_empty) {
+        std::vector<UserId> users;
+        if (!value.is_array()) {
+            problem(path, "must be an array of user names, not " + describe(value) + ": write [\"alice\", \"bob\"]");
+            return users;
+        }
+        if (must_be_non_empty && value.empty())
+            problem(path, std::string(what) + " must list at least one user, e.g. [\"erin\"]");
+        std::map<std::string, std::size_t> first_index;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const std::string element_path = child(path, i);
+            auto user = check_user(element_path, value[i]);
+            if (!user || duplicate(element_path, path, user->value(), i, first_index)) continue;
+            users.push_back(std::move(*user));
+        }
+        return users;
+    }
+
+    // Reports a repeated list entry, pointing at the first one. first_index
+    // maps each name seen so far in the list to where it first appeared.
+    bool duplicate(const std::string& element_path, const std::string& list_path, const std::string& name,
+                   std::size_t index, std::map<std::string, std::size_t>& first_index) {
+        const auto [first, inserted] = first_index.emplace(name, index);
+        if (inserted) return false;
+        problem(element_path, in_quotes(name) + " is listed twice (first at " + child(list_path, first->second) +
+                                  "): remove this one");
+        return true;
+    }
+
+    static std::optional<std::set<std::string>> defined_names(const Json& root, const char* key, bool optional) {
+        if (!root.contains(key)) return optional ? std::optional<std::set<std::string>>(std::set<std::string>{})
+                                                 : std::nullopt;
+        const Json& section = root.at(key);
+        if (!section.is_object()) return std::nullopt;
+        std::set<std::string> names;
+        for (const auto& [name, value] : section.items()) names.insert(name);
+        return names;
+    }
+
+    // A reference to a group or audience the file does not define.
+    bool check_reference(const std::string& path, const std::string& name,
+                         const std::optional<std::set<std::string>>& defined, std::string_view what,
+                         std::string_view section) {
+        if (!defined || defined->contains(name)) return true;
+        std::vector<std::string> names(defined->begin(), defined->end());
+        if (names.empty())
+            problem(path, in_quotes(name) + " is not a defined " + std::string(what) + ": there are no " +
+                              std::string(section) + " yet; define it under " + in_quotes(section));
+        else
+            problem(path, in_quotes(name) + " is not a defined " + std::string(what) + ": use one of " + join(names) +
+                              ", or define it under " + in_quotes(section));
+        return false;
+    }
+
+    void check_name(const std::string& path, const Json& value) {
+        const auto name = expect_string(path, value, "\"Example Corp security incident response\"");
+        if (!name) return;
+        if (trim(*name).empty()) problem(path, "the playbook name is empty: write the organisation's plan name");
+        else playbook_.name = trim(*name);
+    }
+
+    void check_executives(const std::string& path, const Json& value) {
+        if (!expect_object(path, value, "{\"members\": [\"erin\"], \"audience\": \"exec\"}")) return;
+        for (const auto& [key, field] : value.items()) {
+            const std::string field_path = child(path, key);
+            if (key == "members") {
+                playbook_.executives = check_users(field_path, field, "executives", true);
+            } else if (key == "audience") {
+                const auto audience = expect_string(field_path, field, "the name of an audience, such as \"exec\"");
+                if (audience && check_reference(field_path, *audience, defined_audiences_, "audience", "audiences"))
+                    playbook_.executive_audience = *audience;
+            } else {
+                unknown_key(field_path, key, kExecutiveKeys);
+            }
+        }
+        require(value, path, "members", "\"members\": [\"erin\"]");
+        require(value, path, "audience", "\"audience\": \"exec\"");
+    }
+
+    void check_groups(const std::string& path, const Json& value) {
+        if (!expect_object(path, value, "{\"legal\": [\"lena\"], \"pr\": [\"pat\"]}")) return;
+        for (const auto& [name, members] : value.items()) {
+            const std::string group_path = child(path, name);
+            const bool valid_name = check_slug(group_path, name, "group");
+            if (members.is_array() && members.empty()) {
+                problem(group_path, "group " + in_quotes(name) + " has no members: list at least one user, or remove it");
+                continue;
+            }
+            auto users = check_users(group_path, members, "a group", false);
+            if (valid_name) playbook_.groups[name] = std::move(users);
+        }
+    }
+
+    void check_audiences(const std::string& path, const Json& value) {
+        if (!expect_object(path, value, "{\"exec\": {\"channel\": \"exec-briefing\"}}")) return;
+        if (value.empty()) problem(path, "define at least one audience, e.g. {\"exec\": {\"channel\": \"exec-briefing\"}}");
+        for (const auto& [name, fields] : value.items()) {
+            const std::string audience_path = child(path, name);
+            const bool valid_name = check_slug(audience_path, name, "audience");
+            if (fields.is_string()) {
+                // The likeliest slip: the channel written directly as the value.
+                problem(audience_path, "must be an object, not a string: write {\"channel\": " +
+                                           in_quotes(fields.get<std::string>()) + "}");
+                continue;
+            }
+            if (!expect_object(audience_path, fields, "{\"channel\": \"exec-briefing\", \"description\": \"...\"}"))
+                continue;
+            Audience audience{name, ChannelName{}, ""};
+            for (const auto& [key, field] : fields.items()) {
+                const std::string field_path = child(audience_path, key);
+                if (key == "channel") {
+                    if (auto channel = check_channel(field_path, field)) audience.channel = std::move(*channel);
+                } else if (key == "description") {
+                    if (auto text = expect_string(field_path, field, "\"who reads this audience's channel\""))
+                        audience.description = *text;
+                } else {
+                    unknown_key(field_path, key, kAudienceKeys);
+                }
+            }
+            require(fields, audience_path, "channel", "\"channel\": \"" + slugify(name, kMaxSlugLength) + "\"");
+            if (valid_name) playbook_.audiences[name] = std::move(audience);
+        }
+    }
+
+    std::optional<ChannelName> check_channel(const std::string& path, const Json& value) {
+        const auto name = expect_string(path, value, "a channel name such as \"exec-briefing\"");
+        if (!name) return std::nullopt;
+        if (!name->empty() && name->front() == '#') {
+            problem(path, in_quotes(*name) + " starts with '#': write the channel name without it, " +
+                              in_quotes(name->substr(1)));
+            return std::nullopt;
+        }
+        if (!is_channel_name(*name)) {
+            std::string message = in_quotes(*name) + " is not a valid channel name: use lowercase letters, digits, "
+                                                  "'-' and '_' (at most " +
+                                  std::to_string(kMaxChannelNameLength) + " characters)";
+            if (const std::string suggestion = slugify(*name, kMaxChannelNameLength);
+                !suggestion.empty() && suggestion != *name)
+                message += ", e.g. " + in_quotes(suggestion);
+            problem(path, message);
+            return std::nullopt;
+        }
+        return ChannelName{*name};
+    }
+
+    void check_severities(const std::string& path, const Json& value) {
+        if (!expect_object(path, value, "{\"sev1\": {...}, \"sev2\": {...}, \"sev3\": {...}, \"sev4\": {...}}"))
+            return;
+        std::set<Severity> present;  // also counts miscased keys, already reported, so they are not "missing" too
+        for (const auto& [key, fields] : value.items()) {
+            const std::string severity_path = child(path, key);
+            const auto severity = parse_severity(key);
+            if (severity) present.insert(*severity);
+            if (!severity) {
+                problem(severity_path, in_quotes(key) + " is not a severity: use sev1, sev2, sev3 and sev4 "
+                                                     "(sev1 is the most severe)");
+                continue;
+            }
+            if (key != to_string(*severity)) {
+                problem(severity_path, in_quotes(key) + " must be written in lowercase: " + in_quotes(to_string(*severity)));
+                continue;
+            }
+            check_severity(severity_path, *severity, fields);
+        }
+        for (Severity severity : {Severity::sev1, Severity::sev2, Severity::sev3, Severity::sev4})
+            if (!present.contains(severity))
+                require(value, path, to_string(severity),
+                    in_quotes(to_string(severity)) +
+                        ": {\"description\": \"...\", \"stakeholders\": [...], \"workstreams\": [...]}");
+    }
+
+    void check_severity(const std::string& path, Severity severity, const Json& fields) {
+        if (!expect_object(path, fields, "{\"description\": \"...\", \"stakeholders\": [\"legal\"], "
+                                         "\"workstreams\": [\"engineering\"]}"))
+            return;
+        SeverityPolicy policy{severity, "", {}, {}};
+        for (const auto& [key, field] : fields.items()) {
+            const std::string field_path = child(path, key);
+            if (key == "description") {
+                if (auto text = expect_string(field_path, field, "\"what makes an incident " + to_string(severity) + "\""))
+                    policy.description = *text;
+            } else if (key == "stakeholders") {
+                policy.stakeholder_groups = check_names(field_path, field, "group", [&](const auto& p, const auto& n) {
+                    return check_reference(p, n, defined_groups_, "group", "groups");
+                });
+            } else if (key == "workstreams") {
+                policy.workstreams = check_names(field_path, field, "workstream", [&](const auto& p, const auto& n) {
+                    return check_slug(p, n, "workstream");
+                });
+            } else {
+                unknown_key(field_path, key, kSeverityKeys);
+            }
+        }
+        playbook_.severities[severity] = std::move(policy);
+    }
+
+    // A list of names, each checked by check_one, without repeats.
+    template <class CheckOne>
+    std::vector<std::string> check_names(const std::string& path, const Json& value, std::string_view what,
+                                         CheckOne check_one) {
+        std::vector<std::string> names;
+        if (!value.is_array()) {
+            problem(path, "must be an array of " + std::string(what) + " names, not " + describe(value) +
+                              ": write [] or [\"name\", ...]");
+            return names;
+        }
+        std::map<std::string, std::size_t> first_index;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const std::string element_path = child(path, i);
+            const auto name = expect_string(element_path, value[i], "a " + std::string(what) + " name in double quotes");
+            if (!name || duplicate(element_path, path, *name, i, first_index) || !check_one(element_path, *name))
+                continue;
+            names.push_back(*name);
+        }
+        return names;
+    }
+
+    void check_allow_mass_mentions(const std::string& path, const Json& value) {
+        if (value.is_boolean()) {
+            playbook_.allow_mass_mentions = value.get<bool>();
+            return;
+        }
+        problem(path, "must be true or false (without quotes), not " + describe(value));
+    }
+
+    std::vector<PlaybookProblem>& problems_;
+    Playbook playbook_;
+    std::optional<std::set<std::string>> defined_groups_;
+    std::optional<std::set<std::string>> defined_audiences_;
+};
+
+}  // namespace
+
+bool Playbook::is_admin(const UserId& user) const {
+    return std::find(admins.begin(), admins.end(), user) != admins.end();
+}
+
+bool Playbook::is_executive(const UserId& user) const {
+    return std::find(executives.begin(), executives.end(), user) != executives.end();
+}
+
+const Audience* Playbook::audience(std::string_view name) const {
+    const auto found = audiences.find(std::string(name));
+    return found == audiences.end() ? nullptr : &found->second;
+}
+
+const std::vector<UserId>* Playbook::group(std::string_view name) const {
+    const auto found = groups.find(std::string(name));
+    return found == groups.end() ? nullptr : &found->second;
+}
+
+const SeverityPolicy& Playbook::policy(Severity severity) const {
+    const auto found = severities.find(severity);
+    if (found == severities.end())
+        throw std::logic_error("playbook has no policy for " + to_string(severity) + ": it was not loaded");
+    return found->second;
+}
+
+std::string Playbook::audience_names() const {
+    std::vector<std::string> names;
+    for (const auto& [name, audience] : audiences) names.push_back(name);
+    return join(names);  // std::map keeps them sorted
+}
+
+PlaybookLoad parse_playbook(std::string_view json_text) {
+    PlaybookLoad load;
+    Json root;
+    try {
+        root = Json::parse(json_text.begin(), json_text.end(), DuplicateKeyFinder(load.problems));
+    } catch (const Json::parse_error& error) {
+        // Drop the library's "[json.exception.parse_error.101] " tag; keep its
+        // line and column, and add the byte offset for editors that jump to it.
+        std::string detail = error.what();
+        if (const auto tag_end = detail.find("] "); detail.starts_with("[json.exception") && tag_end != std::string::npos)
+            detail.erase(0, tag_end + 2);
+        load.problems.clear();  // anything found before the syntax error is moot until it is fixed
+        load.problems.push_back({"", "the playbook is not valid JSON (byte " + std::to_string(error.byte) +
+                                         "): " + detail + "; fix the syntax there"});
+        return load;
+    }
+    load.playbook = PlaybookChecker(load.problems).check(root);
+    if (!load.problems.empty()) load.playbook.reset();
+    return load;
+}
+
+PlaybookLoad load_playbook_file(const std::string& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) return {std::nullopt, {{"", "cannot read " + path + ": " + std::strerror(errno)}}};
+    std::string text;
+    char buffer[8192];
+    std::size_t count = 0;
+    while ((count = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, count);
+    const bool failed = std::ferror(file) != 0;
+    const int read_error = errno;  // e.g. EISDIR: fopen succeeds on a directory, reading fails
+    std::fclose(file);
+    if (failed) return {std::nullopt, {{"", "cannot read " + path + ": " + std::strerror(read_error)}}};
+    return parse_playbook(text);
+}
+
+Playbook bundled_playbook() {
+    PlaybookLoad load = parse_playbook(bundled_playbook_json());
+    if (!load.playbook) {
+        std::string message = "the bundled playbook (examples/playbook.json) is invalid:";
+        for (const auto& problem : load.problems) message += "\n  " + problem.path + ": " + problem.message;
+        throw std::logic_error(message);
+    }
+    return std::move(*load.playbook);
+}
+
+}  // namespace warroom

@@ -1,0 +1,15 @@
+#pragma once
+// The approval card of a draft, as the Crisis Lead sees it.
+#include "bot/draft.hpp"
+#include "bot/effect.hpp"
+#include "bot/incident.hpp"
+#include "bot/playbook.hpp"
+
+namespace warroom {
+
+Card make_card(const Draft& draft, const Incident& incident, const Playbook& playbook);
+
+// The text as published: the approved text with the incident id and approver.
+std::string published_text(const Draft& draft);
+
+}  // namespace warroom

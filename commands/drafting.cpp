@@ -1,0 +1,39 @@
+#include "commands/drafting.hpp"
+
+#include "bot/text.hpp"
+#include "commands/card.hpp"
+#include "commands/mass_mention.hpp"
+
+namespace warroom {
+
+std::string check_draft_text(const Context& ctx, const std::string& text) {
+    if (auto problem = check_user_text(text, "the draft"); !problem.empty()) return problem;
+    if (!ctx.playbook.allow_mass_mentions && has_mass_mention(text))
+        return "the draft mentions a whole channel (@channel, @here, @everyone or @room), which the playbook does "
+               "not allow; remove the mention";
+    return {};
+}
+
+Draft submit_draft(Context& ctx, const std::string& audience, const std::string& text, bool is_summary) {
+    const Incident& incident = ctx.the_incident();
+    Draft draft;
+    draft.id = ctx.tx.next_draft_id();
+    draft.incident = incident.id;
+    draft.audience = audience;
+    draft.author = ctx.caller;
+    draft.text = text;
+    draft.is_summary = is_summary;
+    draft.created_at = ctx.now;
+    draft.routed_to = incident.lead;
+    ctx.tx.save(draft);
+    ctx.effects.push_back(PostCard{incident.lead, make_card(draft, incident, ctx.playbook)});
+    ctx.record(is_summary ? EntryKind::summary : EntryKind::draft,
+               to_string(draft.id) + (is_summary ? " executive summary" : std::string()) + " for " + audience +
+                   " by " + mention(ctx.caller) + ": " + truncate_utf8(text, 200));
+    const ChannelName where = incident.find_channel(ctx.channel) ? ctx.channel : incident.main_channel().name;
+    ctx.post(where, mention(ctx.caller) + " drafted " + to_string(draft.id) + " for " + audience +
+                        "; waiting for the Crisis Lead (" + mention(incident.lead) + ")");
+    return draft;
+}
+
+}  // namespace warroom

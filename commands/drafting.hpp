@@ -1,0 +1,16 @@
+#pragma once
+// Creating a draft and sending its card to the Crisis Lead, shared by
+// `draft` and `summary`.
+#include <string>
+
+#include "commands/command.hpp"
+
+namespace warroom {
+
+// An error message for text that cannot become a draft, or "".
+std::string check_draft_text(const Context& ctx, const std::string& text);
+
+// Stores a new pending draft of ctx's incident and asks the Crisis Lead to decide it.
+Draft submit_draft(Context& ctx, const std::string& audience, const std::string& text, bool is_summary);
+
+}  // namespace warroom

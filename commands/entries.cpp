@@ -1,0 +1,38 @@
+#include "commands/entries.hpp"
+
+#include "bot/text.hpp"
+#include "commands/authorize.hpp"
+
+namespace warroom {
+
+Outcome record_entry(Context& ctx, EntryCommand which) {
+    const char* word = which == EntryCommand::update ? "update" : which == EntryCommand::note ? "note" : "decision";
+    if (auto refusal = require_member(ctx, std::string("post a ") + word)) return *refusal;
+    const std::string text = ctx.args.rest(0);
+    if (text.empty()) return invalid(std::string("write the ") + word + ": /incident " + word + " TEXT");
+    if (auto problem = check_user_text(text, std::string("the ") + word); !problem.empty()) return invalid(problem);
+
+    Incident& incident = ctx.the_incident();
+    const Workstream* workstream = incident.workstream_of(ctx.channel);
+    const ChannelName where = incident.find_channel(ctx.channel) ? ctx.channel : incident.main_channel().name;
+    const std::string from = workstream ? " (" + workstream->name + ")" : std::string();
+    switch (which) {
+        case EntryCommand::update:
+            ctx.tx.add(StatusUpdate{incident.id, workstream ? workstream->name : std::string(), ctx.caller, text,
+                                    ctx.now});
+            ctx.record(EntryKind::update, "update" + from + ": " + text);
+            ctx.post(where, "Update from " + mention(ctx.caller) + from + ": " + text);
+            return done("Update recorded" + from);
+        case EntryCommand::note:
+            ctx.record(EntryKind::note, text);
+            ctx.post(where, "Note from " + mention(ctx.caller) + ": " + text);
+            return done("Note recorded");
+        case EntryCommand::decision:
+            ctx.record(EntryKind::decision, text);
+            ctx.post(where, "Decision recorded by " + mention(ctx.caller) + ": " + text);
+            return done("Decision recorded");
+    }
+    return done("");
+}
+
+}  // namespace warroom

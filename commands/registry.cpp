@@ -1,0 +1,33 @@
+// The list of subcommands; each is defined in its own file.
+#include "commands/command.hpp"
+
+namespace warroom {
+
+extern const CommandSpec declare_command, lead_command, workstream_command, invite_command, update_command,
+    note_command, decision_command, severity_command, status_command, draft_command, approve_command,
+    reject_command, changes_command, revise_command, withdraw_command, summary_command, timeline_command,
+    list_command, show_command, help_command;
+
+const std::vector<const CommandSpec*>& all_commands() {
+    static const std::vector<const CommandSpec*> commands{
+        &declare_command,  &list_command,     &show_command,    &lead_command,    &workstream_command,
+        &invite_command,   &update_command,   &note_command,    &decision_command, &severity_command,
+        &status_command,   &draft_command,    &approve_command, &reject_command,  &changes_command,
+        &revise_command,   &withdraw_command, &summary_command, &timeline_command, &help_command,
+    };
+    return commands;
+}
+
+const CommandSpec* find_command(std::string_view name) {
+    for (const CommandSpec* command : all_commands())
+        if (command->name == name) return command;
+    return nullptr;
+}
+
+std::string usage_of(const CommandSpec& command) { return "Usage: /incident " + std::string(command.usage); }
+
+void Context::record(EntryKind kind, std::string text) {
+    tx.append(TimelineEntry{0, incident->id, now, caller, kind, std::move(text)});
+}
+
+}  // namespace warroom

@@ -1,0 +1,37 @@
+// /incident status STATE
+#include "commands/authorize.hpp"
+#include "commands/command.hpp"
+
+namespace warroom {
+namespace {
+
+Outcome run(Context& ctx) {
+    if (auto refusal = require_lead(ctx, "change the status")) return *refusal;
+    if (ctx.args.size() != 1)
+        return invalid("say the new status: /incident status mitigating (investigating, mitigating, mitigated, "
+                       "resolved)");
+    auto status = parse_status(ctx.args[0].text);
+    if (!status)
+        return invalid("\"" + ctx.args[0].text +
+                       "\" is not a status; use investigating, mitigating, mitigated or resolved");
+    Incident& incident = ctx.the_incident();
+    if (*status == incident.status) return invalid(to_string(incident.id) + " is already " + to_string(*status));
+
+    const Status previous = incident.status;
+    incident.status = *status;
+    if (*status == Status::resolved) incident.resolved_at = ctx.now;
+    else incident.resolved_at.reset();   // reopened
+    ctx.tx.save(incident);
+    ctx.record(EntryKind::status, "status " + to_string(previous) + " → " + to_string(*status));
+    ctx.post(incident.main_channel().name, mention(ctx.caller) + " set the status of " + to_string(incident.id) +
+                                               " to " + to_string(*status) + " (was " + to_string(previous) + ")");
+    return done(to_string(incident.id) + " is now " + to_string(*status));
+}
+
+}  // namespace
+
+extern const CommandSpec status_command{
+    "status", "status STATE", "set the status: investigating, mitigating, mitigated, resolved", "",
+    IncidentScope::required, run};
+
+}  // namespace warroom

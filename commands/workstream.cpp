@@ -1,0 +1,55 @@
+// /incident workstream NAME [@lead]
+#include "commands/authorize.hpp"
+#include "commands/channels.hpp"
+#include "commands/command.hpp"
+
+namespace warroom {
+namespace {
+
+Outcome run(Context& ctx) {
+    if (auto refusal = require_lead(ctx, "open workstreams")) return *refusal;
+    if (ctx.args.empty() || ctx.args.size() > 2)
+        return invalid("name the workstream and optionally its lead: /incident workstream forensics @dave");
+    const std::string& name = ctx.args[0].text;
+    if (!is_valid_workstream_name(name))
+        return invalid("\"" + name + "\" is not a workstream name: use lowercase letters, digits and '-' "
+                       "(at most 40), e.g. /incident workstream forensics");
+    std::optional<UserId> lead;
+    if (ctx.args.size() == 2) {
+        lead = parse_mention(ctx.args[1].text);
+        if (!lead) return invalid("\"" + ctx.args[1].text + "\" is not a person; write @dave");
+    }
+
+    Incident& incident = ctx.the_incident();
+    if (Workstream* existing = incident.find_workstream(name)) {
+        if (!lead)
+            return invalid("workstream " + name + " is already open in " + to_string(existing->channel) +
+                           "; to give it a lead: /incident workstream " + name + " @user");
+        if (existing->lead == lead) return invalid(mention(*lead) + " already leads workstream " + name);
+        existing->lead = lead;
+        const ChannelName channel = existing->channel;
+        invite_to(ctx, channel, {*lead});
+        invite_to(ctx, incident.main_channel().name, {*lead});
+        ctx.tx.save(incident);
+        ctx.record(EntryKind::workstream, mention(*lead) + " now leads workstream " + name);
+        ctx.post(channel, mention(*lead) + " now leads workstream " + name);
+        return done(mention(*lead) + " now leads workstream " + name);
+    }
+    const ChannelName channel = workstream_channel_name(incident.id, name);
+    open_workstream(ctx, name, lead);
+    ctx.tx.save(incident);
+    if (lead && *lead != ctx.caller)
+        ctx.tell(*lead, mention(ctx.caller) + " asked you to lead workstream " + name + " of " +
+                            to_string(incident.id) + " in " + to_string(channel));
+    return done("Opened workstream " + name + " in " + to_string(channel) +
+                (lead ? " led by " + mention(*lead) : std::string()));
+}
+
+}  // namespace
+
+extern const CommandSpec workstream_command{
+    "workstream", "workstream NAME [@lead]", "open a workstream channel, or give one a lead",
+    "Opens #inc-N-NAME and invites you and the lead. On an existing workstream, sets its lead.",
+    IncidentScope::required, run};
+
+}  // namespace warroom

@@ -1,0 +1,29 @@
+# Sourced by run.sh and test.sh: installs the Debian packages warroom needs,
+# only those that are missing, so a second run costs nothing.
+warroom_packages=(
+  g++ cmake make pkg-config ccache
+  libsqlite3-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libedit-dev
+  catch2
+)
+
+warroom_install_missing() {
+  local missing=()
+  for package in "${warroom_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "warroom: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# Configures and builds into $1 with the remaining arguments passed to cmake.
+warroom_build() {
+  local dir="$1"; shift
+  cmake -S "$warroom_root" -B "$warroom_root/$dir" "$@" >/dev/null
+  cmake --build "$warroom_root/$dir" -j"$(nproc)"
+}
+
+warroom_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

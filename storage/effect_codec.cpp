@@ -1,0 +1,159 @@
+#include "storage/effect_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "storage/store.hpp"
+
+namespace warroom {
+namespace {
+
+using nlohmann::json;
+
+json optional_user(const std::optional<UserId>& user) {
+    return user ? json(user->value()) : json(nullptr);
+}
+
+json optional_time(const std::optional<Time>& time) {
+    return time ? json(to_unix_ms(*time)) : json(nullptr);
+}
+
+json encode_card(const Card& card) {
+    return json{{"draft", card.draft.value()},
+                {"incident", card.incident.value()},
+                {"incident_title", card.incident_title},
+                {"audience", card.audience},
+                {"audience_channel", card.audience_channel},
+                {"author", card.author.value()},
+                {"text", card.text},
+                {"revision", card.revision},
+                {"state", to_string(card.state)},
+                {"decided_by", optional_user(card.decided_by)},
+                {"decided_at", optional_time(card.decided_at)},
+                {"reason", card.reason},
+                {"rerouted_to", optional_user(card.rerouted_to)}};
+}
+
+json encode(const CreateChannel& e) {
+    return json{{"type", "create_channel"},
+                {"name", e.name.value()},
+                {"incident", e.incident.value()},
+                {"is_private", e.is_private},
+                {"topic", e.topic}};
+}
+
+json encode(const InviteUsers& e) {
+    json users = json::array();
+    for (const UserId& user : e.users) users.push_back(user.value());
+    return json{{"type", "invite"}, {"channel", e.channel.value()}, {"users", std::move(users)}};
+}
+
+json encode(const PostMessage& e) {
+    return json{{"type", "post"},
+                {"channel", e.channel ? json(e.channel->value()) : json(nullptr)},
+                {"user", optional_user(e.user)},
+                {"text", e.text}};
+}
+
+json encode(const PostCard& e) {
+    return json{{"type", "post_card"}, {"to", e.to.value()}, {"card", encode_card(e.card)}};
+}
+
+json encode(const UpdateCard& e) {
+    return json{{"type", "update_card"}, {"to", e.to.value()}, {"card", encode_card(e.card)}};
+}
+
+json encode(const Publish& e) {
+    return json{{"type", "publish"},
+                {"draft", e.draft.value()},
+                {"channel", e.channel.value()},
+                {"text", e.text}};
+}
+
+// Readers: a missing or mistyped required field throws json::exception, which
+// decode_effect turns into StorageError.
+std::string text(const json& j, const char* key) { return j.at(key).get<std::string>(); }
+std::int64_t number(const json& j, const char* key) { return j.at(key).get<std::int64_t>(); }
+
+// Optional fields may be absent or null.
+template <class T>
+std::optional<T> maybe(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    return it->get<T>();
+}
+
+std::optional<UserId> maybe_user(const json& j, const char* key) {
+    if (auto value = maybe<std::string>(j, key)) return UserId{*value};
+    return std::nullopt;
+}
+
+std::optional<Time> maybe_time(const json& j, const char* key) {
+    if (auto ms = maybe<std::int64_t>(j, key)) return from_unix_ms(*ms);
+    return std::nullopt;
+}
+
+Card decode_card(const json& j) {
+    Card card;
+    card.draft = DraftId{number(j, "draft")};
+    card.incident = IncidentId{number(j, "incident")};
+    card.incident_title = text(j, "incident_title");
+    card.audience = text(j, "audience");
+    card.audience_channel = text(j, "audience_channel");
+    card.author = UserId{text(j, "author")};
+    card.text = text(j, "text");
+    card.revision = j.at("revision").get<int>();
+    auto state = parse_draft_state(text(j, "state"));
+    if (!state) throw StorageError("effect card has an unknown draft state: " + text(j, "state"));
+    card.state = *state;
+    card.decided_by = maybe_user(j, "decided_by");
+    card.decided_at = maybe_time(j, "decided_at");
+    card.reason = j.value("reason", std::string{});
+    card.rerouted_to = maybe_user(j, "rerouted_to");
+    return card;
+}
+
+Effect decode_object(const json& j) {
+    const std::string type = text(j, "type");
+    if (type == "create_channel")
+        return CreateChannel{ChannelName{text(j, "name")}, IncidentId{number(j, "incident")},
+                             j.at("is_private").get<bool>(), j.value("topic", std::string{})};
+    if (type == "invite") {
+        InviteUsers invite{ChannelName{text(j, "channel")}, {}};
+        for (const json& user : j.at("users")) invite.users.emplace_back(user.get<std::string>());
+        return invite;
+    }
+    if (type == "post") {
+        PostMessage post;
+        if (auto channel = maybe<std::string>(j, "channel")) post.channel = ChannelName{*channel};
+        post.user = maybe_user(j, "user");
+        post.text = text(j, "text");
+        if (!post.channel && !post.user) throw StorageError("post effect has neither channel nor user");
+        return post;
+    }
+    if (type == "post_card") return PostCard{UserId{text(j, "to")}, decode_card(j.at("card"))};
+    if (type == "update_card") return UpdateCard{UserId{text(j, "to")}, decode_card(j.at("card"))};
+    if (type == "publish")
+        return Publish{DraftId{number(j, "draft")}, ChannelName{text(j, "channel")}, text(j, "text")};
+    throw StorageError("unknown effect type: " + type);
+}
+
+}  // namespace
+
+std::string encode_effect(const Effect& effect) {
+    // User text may carry invalid UTF-8 (console input, odd clients); replace
+    // it rather than fail the transaction that queues the effect.
+    return std::visit([](const auto& e) { return encode(e).dump(-1, ' ', false, json::error_handler_t::replace); },
+                      effect);
+}
+
+Effect decode_effect(std::string_view json_text) {
+    try {
+        const json j = json::parse(json_text);
+        if (!j.is_object()) throw StorageError("effect is not a JSON object");
+        return decode_object(j);
+    } catch (const json::exception& e) {
+        throw StorageError(std::string("cannot decode effect: ") + e.what());
+    }
+}
+
+}  // namespace warroom

@@ -1,0 +1,621 @@
+#include "storage/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include "storage/effect_codec.hpp"
+
+namespace warroom {
+namespace {
+
+// Migration N is kMigrations[N - 1]. Append only: a released migration never
+// changes, because databases in the field have already applied it.
+const std::array<const char*, 1> kMigrations = {
+    R"sql(
+CREATE TABLE incidents (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT    NOT NULL,
+    severity    TEXT    NOT NULL,
+    status      TEXT    NOT NULL,
+    lead        TEXT    NOT NULL,
+    nominee     TEXT,
+    declared_by TEXT    NOT NULL,
+    declared_at INTEGER NOT NULL,
+    lead_since  INTEGER NOT NULL,
+    resolved_at INTEGER
+);
+
+CREATE TABLE channels (
+    name        TEXT    PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    kind        TEXT    NOT NULL CHECK (kind IN ('main', 'workstream')),
+    workstream  TEXT    NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL,
+    UNIQUE (incident_id, position)
+);
+
+CREATE TABLE channel_members (
+    channel TEXT NOT NULL REFERENCES channels(name) ON DELETE CASCADE,
+    user    TEXT NOT NULL,
+    PRIMARY KEY (channel, user)
+) WITHOUT ROWID;
+
+CREATE TABLE workstreams (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    name        TEXT    NOT NULL,
+    lead        TEXT,
+    channel     TEXT    NOT NULL REFERENCES channels(name),
+    opened_at   INTEGER NOT NULL,
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (incident_id, name)
+);
+
+CREATE TABLE incident_groups (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    group_name  TEXT    NOT NULL,
+    PRIMARY KEY (incident_id, group_name)
+) WITHOUT ROWID;
+
+CREATE TABLE drafts (
+    id           INTEGER PRIMARY KEY,
+    incident_id  INTEGER NOT NULL REFERENCES incidents(id),
+    audience     TEXT    NOT NULL,
+    author       TEXT    NOT NULL,
+    text         TEXT    NOT NULL,
+    state        TEXT    NOT NULL,
+    revision     INTEGER NOT NULL,
+    is_summary   INTEGER NOT NULL,
+    created_at   INTEGER NOT NULL,
+    routed_to    TEXT    NOT NULL,
+    decided_by   TEXT,
+    decided_at   INTEGER,
+    reason       TEXT    NOT NULL DEFAULT '',
+    published_at INTEGER
+);
+CREATE INDEX drafts_by_incident ON drafts(incident_id, id);
+
+CREATE TABLE status_updates (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    workstream  TEXT    NOT NULL,
+    author      TEXT    NOT NULL,
+    text        TEXT    NOT NULL,
+    at          INTEGER NOT NULL
+);
+CREATE INDEX status_updates_by_incident ON status_updates(incident_id, id);
+
+CREATE TABLE timeline (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    at          INTEGER NOT NULL,
+    actor       TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,
+    text        TEXT    NOT NULL
+);
+CREATE INDEX timeline_by_incident ON timeline(incident_id, seq);
+
+CREATE TABLE processed_events (
+    event_id TEXT    PRIMARY KEY,
+    at       INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,
+    effect     TEXT    NOT NULL,
+    done_at    INTEGER
+);
+CREATE INDEX outbox_pending ON outbox(id) WHERE done_at IS NULL;
+
+CREATE TABLE platform_refs (
+    kind  TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
+CREATE TABLE counters (
+    name  TEXT    PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+[[noreturn]] void fail(sqlite3* db, std::string_view operation) {
+    throw StorageError("sqlite: " + std::string(operation) + ": " + sqlite3_errmsg(db));
+}
+
+// For fixed SQL only (pragmas, migrations, transaction control): values
+// always go through Statement's bound parameters.
+void exec(sqlite3* db, const std::string& sql, std::string_view operation) {
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(db, operation);
+}
+
+void rollback_quietly(sqlite3* db) {
+    // SQLite may already have rolled back on its own (e.g. SQLITE_FULL).
+    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+// A prepared statement, finalized on scope exit. bind() takes the parameters
+// in order; step() returns true while a row is ready.
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql, std::string_view operation)
+        : db_(db), operation_(operation) {
+        if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+            fail(db_, operation_);
+    }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    template <class... Args>
+    Statement& bind(const Args&... args) {
+        int index = 0;
+        (bind_one(++index, args), ...);
+        return *this;
+    }
+
+    bool step() {
+        switch (sqlite3_step(stmt_)) {
+            case SQLITE_ROW: return true;
+            case SQLITE_DONE: return false;
+            default: fail(db_, operation_);
+        }
+    }
+
+    void run() {
+        while (step()) {}
+    }
+
+    // Makes the statement ready to run again with new parameters.
+    void reset() { sqlite3_reset(stmt_); }
+
+    bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+    Time time(int column) const { return from_unix_ms(integer(column)); }
+    std::string text(int column) const {
+        const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+        return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                    : std::string();
+    }
+    std::optional<UserId> maybe_user(int column) const {
+        if (is_null(column)) return std::nullopt;
+        return UserId{text(column)};
+    }
+    std::optional<Time> maybe_time(int column) const {
+        if (is_null(column)) return std::nullopt;
+        return time(column);
+    }
+
+private:
+    void check(int rc) {
+        if (rc != SQLITE_OK) fail(db_, operation_);
+    }
+    void bind_one(int i, std::int64_t value) { check(sqlite3_bind_int64(stmt_, i, value)); }
+    void bind_one(int i, int value) { check(sqlite3_bind_int64(stmt_, i, value)); }
+    void bind_one(int i, bool value) { check(sqlite3_bind_int64(stmt_, i, value ? 1 : 0)); }
+    void bind_one(int i, std::string_view value) {
+        check(sqlite3_bind_text64(stmt_, i, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    }
+    void bind_one(int i, const std::string& value) { bind_one(i, std::string_view(value)); }
+    void bind_one(int i, const char* value) { bind_one(i, std::string_view(value)); }
+    void bind_one(int i, Time value) { bind_one(i, to_unix_ms(value)); }
+    void bind_one(int i, std::nullopt_t) { check(sqlite3_bind_null(stmt_, i)); }
+    template <class Tag, class Rep>
+    void bind_one(int i, const StrongId<Tag, Rep>& id) { bind_one(i, id.value()); }
+    template <class T>
+    void bind_one(int i, const std::optional<T>& value) {
+        if (value) bind_one(i, *value);
+        else bind_one(i, std::nullopt);
+    }
+
+    sqlite3* db_;
+    std::string operation_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+int read_user_version(sqlite3* db) {
+    Statement query(db, "PRAGMA user_version", "read schema version");
+    query.step();
+    return static_cast<int>(query.integer(0));
+}
+
+void refuse_if_newer(int found, const std::string& path) {
+    if (found > static_cast<int>(kMigrations.size()))
+        throw StorageError("database " + path + " has schema version " + std::to_string(found) +
+                           ", newer than this warroom build knows (" + std::to_string(kMigrations.size()) +
+                           "); upgrade warroom or point WARROOM_DB at another database");
+}
+
+// Each migration commits on its own, so a failure leaves the database at the
+// last good version. The version is re-read under the write lock because
+// another process may have migrated while we waited.
+void migrate(sqlite3* db, const std::string& path) {
+    refuse_if_newer(read_user_version(db), path);
+    for (;;) {
+        exec(db, "BEGIN IMMEDIATE", "begin migration");
+        try {
+            const int version = read_user_version(db);
+            refuse_if_newer(version, path);
+            if (version == static_cast<int>(kMigrations.size())) {
+                exec(db, "COMMIT", "end migrations");
+                return;
+            }
+            const int next = version + 1;
+            const std::string operation = "migration " + std::to_string(next);
+            exec(db, kMigrations[static_cast<std::size_t>(version)], operation);
+            // PRAGMA takes no bound parameters; `next` is our own counter.
+            exec(db, "PRAGMA user_version = " + std::to_string(next), operation);
+            exec(db, "COMMIT", operation);
+        } catch (...) {
+            rollback_quietly(db);
+            throw;
+        }
+    }
+}
+
+std::string_view to_text(ChannelKind kind) { return kind == ChannelKind::main ? "main" : "workstream"; }
+
+ChannelKind parse_channel_kind(const std::string& text) {
+    if (text == "main") return ChannelKind::main;
+    if (text == "workstream") return ChannelKind::workstream;
+    throw StorageError("corrupt channel kind in database: " + text);
+}
+
+template <class T>
+T parsed_or_throw(std::optional<T> value, std::string_view what, const std::string& text) {
+    if (!value) throw StorageError("corrupt " + std::string(what) + " in database: " + text);
+    return *value;
+}
+
+class SqliteTransaction final : public Transaction {
+public:
+    SqliteTransaction(sqlite3* db, bool& open_flag) : db_(db), open_flag_(open_flag) {
+        // IMMEDIATE takes the write lock now, so two processes cannot both
+        // read a state and then fail to upgrade to write.
+        exec(db_, "BEGIN IMMEDIATE", "begin transaction");
+        open_flag_ = true;
+    }
+
+    ~SqliteTransaction() override {
+        if (!committed_) rollback_quietly(db_);
+        open_flag_ = false;
+    }
+
+    bool record_event(const EventId& id, Time at) override {
+        Statement insert(db(), "INSERT INTO processed_events (event_id, at) VALUES (?, ?) "
+                               "ON CONFLICT (event_id) DO NOTHING",
+                         "record event");
+        insert.bind(id, at).run();
+        return sqlite3_changes(db_) == 1;
+    }
+
+    IncidentId next_incident_id() override { return IncidentId{next_counter("incident")}; }
+    DraftId next_draft_id() override { return DraftId{next_counter("draft")}; }
+
+    std::optional<Incident> incident(IncidentId id) override {
+        const char* operation = "load incident";
+        Incident incident;
+        {
+            Statement row(db(), "SELECT title, severity, status, lead, nominee, declared_by, declared_at, "
+                                "lead_since, resolved_at FROM incidents WHERE id = ?",
+                          operation);
+            if (!row.bind(id).step()) return std::nullopt;
+            incident.id = id;
+            incident.title = row.text(0);
+            incident.severity = parsed_or_throw(parse_severity(row.text(1)), "severity", row.text(1));
+            incident.status = parsed_or_throw(parse_status(row.text(2)), "status", row.text(2));
+            incident.lead = UserId{row.text(3)};
+            incident.nominee = row.maybe_user(4);
+            incident.declared_by = UserId{row.text(5)};
+            incident.declared_at = row.time(6);
+            incident.lead_since = row.time(7);
+            incident.resolved_at = row.maybe_time(8);
+        }
+        Statement channels(db_, "SELECT name, kind, workstream FROM channels WHERE incident_id = ? "
+                                "ORDER BY position",
+                           operation);
+        channels.bind(id);
+        while (channels.step()) {
+            Channel channel{ChannelName{channels.text(0)}, parse_channel_kind(channels.text(1)),
+                            channels.text(2), {}};
+            Statement members(db_, "SELECT user FROM channel_members WHERE channel = ?", operation);
+            members.bind(channel.name);
+            while (members.step()) channel.members.emplace(members.text(0));
+            incident.channels.push_back(std::move(channel));
+        }
+        Statement workstreams(db_, "SELECT name, lead, channel, opened_at FROM workstreams "
+                                   "WHERE incident_id = ? ORDER BY position",
+                              operation);
+        workstreams.bind(id);
+        while (workstreams.step())
+            incident.workstreams.push_back(Workstream{workstreams.text(0), workstreams.maybe_user(1),
+                                                      ChannelName{workstreams.text(2)},
+                                                      workstreams.time(3)});
+        Statement groups(db_, "SELECT group_name FROM incident_groups WHERE incident_id = ?", operation);
+        groups.bind(id);
+        while (groups.step()) incident.invited_groups.insert(groups.text(0));
+        return incident;
+    }
+
+    std::optional<IncidentId> incident_for_channel(const ChannelName& channel) override {
+        Statement query(db(), "SELECT incident_id FROM channels WHERE name = ?", "find incident for channel");
+        if (!query.bind(channel).step()) return std::nullopt;
+        return IncidentId{query.integer(0)};
+    }
+
+    std::vector<Incident> incidents(bool open_only) override {
+        std::vector<IncidentId> ids;
+        {
+            Statement query(db(), "SELECT id FROM incidents WHERE ? = 0 OR status <> 'resolved' ORDER BY id",
+                            "list incidents");
+            query.bind(open_only);
+            while (query.step()) ids.emplace_back(query.integer(0));
+        }
+        std::vector<Incident> result;
+        result.reserve(ids.size());
+        for (IncidentId id : ids)
+            if (auto found = incident(id)) result.push_back(std::move(*found));
+        return result;
+    }
+
+    void save(const Incident& incident) override {
+        const char* operation = "save incident";
+        // An upsert, not REPLACE: replacing would delete the row, and with it
+        // the incident's drafts, updates and timeline would lose their parent.
+        Statement(db(), "INSERT INTO incidents (id, title, severity, status, lead, nominee, declared_by, "
+                        "declared_at, lead_since, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity, "
+                        "status = excluded.status, lead = excluded.lead, nominee = excluded.nominee, "
+                        "declared_by = excluded.declared_by, declared_at = excluded.declared_at, "
+                        "lead_since = excluded.lead_since, resolved_at = excluded.resolved_at",
+                  operation)
+            .bind(incident.id, incident.title, to_string(incident.severity), to_string(incident.status),
+                  incident.lead, incident.nominee, incident.declared_by, incident.declared_at,
+                  incident.lead_since, incident.resolved_at)
+            .run();
+
+        // Workstreams reference channels, so they go first; members cascade.
+        Statement(db_, "DELETE FROM workstreams WHERE incident_id = ?", operation).bind(incident.id).run();
+        Statement(db_, "DELETE FROM channels WHERE incident_id = ?", operation).bind(incident.id).run();
+        Statement(db_, "DELETE FROM incident_groups WHERE incident_id = ?", operation).bind(incident.id).run();
+
+        for (std::size_t position = 0; position < incident.channels.size(); ++position) {
+            const Channel& channel = incident.channels[position];
+            Statement(db_, "INSERT INTO channels (name, incident_id, kind, workstream, position) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                      operation)
+                .bind(channel.name, incident.id, to_text(channel.kind), channel.workstream,
+                      static_cast<std::int64_t>(position))
+                .run();
+            Statement member(db_, "INSERT INTO channel_members (channel, user) VALUES (?, ?)", operation);
+            for (const UserId& user : channel.members) {
+                member.bind(channel.name, user).run();
+                member.reset();
+            }
+        }
+        for (std::size_t position = 0; position < incident.workstreams.size(); ++position) {
+            const Workstream& workstream = incident.workstreams[position];
+            Statement(db_, "INSERT INTO workstreams (incident_id, name, lead, channel, opened_at, position) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                      operation)
+                .bind(incident.id, workstream.name, workstream.lead, workstream.channel, workstream.opened_at,
+                      static_cast<std::int64_t>(position))
+                .run();
+        }
+        for (const std::string& group : incident.invited_groups)
+            Statement(db_, "INSERT INTO incident_groups (incident_id, group_name) VALUES (?, ?)", operation)
+                .bind(incident.id, group)
+                .run();
+    }
+
+    std::optional<Draft> draft(DraftId id) override {
+        Statement query(db(), std::string(kDraftSelect) + " WHERE id = ?", "load draft");
+        if (!query.bind(id).step()) return std::nullopt;
+        return read_draft(query);
+    }
+
+    std::vector<Draft> drafts(IncidentId incident) override {
+        Statement query(db(), std::string(kDraftSelect) + " WHERE incident_id = ? ORDER BY id", "list drafts");
+        query.bind(incident);
+        std::vector<Draft> result;
+        while (query.step()) result.push_back(read_draft(query));
+        return result;
+    }
+
+    void save(const Draft& draft) override {
+        Statement(db(), "INSERT INTO drafts (id, incident_id, audience, author, text, state, revision, "
+                        "is_summary, created_at, routed_to, decided_by, decided_at, reason, published_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id, "
+                        "audience = excluded.audience, author = excluded.author, text = excluded.text, "
+                        "state = excluded.state, revision = excluded.revision, "
+                        "is_summary = excluded.is_summary, created_at = excluded.created_at, "
+                        "routed_to = excluded.routed_to, decided_by = excluded.decided_by, "
+                        "decided_at = excluded.decided_at, reason = excluded.reason, "
+                        "published_at = excluded.published_at",
+                  "save draft")
+            .bind(draft.id, draft.incident, draft.audience, draft.author, draft.text, to_string(draft.state),
+                  draft.revision, draft.is_summary, draft.created_at, draft.routed_to, draft.decided_by,
+                  draft.decided_at, draft.reason, draft.published_at)
+            .run();
+    }
+
+    void add(const StatusUpdate& update) override {
+        Statement(db(), "INSERT INTO status_updates (incident_id, workstream, author, text, at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                  "add status update")
+            .bind(update.incident, update.workstream, update.author, update.text, update.at)
+            .run();
+    }
+
+    std::vector<StatusUpdate> updates(IncidentId incident) override {
+        Statement query(db(), "SELECT workstream, author, text, at FROM status_updates "
+                              "WHERE incident_id = ? ORDER BY id",
+                        "list status updates");
+        query.bind(incident);
+        std::vector<StatusUpdate> result;
+        while (query.step())
+            result.push_back(StatusUpdate{incident, query.text(0), UserId{query.text(1)}, query.text(2),
+                                          query.time(3)});
+        return result;
+    }
+
+    std::int64_t append(const TimelineEntry& entry) override {
+        Statement(db(), "INSERT INTO timeline (incident_id, at, actor, kind, text) VALUES (?, ?, ?, ?, ?)",
+                  "append to timeline")
+            .bind(entry.incident, entry.at, entry.actor, to_string(entry.kind), entry.text)
+            .run();
+        return sqlite3_last_insert_rowid(db_);
+    }
+
+    std::vector<TimelineEntry> timeline(IncidentId incident) override {
+        Statement query(db(), "SELECT seq, at, actor, kind, text FROM timeline WHERE incident_id = ? "
+                              "ORDER BY seq",
+                        "read timeline");
+        query.bind(incident);
+        std::vector<TimelineEntry> result;
+        while (query.step())
+            result.push_back(TimelineEntry{query.integer(0), incident, query.time(1), UserId{query.text(2)},
+                                           parsed_or_throw(parse_entry_kind(query.text(3)), "timeline kind",
+                                                           query.text(3)),
+                                           query.text(4)});
+        return result;
+    }
+
+    OutboxJobId enqueue(const Effect& effect, Time at) override {
+        Statement(db(), "INSERT INTO outbox (created_at, effect) VALUES (?, ?)", "enqueue effect")
+            .bind(at, encode_effect(effect))
+            .run();
+        return OutboxJobId{sqlite3_last_insert_rowid(db_)};
+    }
+
+    std::vector<OutboxJob> pending_jobs(std::size_t limit) override {
+        constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+        Statement query(db(), "SELECT id, effect FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT ?",
+                        "list pending jobs");
+        query.bind(static_cast<std::int64_t>(std::min(limit, kMax)));
+        std::vector<OutboxJob> result;
+        while (query.step()) result.push_back(OutboxJob{OutboxJobId{query.integer(0)}, decode_effect(query.text(1))});
+        return result;
+    }
+
+    void complete_job(OutboxJobId id, Time at) override {
+        // Completing twice keeps the first time: a repeated job is not news.
+        Statement(db(), "UPDATE outbox SET done_at = ? WHERE id = ? AND done_at IS NULL", "complete job")
+            .bind(at, id)
+            .run();
+    }
+
+    std::optional<std::string> platform_ref(std::string_view kind, std::string_view key) override {
+        Statement query(db(), "SELECT value FROM platform_refs WHERE kind = ? AND key = ?", "read platform ref");
+        if (!query.bind(kind, key).step()) return std::nullopt;
+        return query.text(0);
+    }
+
+    void set_platform_ref(std::string_view kind, std::string_view key, std::string_view value) override {
+        Statement(db(), "INSERT INTO platform_refs (kind, key, value) VALUES (?, ?, ?) "
+                        "ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",
+                  "set platform ref")
+            .bind(kind, key, value)
+            .run();
+    }
+
+    void commit() override {
+        exec(db(), "COMMIT", "commit");
+        committed_ = true;
+    }
+
+private:
+    static constexpr std::string_view kDraftSelect =
+        "SELECT id, incident_id, audience, author, text, state, revision, is_summary, created_at, routed_to, "
+        "decided_by, decided_at, reason, published_at FROM drafts";
+
+    static Draft read_draft(const Statement& row) {
+        Draft draft;
+        draft.id = DraftId{row.integer(0)};
+        draft.incident = IncidentId{row.integer(1)};
+        draft.audience = row.text(2);
+        draft.author = UserId{row.text(3)};
+        draft.text = row.text(4);
+        draft.state = parsed_or_throw(parse_draft_state(row.text(5)), "draft state", row.text(5));
+        draft.revision = static_cast<int>(row.integer(6));
+        draft.is_summary = row.integer(7) != 0;
+        draft.created_at = row.time(8);
+        draft.routed_to = UserId{row.text(9)};
+        draft.decided_by = row.maybe_user(10);
+        draft.decided_at = row.maybe_time(11);
+        draft.reason = row.text(12);
+        draft.published_at = row.maybe_time(13);
+        return draft;
+    }
+
+    // After commit the connection is back in autocommit mode; further writes
+    // through this object would silently escape any transaction.
+    sqlite3* db() const {
+        if (committed_) throw StorageError("sqlite: transaction used after commit");
+        return db_;
+    }
+
+    std::int64_t next_counter(std::string_view name) {
+        Statement bump(db(), "INSERT INTO counters (name, value) VALUES (?, 1) "
+                             "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+                       "next id");
+        bump.bind(name);
+        if (!bump.step()) throw StorageError("sqlite: next id: no value returned");
+        const std::int64_t value = bump.integer(0);
+        bump.run();
+        return value;
+    }
+
+    sqlite3* db_;
+    bool& open_flag_;
+    bool committed_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    // The store owns the handle from here on, also when open failed.
+    std::unique_ptr<SqliteStore> store(new SqliteStore(raw));
+    if (rc != SQLITE_OK) {
+        if (!raw) throw StorageError("sqlite: open " + path + ": out of memory");
+        fail(raw, "open " + path);
+    }
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, 5000);
+
+    const bool in_memory = path.empty() || path == ":memory:";
+    if (!in_memory) {
+        Statement journal(raw, "PRAGMA journal_mode=WAL", "enable WAL");
+        // journal_mode answers with the mode now in force.
+        const bool wal = journal.step() && journal.text(0) == "wal";
+        journal.run();
+        // NORMAL is durable enough only with WAL; otherwise keep the default, FULL.
+        if (wal) exec(raw, "PRAGMA synchronous=NORMAL", "set synchronous");
+    }
+    exec(raw, "PRAGMA foreign_keys=ON", "enable foreign keys");
+    migrate(raw, path);
+    return store;
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+
+std::unique_ptr<Transaction> SqliteStore::begin() {
+    if (transaction_open_) throw StorageError("sqlite: begin: a transaction is already open on this store");
+    return std::make_unique<SqliteTransaction>(db_, transaction_open_);
+}
+
+int SqliteStore::schema_version() const { return read_user_version(db_); }
+
+int SqliteStore::latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+}  // namespace warroom

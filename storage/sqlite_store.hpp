@@ -1,0 +1,36 @@
+#pragma once
+// The default storage backend: one SQLite file in WAL mode, schema migrated
+// forward on open.
+#include <memory>
+#include <string>
+
+#include "storage/store.hpp"
+
+struct sqlite3;
+
+namespace warroom {
+
+class SqliteStore final : public Store {
+public:
+    // Opens or creates the database at `path` (":memory:" for a private
+    // in-memory one) and applies any migrations it lacks. Throws StorageError
+    // when it cannot, including for a database written by a newer build.
+    static std::unique_ptr<SqliteStore> open(const std::string& path);
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    // Every transaction must be destroyed before the store is.
+    std::unique_ptr<Transaction> begin() override;
+
+    int schema_version() const;                // the database's PRAGMA user_version
+    static int latest_schema_version();       // the number of migrations this build knows
+
+private:
+    explicit SqliteStore(sqlite3* db) : db_(db) {}
+
+    sqlite3* db_;
+    bool transaction_open_ = false;
+};
+
+}  // namespace warroom

@@ -26,7 +26,7 @@ std::optional<Args> Args::split(std::string_view text, std::string* error) {
             const std::size_t open_len = quote == '"' || quote == '\'' ? 1 : 3;
             const std::size_t end = text.find(close, i + open_len);
             if (end == std::string_view::npos) {
-                if (error) *error = "a quote opened at character " + std::to_string(i + 1) + " is never closed";
+                if (error) *error = "the quote before \"" + truncate_utf8(text.substr(i + open_len), 20) + "\" is never closed";
                 return std::nullopt;
             }
             word.text = std::string(text.substr(i + open_len, end - i - open_len));
@@ -64,9 +64,15 @@ std::optional<std::string> Args::take_option(std::string_view name) {
             value = words_[i + 1].text;
             erase_to = i + 2;
         }
-        // Blank the option out of the text so rest() no longer sees it.
-        const std::size_t b = words_[i].begin, e = words_[erase_to - 1].end;
-        text_.replace(b, e - b, std::string(e - b, ' '));
+        // Cut the option and the space after it out of the text so rest() no
+        // longer sees it ("Payroll --lead @bob phishing" -> "Payroll phishing").
+        const std::size_t b = words_[i].begin;
+        const std::size_t e = erase_to < words_.size() ? words_[erase_to].begin : words_[erase_to - 1].end;
+        text_.erase(b, e - b);
+        for (std::size_t k = erase_to; k < words_.size(); ++k) {
+            words_[k].begin -= e - b;
+            words_[k].end -= e - b;
+        }
         words_.erase(words_.begin() + static_cast<std::ptrdiff_t>(i),
                      words_.begin() + static_cast<std::ptrdiff_t>(erase_to));
         return value;

@@ -46,7 +46,11 @@ std::string incident_header(const Incident& incident) {
 
 void open_workstream(Context& ctx, const std::string& name, const std::optional<UserId>& lead) {
     Incident& incident = ctx.the_incident();
-    Channel channel{workstream_channel_name(incident.id, name), ChannelKind::workstream, name, {incident.lead}};
+    ChannelName channel_name = workstream_channel_name(incident.id, name);
+    // A title like "Engineering" gives the main channel the name the
+    // engineering workstream would take.
+    if (incident.find_channel(channel_name)) channel_name = ChannelName{channel_name.value() + "-ws"};
+    Channel channel{channel_name, ChannelKind::workstream, name, {incident.lead}};
     if (lead) channel.members.insert(*lead);
     incident.channels.push_back(channel);
     incident.workstreams.push_back(Workstream{name, lead, channel.name, ctx.now});

@@ -7,7 +7,9 @@ namespace warroom {
 
 Outcome record_entry(Context& ctx, EntryCommand which) {
     const char* word = which == EntryCommand::update ? "update" : which == EntryCommand::note ? "note" : "decision";
-    if (auto refusal = require_member(ctx, std::string("post a ") + word)) return *refusal;
+    const char* doing = which == EntryCommand::update ? "post an update" : which == EntryCommand::note ? "add a note"
+                                                                                                   : "record a decision";
+    if (auto refusal = require_member(ctx, doing)) return *refusal;
     const std::string text = ctx.args.rest(0);
     if (text.empty()) return invalid(std::string("write the ") + word + ": /incident " + word + " TEXT");
     if (auto problem = check_user_text(text, std::string("the ") + word); !problem.empty()) return invalid(problem);

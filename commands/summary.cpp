@@ -5,6 +5,7 @@
 #include "commands/authorize.hpp"
 #include "commands/command.hpp"
 #include "commands/drafting.hpp"
+#include "commands/mass_mention.hpp"
 
 namespace warroom {
 namespace {
@@ -12,6 +13,21 @@ namespace {
 constexpr std::size_t kMaxQuotedBytes = 400;   // keeps a summary well inside the draft limit
 
 std::string age(Time then, Time now) { return format_duration(now - then) + " ago"; }
+
+// A teammate's update or decision quoted in the summary. If it mentions a whole
+// channel (@here, @channel, ...) and the playbook does not allow that, a
+// zero-width space after each '@' and '<' keeps it readable but inert, so one
+// "@here" in an update cannot block every later summary.
+std::string quote(const Context& ctx, std::string_view text) {
+    std::string quoted = truncate_utf8(text, kMaxQuotedBytes);
+    if (ctx.playbook.allow_mass_mentions || !has_mass_mention(quoted)) return quoted;
+    std::string inert;
+    for (char c : quoted) {
+        inert += c;
+        if (c == '@' || c == '<') inert += "\u200b";
+    }
+    return inert;
+}
 
 std::string build_summary(const Context& ctx, const std::string& next_steps) {
     const Incident& incident = *ctx.incident;
@@ -25,7 +41,7 @@ std::string build_summary(const Context& ctx, const std::string& next_steps) {
             format_duration((incident.resolved_at ? *incident.resolved_at : ctx.now) - incident.declared_at) +
             " (declared " + format_utc(incident.declared_at) + ")\n";
     if (auto it = latest.find(""); it != latest.end())
-        text += "Latest: " + truncate_utf8(it->second->text, kMaxQuotedBytes) + " (" + age(it->second->at, ctx.now) +
+        text += "Latest: " + quote(ctx, it->second->text) + " (" + age(it->second->at, ctx.now) +
                 ")\n";
     text += "Workstreams:";
     if (incident.workstreams.empty()) text += " none";
@@ -35,7 +51,7 @@ std::string build_summary(const Context& ctx, const std::string& next_steps) {
         text += "- " + workstream.name + " (" + (workstream.lead ? "lead " + mention(*workstream.lead) : "no lead") +
                 "): ";
         if (auto it = latest.find(workstream.name); it != latest.end()) {
-            text += truncate_utf8(it->second->text, kMaxQuotedBytes) + " (" + age(it->second->at, ctx.now) + ")\n";
+            text += quote(ctx, it->second->text) + " (" + age(it->second->at, ctx.now) + ")\n";
         } else {
             text += "no update yet\n";
             silent.push_back(workstream.name);
@@ -44,7 +60,7 @@ std::string build_summary(const Context& ctx, const std::string& next_steps) {
     std::vector<std::string> decisions;
     for (const TimelineEntry& entry : ctx.tx.timeline(incident.id))
         if (entry.kind == EntryKind::decision)
-            decisions.push_back("- " + truncate_utf8(entry.text, kMaxQuotedBytes) + " (" + mention(entry.actor) + ", " +
+            decisions.push_back("- " + quote(ctx, entry.text) + " (" + mention(entry.actor) + ", " +
                                 format_utc(entry.at) + ")");
     text += "Decisions:";
     if (decisions.empty()) text += " none recorded";

@@ -35,8 +35,8 @@ Outcome run(Context& ctx) {
         ctx.post(channel, mention(*lead) + " now leads workstream " + name);
         return done(mention(*lead) + " now leads workstream " + name);
     }
-    const ChannelName channel = workstream_channel_name(incident.id, name);
     open_workstream(ctx, name, lead);
+    const ChannelName channel = incident.workstreams.back().channel;
     ctx.tx.save(incident);
     if (lead && *lead != ctx.caller)
         ctx.tell(*lead, mention(ctx.caller) + " asked you to lead workstream " + name + " of " +

@@ -5,6 +5,9 @@
 #include "bot/text.hpp"
 #include "commands/command.hpp"
 #include "commands/decide.hpp"
+#include "commands/escalation_decide.hpp"
+#include "commands/exercise_guard.hpp"
+#include "commands/scheduled.hpp"
 
 namespace warroom {
 namespace {
@@ -95,13 +98,17 @@ Reply Engine::handle(const Event& event) {
             } else {
                 result = run_command(ctx, *after_prefix);
             }
+        } else if (const auto* action = std::get_if<CardAction>(&event.what)) {
+            result.outcome = decide_draft(ctx, action->draft, action->decision, action->reason);
+            if (ctx.incident) result.incident = ctx.incident->id;
         } else {
-            const auto& action = std::get<CardAction>(event.what);
-            result.outcome = decide_draft(ctx, action.draft, action.decision, action.reason);
+            const auto& answer = std::get<EscalationAnswer>(event.what);
+            result.outcome = decide_escalation(ctx, answer.escalation, answer.allow, answer.comment);
             if (ctx.incident) result.incident = ctx.incident->id;
         }
 
         if (result.outcome.kind == OutcomeKind::done) {
+            if (ctx.incident) confine_to_exercise(*ctx.incident, ctx.effects);
             for (const Effect& effect : ctx.effects) tx->enqueue(effect, now);
             tx->commit();
             return {Reply::Kind::ok, std::move(result.outcome.message)};
@@ -113,7 +120,7 @@ Reply Engine::handle(const Event& event) {
         auto record = store_.begin();
         record->record_event(event.id, now);
         if (result.outcome.kind == OutcomeKind::refused && result.incident) {
-            std::string attempt = command_text ? truncate_utf8(trim(*command_text), 300) : std::string("a card action");
+            std::string attempt = command_text ? truncate_utf8(trim(*command_text), 300) : std::string("a card button");
             record->append(TimelineEntry{0, *result.incident, now, event.user, EntryKind::refusal,
                                          "refused " + mention(event.user) + ": " + attempt + " — " +
                                              result.outcome.message});
@@ -127,6 +134,69 @@ Reply Engine::handle(const Event& event) {
         return {Reply::Kind::error,
                 "warroom could not save this (storage error), so nothing changed; try again in a moment"};
     }
+}
+
+std::size_t Engine::run_due_schedules() {
+    std::size_t fired = 0;
+    for (;;) {
+        const Time now = clock_.now();
+        std::optional<Schedule> due;
+        try {
+            auto tx = store_.begin();
+            auto rows = tx->due_schedules(now, 1);
+            if (rows.empty()) return fired;
+            due = rows.front();
+            fire(*tx, *due, now);
+            tx->commit();
+            ++fired;
+        } catch (const StorageError& error) {
+            spdlog::error("storage error while running schedules: {}", error.what());
+            return fired;   // the schedule is still pending; the next call retries it
+        } catch (const std::exception& error) {
+            // A schedule that cannot fire must not block every later one:
+            // it is cancelled, and the reason logged for the admin.
+            spdlog::error("schedule {} ({} for {}) failed and is cancelled: {}", due->id.value(),
+                          to_string(due->kind), to_string(due->incident), error.what());
+            auto tx = store_.begin();
+            due->state = ScheduleState::cancelled;
+            due->done_at = now;
+            tx->save(*due);
+            tx->commit();
+        }
+    }
+}
+
+std::optional<Time> Engine::next_due_time() {
+    auto tx = store_.begin();
+    return tx->next_due_time();   // read only: rolled back on scope exit
+}
+
+void Engine::fire(Transaction& tx, Schedule schedule, Time now) {
+    std::optional<Incident> incident = tx.incident(schedule.incident);
+    schedule.done_at = now;
+    // An incident that is over keeps no rhythm: what is still scheduled for it
+    // is cancelled, not fired.
+    if (!incident || !incident->is_open()) {
+        schedule.state = ScheduleState::cancelled;
+        tx.save(schedule);
+        return;
+    }
+    Context ctx{playbook_, tx, now, bot_user(), incident->main_channel().name, std::move(incident), Args{}, {}};
+    schedule.state = ScheduleState::fired;
+    tx.save(schedule);
+    fire_schedule(ctx, schedule);
+    // A recurring schedule books its next occurrence, unless the handler
+    // found the incident over.
+    if (schedule.recurs() && ctx.incident->is_open()) {
+        Schedule next = schedule;
+        next.id = ScheduleId{};
+        next.state = ScheduleState::pending;
+        next.done_at.reset();
+        next.due_at = next_occurrence(schedule, now);
+        tx.add(next);
+    }
+    confine_to_exercise(*ctx.incident, ctx.effects);
+    for (const Effect& effect : ctx.effects) tx.enqueue(effect, now);
 }
 
 }  // namespace warroom

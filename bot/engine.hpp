@@ -2,6 +2,7 @@
 // The engine: turns a platform-neutral event into a command call, commits its
 // result with its effects in one transaction, and answers the caller. It is
 // synchronous and knows no platform.
+#include <optional>
 #include <string>
 
 #include "bot/clock.hpp"
@@ -28,9 +29,17 @@ public:
 
     Reply handle(const Event& event);
 
+    // Fires every schedule due by the clock's now, oldest first, each in its
+    // own transaction with its effects; returns how many fired.
+    std::size_t run_due_schedules();
+    // When the next pending schedule is due, if any: adapters wait until then.
+    std::optional<Time> next_due_time();
+
     const Playbook& playbook() const { return playbook_; }
 
 private:
+    void fire(Transaction& tx, Schedule schedule, Time now);
+
     Store& store_;
     const Playbook& playbook_;
     const Clock& clock_;

@@ -20,11 +20,18 @@ struct CardAction {
     std::string reason;                // may be empty for buttons and reactions
 };
 
+// An executive's answer to an escalation request, from a card button.
+struct EscalationAnswer {
+    EscalationId escalation;
+    bool allow = false;
+    std::string comment;
+};
+
 struct Event {
     EventId id;                        // platforms redeliver; a repeated id is ignored
     UserId user;
     ChannelName channel;               // where it was typed ("" for a direct message)
-    std::variant<CommandText, CardAction> what;
+    std::variant<CommandText, CardAction, EscalationAnswer> what;
 };
 
 }  // namespace warroom

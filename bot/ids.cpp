@@ -24,6 +24,7 @@ std::optional<std::int64_t> parse_prefixed_number(std::string_view text, std::st
 
 std::string to_string(IncidentId id) { return "INC-" + std::to_string(id.value()); }
 std::string to_string(DraftId id) { return "D-" + std::to_string(id.value()); }
+std::string to_string(EscalationId id) { return "E-" + std::to_string(id.value()); }
 std::string mention(const UserId& user) {
     // Matrix ids already carry their sigil: "@alice:example.org".
     if (!user.value().empty() && user.value().front() == '@') return user.value();
@@ -38,6 +39,11 @@ std::optional<IncidentId> parse_incident_id(std::string_view text) {
 
 std::optional<DraftId> parse_draft_id(std::string_view text) {
     if (auto n = parse_prefixed_number(text, "D-")) return DraftId{*n};
+    return std::nullopt;
+}
+
+std::optional<EscalationId> parse_escalation_id(std::string_view text) {
+    if (auto n = parse_prefixed_number(text, "E-")) return EscalationId{*n};
     return std::nullopt;
 }
 

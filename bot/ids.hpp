@@ -29,6 +29,8 @@ struct UserTag {};
 struct ChannelTag {};
 struct EventTag {};
 struct OutboxJobTag {};
+struct ScheduleTag {};
+struct EscalationTag {};
 
 using IncidentId = StrongId<IncidentTag, std::int64_t>;    // shown as INC-N
 using DraftId = StrongId<DraftTag, std::int64_t>;          // shown as D-N
@@ -36,14 +38,18 @@ using UserId = StrongId<UserTag, std::string>;             // platform user id o
 using ChannelName = StrongId<ChannelTag, std::string>;     // without the leading '#'
 using EventId = StrongId<EventTag, std::string>;           // inbound event id, for de-duplication
 using OutboxJobId = StrongId<OutboxJobTag, std::int64_t>;
+using ScheduleId = StrongId<ScheduleTag, std::int64_t>;
+using EscalationId = StrongId<EscalationTag, std::int64_t>;  // shown as E-N
 
 std::string to_string(IncidentId id);   // "INC-7"
 std::string to_string(DraftId id);      // "D-3"
+std::string to_string(EscalationId id); // "E-2"
 std::string mention(const UserId& user); // "@alice"
 std::string to_string(const ChannelName& channel); // "#inc-1-x"
 
-// Accept "INC-7" / "inc-7" and "D-3" / "d-3"; anything else is not an id.
+// Accept "INC-7" / "inc-7", "D-3" / "d-3" and "E-2" / "e-2"; anything else is not an id.
 std::optional<IncidentId> parse_incident_id(std::string_view text);
 std::optional<DraftId> parse_draft_id(std::string_view text);
+std::optional<EscalationId> parse_escalation_id(std::string_view text);
 
 }  // namespace warroom

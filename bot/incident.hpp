@@ -41,6 +41,10 @@ struct Incident {
     std::vector<Channel> channels;     // channels[0] is the main channel
     std::vector<Workstream> workstreams;
     std::set<std::string> invited_groups;
+    bool exercise = false;             // a tabletop exercise: nothing leaves its own channels
+    std::string scenario;              // the exercise's scenario name (playbook key)
+    std::string root_cause;            // for the review; the latest `rootcause` wins
+    std::string impact;                // for the review; the latest `impact` wins
 
     const Channel& main_channel() const { return channels.front(); }
     Channel* find_channel(const ChannelName& name);

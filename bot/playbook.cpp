@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/interval.hpp"
 #include "bot/text.hpp"
 
 namespace warroom {
@@ -173,6 +174,7 @@ public:
             else if (key == "audiences") check_audiences(path, value);
             else if (key == "severities") check_severities(path, value);
             else if (key == "allow_mass_mentions") check_allow_mass_mentions(path, value);
+            else if (key == "timing") check_timing(path, value);
             else unknown_key(path, key, kTopLevelKeys);
         }
         require(root, "", "name", "\"name\": \"Example Corp security incident response\"");
@@ -186,10 +188,14 @@ public:
 
 private:
     static inline const std::vector<std::string> kTopLevelKeys = {
-        "name", "admins", "executives", "groups", "audiences", "severities", "allow_mass_mentions"};
+        "name", "admins", "executives", "groups", "audiences", "severities", "allow_mass_mentions", "timing"};
     static inline const std::vector<std::string> kExecutiveKeys = {"members", "audience"};
     static inline const std::vector<std::string> kAudienceKeys = {"channel", "description"};
-    static inline const std::vector<std::string> kSeverityKeys = {"description", "stakeholders", "workstreams"};
+    static inline const std::vector<std::string> kSeverityKeys = {"description", "stakeholders", "workstreams",
+                                                                  "cadence"};
+    static inline const std::vector<std::string> kCadenceKeys = {"all_hands_sync", "workstream_sync", "summary"};
+    static inline const std::vector<std::string> kTimingKeys = {"sync_reminder_before", "summary_reminder_after",
+                                                                "escalation_deadline"};
 
     void problem(std::string path, std::string message) { problems_.push_back({std::move(path), std::move(message)}); }
 
@@ -439,7 +445,7 @@ private:
         if (!expect_object(path, fields, "{\"description\": \"...\", \"stakeholders\": [\"legal\"], "
                                          "\"workstreams\": [\"engineering\"]}"))
             return;
-        SeverityPolicy policy{severity, "", {}, {}};
+        SeverityPolicy policy{severity, "", {}, {}, {}};
         for (const auto& [key, field] : fields.items()) {
             const std::string field_path = child(path, key);
             if (key == "description") {
@@ -453,6 +459,8 @@ private:
                 policy.workstreams = check_names(field_path, field, "workstream", [&](const auto& p, const auto& n) {
                     return check_slug(p, n, "workstream");
                 });
+            } else if (key == "cadence") {
+                policy.cadence = check_cadence(field_path, field);
             } else {
                 unknown_key(field_path, key, kSeverityKeys);
             }
@@ -479,6 +487,53 @@ private:
             names.push_back(*name);
         }
         return names;
+    }
+
+    std::optional<Duration> check_interval(const std::string& path, const Json& value, Duration min, Duration max) {
+        const auto text = expect_string(path, value, "an interval such as \"30m\"");
+        if (!text) return std::nullopt;
+        auto parsed = parse_interval(*text, min, max);
+        if (auto* error = std::get_if<IntervalError>(&parsed)) {
+            problem(path, error->message);
+            return std::nullopt;
+        }
+        return std::get<Duration>(parsed);
+    }
+
+    Cadence check_cadence(const std::string& path, const Json& value) {
+        Cadence cadence;
+        if (!expect_object(path, value, "{\"all_hands_sync\": \"1h\", \"workstream_sync\": \"30m\", \"summary\": \"2h\"}"))
+            return cadence;
+        for (const auto& [key, field] : value.items()) {
+            const std::string field_path = child(path, key);
+            auto every = [&] { return check_interval(field_path, field, kShortestCadence, kLongestCadence); };
+            if (key == "all_hands_sync") cadence.all_hands_sync = every();
+            else if (key == "workstream_sync") cadence.workstream_sync = every();
+            else if (key == "summary") cadence.summary = every();
+            else unknown_key(field_path, key, kCadenceKeys);
+        }
+        return cadence;
+    }
+
+    void check_timing(const std::string& path, const Json& value) {
+        if (!expect_object(path, value, "{\"sync_reminder_before\": \"5m\"}")) return;
+        using std::chrono::seconds;
+        for (const auto& [key, field] : value.items()) {
+            const std::string field_path = child(path, key);
+            std::optional<Duration> parsed;
+            if (key == "sync_reminder_before") {
+                if ((parsed = check_interval(field_path, field, seconds(10), std::chrono::hours(2))))
+                    playbook_.timing.sync_reminder_before = *parsed;
+            } else if (key == "summary_reminder_after") {
+                if ((parsed = check_interval(field_path, field, seconds(30), kLongestCadence)))
+                    playbook_.timing.summary_reminder_after = *parsed;
+            } else if (key == "escalation_deadline") {
+                if ((parsed = check_interval(field_path, field, seconds(30), kLongestCadence)))
+                    playbook_.timing.escalation_deadline = *parsed;
+            } else {
+                unknown_key(field_path, key, kTimingKeys);
+            }
+        }
     }
 
     void check_allow_mass_mentions(const std::string& path, const Json& value) {

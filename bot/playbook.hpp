@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/clock.hpp"
 #include "bot/ids.hpp"
 #include "bot/severity.hpp"
 
@@ -18,11 +19,31 @@ struct Audience {
     std::string description;
 };
 
+// How often things happen for an incident of one severity; unset: not at all
+// until someone asks (`/incident sync 30m all`).
+struct Cadence {
+    std::optional<Duration> all_hands_sync;
+    std::optional<Duration> workstream_sync;
+    std::optional<Duration> summary;       // an executive summary draft sent to the Crisis Lead
+};
+
+// Bounds for every cadence, typed or in the playbook: short enough to test
+// in seconds, long enough that nobody schedules a sync for next year.
+inline constexpr Duration kShortestCadence = std::chrono::seconds(30);
+inline constexpr Duration kLongestCadence = std::chrono::days(7);
+
 struct SeverityPolicy {
     Severity severity = Severity::sev4;
     std::string description;
     std::vector<std::string> stakeholder_groups;  // invited at declaration
     std::vector<std::string> workstreams;         // opened at declaration
+    Cadence cadence;                              // started at declaration
+};
+
+struct Timing {
+    Duration sync_reminder_before = std::chrono::minutes(5);
+    Duration summary_reminder_after = std::chrono::minutes(15);   // a summary draft still undecided
+    Duration escalation_deadline = std::chrono::minutes(30);      // when `escalate` has no --by
 };
 
 struct Playbook {
@@ -34,6 +55,7 @@ struct Playbook {
     std::map<std::string, Audience> audiences;
     std::map<Severity, SeverityPolicy> severities;   // all four present after a successful load
     bool allow_mass_mentions = false;
+    Timing timing;
 
     bool is_admin(const UserId& user) const;
     bool is_executive(const UserId& user) const;

@@ -6,7 +6,7 @@
 namespace warroom {
 namespace {
 
-constexpr std::array<std::pair<EntryKind, const char*>, 14> kNames{{
+constexpr std::array<std::pair<EntryKind, const char*>, 25> kNames{{
     {EntryKind::declared, "declared"},   {EntryKind::lead, "lead"},
     {EntryKind::workstream, "workstream"}, {EntryKind::invite, "invite"},
     {EntryKind::update, "update"},       {EntryKind::note, "note"},
@@ -14,6 +14,12 @@ constexpr std::array<std::pair<EntryKind, const char*>, 14> kNames{{
     {EntryKind::status, "status"},       {EntryKind::draft, "draft"},
     {EntryKind::approval, "approval"},   {EntryKind::publication, "publication"},
     {EntryKind::refusal, "refusal"},     {EntryKind::summary, "summary"},
+    {EntryKind::sync, "sync"},           {EntryKind::missed_sync, "missed_sync"},
+    {EntryKind::reminder, "reminder"},   {EntryKind::escalation, "escalation"},
+    {EntryKind::escalation_decision, "escalation_decision"},
+    {EntryKind::rootcause, "rootcause"}, {EntryKind::impact, "impact"},
+    {EntryKind::action, "action"},       {EntryKind::review, "review"},
+    {EntryKind::exercise, "exercise"},   {EntryKind::inject, "inject"},
 }};
 
 }  // namespace

@@ -11,7 +11,16 @@ namespace warroom {
 
 enum class EntryKind {
     declared, lead, workstream, invite, update, note, decision, severity, status,
-    draft, approval, publication, refusal, summary
+    draft, approval, publication, refusal, summary,
+    sync,                 // a workstream or all-hands sync took place (its report)
+    missed_sync,          // a workstream had no update since the previous sync
+    reminder,             // the bot reminded someone (sync due, summary overdue, escalation undecided)
+    escalation,           // a request to the executives (E-N)
+    escalation_decision,  // an executive allowed or denied it
+    rootcause, impact, action,  // inputs for the post-incident review
+    review,               // the review was written
+    exercise,             // a tabletop exercise started or ended
+    inject                // a scripted exercise inject was posted
 };
 
 std::string to_string(EntryKind kind);

@@ -6,14 +6,17 @@ namespace warroom {
 extern const CommandSpec declare_command, lead_command, workstream_command, invite_command, update_command,
     note_command, decision_command, severity_command, status_command, draft_command, approve_command,
     reject_command, changes_command, revise_command, withdraw_command, summary_command, timeline_command,
-    list_command, show_command, help_command;
+    list_command, show_command, help_command, sync_command, escalate_command, allow_command, deny_command,
+    exercise_command, rootcause_command, impact_command, action_command, review_command;
 
 const std::vector<const CommandSpec*>& all_commands() {
     static const std::vector<const CommandSpec*> commands{
         &declare_command,  &list_command,     &show_command,    &lead_command,    &workstream_command,
         &invite_command,   &update_command,   &note_command,    &decision_command, &severity_command,
         &status_command,   &draft_command,    &approve_command, &reject_command,  &changes_command,
-        &revise_command,   &withdraw_command, &summary_command, &timeline_command, &help_command,
+        &revise_command,   &withdraw_command, &summary_command, &sync_command,    &escalate_command,
+        &allow_command,    &deny_command,     &timeline_command, &exercise_command, &rootcause_command,
+        &impact_command,   &action_command,   &review_command,  &help_command,
     };
     return commands;
 }

@@ -15,7 +15,7 @@ namespace {
 
 // Migration N is kMigrations[N - 1]. Append only: a released migration never
 // changes, because databases in the field have already applied it.
-const std::array<const char*, 1> kMigrations = {
+const std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE incidents (
     id          INTEGER PRIMARY KEY,
@@ -123,6 +123,50 @@ CREATE TABLE counters (
     name  TEXT    PRIMARY KEY,
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 2: the practice around the core: schedules, escalations, exercises, review inputs.
+    R"sql(
+ALTER TABLE incidents ADD COLUMN exercise   INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE incidents ADD COLUMN scenario   TEXT    NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN root_cause TEXT    NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN impact     TEXT    NOT NULL DEFAULT '';
+
+CREATE TABLE schedules (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    kind        TEXT    NOT NULL,
+    target      TEXT    NOT NULL DEFAULT '',
+    due_at      INTEGER NOT NULL,
+    every_ms    INTEGER NOT NULL DEFAULT 0,
+    state       TEXT    NOT NULL DEFAULT 'pending',
+    done_at     INTEGER
+);
+CREATE INDEX schedules_pending ON schedules(due_at, id) WHERE state = 'pending';
+CREATE INDEX schedules_by_incident ON schedules(incident_id, due_at);
+
+CREATE TABLE escalations (
+    id           INTEGER PRIMARY KEY,
+    incident_id  INTEGER NOT NULL REFERENCES incidents(id),
+    requested_by TEXT    NOT NULL,
+    text         TEXT    NOT NULL,
+    requested_at INTEGER NOT NULL,
+    deadline     INTEGER,
+    state        TEXT    NOT NULL,
+    decided_by   TEXT,
+    decided_at   INTEGER,
+    comment      TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX escalations_by_incident ON escalations(incident_id, id);
+
+CREATE TABLE action_items (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    number      INTEGER NOT NULL,
+    text        TEXT    NOT NULL,
+    owner       TEXT,
+    added_by    TEXT    NOT NULL,
+    added_at    INTEGER NOT NULL,
+    PRIMARY KEY (incident_id, number)
+);
 )sql",
 };
 
@@ -304,7 +348,7 @@ public:
         Incident incident;
         {
             Statement row(db(), "SELECT title, severity, status, lead, nominee, declared_by, declared_at, "
-                                "lead_since, resolved_at FROM incidents WHERE id = ?",
+                                "lead_since, resolved_at, exercise, scenario, root_cause, impact FROM incidents WHERE id = ?",
                           operation);
             if (!row.bind(id).step()) return std::nullopt;
             incident.id = id;
@@ -317,6 +361,10 @@ public:
             incident.declared_at = row.time(6);
             incident.lead_since = row.time(7);
             incident.resolved_at = row.maybe_time(8);
+            incident.exercise = row.integer(9) != 0;
+            incident.scenario = row.text(10);
+            incident.root_cause = row.text(11);
+            incident.impact = row.text(12);
         }
         Statement channels(db_, "SELECT name, kind, workstream FROM channels WHERE incident_id = ? "
                                 "ORDER BY position",
@@ -370,15 +418,19 @@ public:
         // An upsert, not REPLACE: replacing would delete the row, and with it
         // the incident's drafts, updates and timeline would lose their parent.
         Statement(db(), "INSERT INTO incidents (id, title, severity, status, lead, nominee, declared_by, "
-                        "declared_at, lead_since, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "declared_at, lead_since, resolved_at, exercise, scenario, root_cause, impact) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity, "
                         "status = excluded.status, lead = excluded.lead, nominee = excluded.nominee, "
                         "declared_by = excluded.declared_by, declared_at = excluded.declared_at, "
-                        "lead_since = excluded.lead_since, resolved_at = excluded.resolved_at",
+                        "lead_since = excluded.lead_since, resolved_at = excluded.resolved_at, "
+                        "exercise = excluded.exercise, scenario = excluded.scenario, "
+                        "root_cause = excluded.root_cause, impact = excluded.impact",
                   operation)
             .bind(incident.id, incident.title, to_string(incident.severity), to_string(incident.status),
                   incident.lead, incident.nominee, incident.declared_by, incident.declared_at,
-                  incident.lead_since, incident.resolved_at)
+                  incident.lead_since, incident.resolved_at, incident.exercise, incident.scenario,
+                  incident.root_cause, incident.impact)
             .run();
 
         // Workstreams reference channels, so they go first; members cascade.
@@ -513,6 +565,103 @@ public:
             .run();
     }
 
+    ScheduleId add(const Schedule& schedule) override {
+        Statement(db(), "INSERT INTO schedules (incident_id, kind, target, due_at, every_ms, state, done_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  "add schedule")
+            .bind(schedule.incident, to_string(schedule.kind), schedule.target, schedule.due_at,
+                  static_cast<std::int64_t>(schedule.every.count()), to_string(schedule.state), schedule.done_at)
+            .run();
+        return ScheduleId{sqlite3_last_insert_rowid(db_)};
+    }
+
+    void save(const Schedule& schedule) override {
+        Statement(db(), "UPDATE schedules SET state = ?, done_at = ? WHERE id = ?", "save schedule")
+            .bind(to_string(schedule.state), schedule.done_at, schedule.id)
+            .run();
+    }
+
+    std::vector<Schedule> due_schedules(Time now, std::size_t limit) override {
+        constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+        Statement query(db(), std::string(kScheduleSelect) +
+                                  " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+                        "list due schedules");
+        query.bind(now, static_cast<std::int64_t>(std::min(limit, kMax)));
+        std::vector<Schedule> result;
+        while (query.step()) result.push_back(read_schedule(query));
+        return result;
+    }
+
+    std::vector<Schedule> pending_schedules(IncidentId incident) override {
+        Statement query(db(), std::string(kScheduleSelect) +
+                                  " WHERE state = 'pending' AND incident_id = ? ORDER BY due_at, id",
+                        "list schedules");
+        query.bind(incident);
+        std::vector<Schedule> result;
+        while (query.step()) result.push_back(read_schedule(query));
+        return result;
+    }
+
+    std::optional<Time> next_due_time() override {
+        Statement query(db(), "SELECT MIN(due_at) FROM schedules WHERE state = 'pending'", "next due time");
+        if (!query.step() || query.is_null(0)) return std::nullopt;
+        return query.time(0);
+    }
+
+    EscalationId next_escalation_id() override { return EscalationId{next_counter("escalation")}; }
+
+    std::optional<Escalation> escalation(EscalationId id) override {
+        Statement query(db(), std::string(kEscalationSelect) + " WHERE id = ?", "load escalation");
+        if (!query.bind(id).step()) return std::nullopt;
+        return read_escalation(query);
+    }
+
+    std::vector<Escalation> escalations(IncidentId incident) override {
+        Statement query(db(), std::string(kEscalationSelect) + " WHERE incident_id = ? ORDER BY id",
+                        "list escalations");
+        query.bind(incident);
+        std::vector<Escalation> result;
+        while (query.step()) result.push_back(read_escalation(query));
+        return result;
+    }
+
+    void save(const Escalation& escalation) override {
+        Statement(db(), "INSERT INTO escalations (id, incident_id, requested_by, text, requested_at, deadline, "
+                        "state, decided_by, decided_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (id) DO UPDATE SET deadline = excluded.deadline, state = excluded.state, "
+                        "decided_by = excluded.decided_by, decided_at = excluded.decided_at, "
+                        "comment = excluded.comment",
+                  "save escalation")
+            .bind(escalation.id, escalation.incident, escalation.requested_by, escalation.text,
+                  escalation.requested_at, escalation.deadline, to_string(escalation.state), escalation.decided_by,
+                  escalation.decided_at, escalation.comment)
+            .run();
+    }
+
+    int add(const ActionItem& item) override {
+        Statement insert(db(), "INSERT INTO action_items (incident_id, number, text, owner, added_by, added_at) "
+                               "SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, ? FROM action_items "
+                               "WHERE incident_id = ? RETURNING number",
+                         "add action item");
+        insert.bind(item.incident, item.text, item.owner, item.added_by, item.added_at, item.incident);
+        if (!insert.step()) throw StorageError("sqlite: add action item: no number returned");
+        const int number = static_cast<int>(insert.integer(0));
+        insert.run();
+        return number;
+    }
+
+    std::vector<ActionItem> action_items(IncidentId incident) override {
+        Statement query(db(), "SELECT number, text, owner, added_by, added_at FROM action_items "
+                              "WHERE incident_id = ? ORDER BY number",
+                        "list action items");
+        query.bind(incident);
+        std::vector<ActionItem> result;
+        while (query.step())
+            result.push_back(ActionItem{incident, static_cast<int>(query.integer(0)), query.text(1),
+                                        query.maybe_user(2), UserId{query.text(3)}, query.time(4)});
+        return result;
+    }
+
     std::optional<std::string> platform_ref(std::string_view kind, std::string_view key) override {
         Statement query(db(), "SELECT value FROM platform_refs WHERE kind = ? AND key = ?", "read platform ref");
         if (!query.bind(kind, key).step()) return std::nullopt;
@@ -536,6 +685,41 @@ private:
     static constexpr std::string_view kDraftSelect =
         "SELECT id, incident_id, audience, author, text, state, revision, is_summary, created_at, routed_to, "
         "decided_by, decided_at, reason, published_at FROM drafts";
+
+    static constexpr std::string_view kScheduleSelect =
+        "SELECT id, incident_id, kind, target, due_at, every_ms, state, done_at FROM schedules";
+
+    static Schedule read_schedule(const Statement& row) {
+        Schedule schedule;
+        schedule.id = ScheduleId{row.integer(0)};
+        schedule.incident = IncidentId{row.integer(1)};
+        schedule.kind = parsed_or_throw(parse_schedule_kind(row.text(2)), "schedule kind", row.text(2));
+        schedule.target = row.text(3);
+        schedule.due_at = row.time(4);
+        schedule.every = Duration{row.integer(5)};
+        schedule.state = parsed_or_throw(parse_schedule_state(row.text(6)), "schedule state", row.text(6));
+        schedule.done_at = row.maybe_time(7);
+        return schedule;
+    }
+
+    static constexpr std::string_view kEscalationSelect =
+        "SELECT id, incident_id, requested_by, text, requested_at, deadline, state, decided_by, decided_at, "
+        "comment FROM escalations";
+
+    static Escalation read_escalation(const Statement& row) {
+        Escalation escalation;
+        escalation.id = EscalationId{row.integer(0)};
+        escalation.incident = IncidentId{row.integer(1)};
+        escalation.requested_by = UserId{row.text(2)};
+        escalation.text = row.text(3);
+        escalation.requested_at = row.time(4);
+        escalation.deadline = row.maybe_time(5);
+        escalation.state = parsed_or_throw(parse_escalation_state(row.text(6)), "escalation state", row.text(6));
+        escalation.decided_by = row.maybe_user(7);
+        escalation.decided_at = row.maybe_time(8);
+        escalation.comment = row.text(9);
+        return escalation;
+    }
 
     static Draft read_draft(const Statement& row) {
         Draft draft;

@@ -11,10 +11,13 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/action_item.hpp"
 #include "bot/draft.hpp"
 #include "bot/effect.hpp"
+#include "bot/escalation.hpp"
 #include "bot/ids.hpp"
 #include "bot/incident.hpp"
+#include "bot/schedule.hpp"
 #include "bot/timeline.hpp"
 
 namespace warroom {
@@ -57,6 +60,24 @@ public:
     virtual OutboxJobId enqueue(const Effect& effect, Time at) = 0;
     virtual std::vector<OutboxJob> pending_jobs(std::size_t limit) = 0;
     virtual void complete_job(OutboxJobId id, Time at) = 0;
+
+    // Schedules: what the bot must do when, for which incident.
+    virtual ScheduleId add(const Schedule& schedule) = 0;
+    virtual void save(const Schedule& schedule) = 0;            // its state and done_at
+    // Pending schedules due at or before `now`, earliest first (ties by id).
+    virtual std::vector<Schedule> due_schedules(Time now, std::size_t limit) = 0;
+    virtual std::vector<Schedule> pending_schedules(IncidentId incident) = 0;  // earliest first
+    virtual std::optional<Time> next_due_time() = 0;            // of any pending schedule
+
+    // Escalations to the executives, E-N across all incidents.
+    virtual EscalationId next_escalation_id() = 0;
+    virtual std::optional<Escalation> escalation(EscalationId id) = 0;
+    virtual std::vector<Escalation> escalations(IncidentId incident) = 0;   // ordered by id
+    virtual void save(const Escalation& escalation) = 0;
+
+    // Action items for the review; add() numbers them 1, 2, ... per incident and returns the number.
+    virtual int add(const ActionItem& item) = 0;
+    virtual std::vector<ActionItem> action_items(IncidentId incident) = 0;  // by number
 
     // What an adapter learned from the platform: channel ids, card message ids.
     // `kind` names the mapping ("slack.channel", "card"), `key` the neutral name.

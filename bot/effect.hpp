@@ -10,6 +10,7 @@
 
 #include "bot/clock.hpp"
 #include "bot/draft.hpp"
+#include "bot/escalation.hpp"
 #include "bot/ids.hpp"
 
 namespace warroom {
@@ -69,7 +70,36 @@ struct Publish {
     std::string text;                  // the final text, with incident id and approver
 };
 
-using Effect = std::variant<CreateChannel, InviteUsers, PostMessage, PostCard, UpdateCard, Publish>;
+// What an escalation card shows: the request and, once decided, the answer.
+// Only the listed executives may decide it.
+struct EscalationCard {
+    EscalationId escalation;
+    IncidentId incident;
+    std::string incident_title;
+    UserId requested_by;
+    std::string text;
+    std::optional<Time> deadline;
+    std::vector<UserId> executives;
+    EscalationState state = EscalationState::pending;
+    std::optional<UserId> decided_by;
+    std::optional<Time> decided_at;
+    std::string comment;
+};
+
+// The request posted in the executives' channel, with Allow / Deny.
+struct PostEscalation {
+    ChannelName channel;
+    EscalationCard card;
+};
+
+// The same card, updated in place after the decision.
+struct UpdateEscalation {
+    ChannelName channel;
+    EscalationCard card;
+};
+
+using Effect = std::variant<CreateChannel, InviteUsers, PostMessage, PostCard, UpdateCard, Publish, PostEscalation,
+                            UpdateEscalation>;
 
 struct OutboxJob {
     OutboxJobId id;

@@ -33,6 +33,22 @@ json encode_card(const Card& card) {
                 {"rerouted_to", optional_user(card.rerouted_to)}};
 }
 
+json encode_escalation_card(const EscalationCard& card) {
+    json executives = json::array();
+    for (const UserId& user : card.executives) executives.push_back(user.value());
+    return json{{"escalation", card.escalation.value()},
+                {"incident", card.incident.value()},
+                {"incident_title", card.incident_title},
+                {"requested_by", card.requested_by.value()},
+                {"text", card.text},
+                {"deadline", optional_time(card.deadline)},
+                {"executives", std::move(executives)},
+                {"state", to_string(card.state)},
+                {"decided_by", optional_user(card.decided_by)},
+                {"decided_at", optional_time(card.decided_at)},
+                {"comment", card.comment}};
+}
+
 json encode(const CreateChannel& e) {
     return json{{"type", "create_channel"},
                 {"name", e.name.value()},
@@ -67,6 +83,14 @@ json encode(const Publish& e) {
                 {"draft", e.draft.value()},
                 {"channel", e.channel.value()},
                 {"text", e.text}};
+}
+
+json encode(const PostEscalation& e) {
+    return json{{"type", "post_escalation"}, {"channel", e.channel.value()}, {"card", encode_escalation_card(e.card)}};
+}
+
+json encode(const UpdateEscalation& e) {
+    return json{{"type", "update_escalation"}, {"channel", e.channel.value()}, {"card", encode_escalation_card(e.card)}};
 }
 
 // Readers: a missing or mistyped required field throws json::exception, which
@@ -112,6 +136,24 @@ Card decode_card(const json& j) {
     return card;
 }
 
+EscalationCard decode_escalation_card(const json& j) {
+    EscalationCard card;
+    card.escalation = EscalationId{number(j, "escalation")};
+    card.incident = IncidentId{number(j, "incident")};
+    card.incident_title = text(j, "incident_title");
+    card.requested_by = UserId{text(j, "requested_by")};
+    card.text = text(j, "text");
+    card.deadline = maybe_time(j, "deadline");
+    for (const json& user : j.at("executives")) card.executives.emplace_back(user.get<std::string>());
+    auto state = parse_escalation_state(text(j, "state"));
+    if (!state) throw StorageError("escalation card has an unknown state: " + text(j, "state"));
+    card.state = *state;
+    card.decided_by = maybe_user(j, "decided_by");
+    card.decided_at = maybe_time(j, "decided_at");
+    card.comment = j.value("comment", std::string{});
+    return card;
+}
+
 Effect decode_object(const json& j) {
     const std::string type = text(j, "type");
     if (type == "create_channel")
@@ -134,6 +176,10 @@ Effect decode_object(const json& j) {
     if (type == "update_card") return UpdateCard{UserId{text(j, "to")}, decode_card(j.at("card"))};
     if (type == "publish")
         return Publish{DraftId{number(j, "draft")}, ChannelName{text(j, "channel")}, text(j, "text")};
+    if (type == "post_escalation")
+        return PostEscalation{ChannelName{text(j, "channel")}, decode_escalation_card(j.at("card"))};
+    if (type == "update_escalation")
+        return UpdateEscalation{ChannelName{text(j, "channel")}, decode_escalation_card(j.at("card"))};
     throw StorageError("unknown effect type: " + type);
 }
 

@@ -45,6 +45,25 @@ std::string outcome(const Card& card) {
     return "";
 }
 
+std::string escalation_title(const EscalationCard& card) {
+    std::string title = "[escalation " + to_string(card.escalation) + " · " + to_string(card.incident) + " · " +
+                        card.incident_title + " · asked by " + mention(card.requested_by);
+    if (card.deadline) title += " · answer by " + format_utc(*card.deadline);
+    return title + "]";
+}
+
+std::string escalation_outcome(const EscalationCard& card) {
+    const std::string by = card.decided_by ? " by " + mention(*card.decided_by) : std::string();
+    const std::string when = card.decided_at ? " at " + format_utc(*card.decided_at) : std::string();
+    const std::string comment = card.comment.empty() ? std::string() : ": " + card.comment;
+    switch (card.state) {
+        case EscalationState::pending: return "waiting for an executive";
+        case EscalationState::allowed: return "ALLOWED" + by + when + comment;
+        case EscalationState::denied: return "DENIED" + by + when + comment;
+    }
+    return "";
+}
+
 }  // namespace
 
 std::string printable(std::string_view text) {
@@ -75,6 +94,17 @@ std::vector<std::string> render_effect(const Effect& effect) {
                 return lines;
             } else if constexpr (std::is_same_v<T, UpdateCard>) {
                 return lines_at(mention(e.to), "[approval " + to_string(e.card.draft) + " updated] " + outcome(e.card));
+            } else if constexpr (std::is_same_v<T, PostEscalation>) {
+                auto lines = lines_at(to_string(e.channel), escalation_title(e.card) + "\n" + e.card.text);
+                std::string deciders;
+                for (const UserId& user : e.card.executives) deciders += (deciders.empty() ? "" : ", ") + mention(user);
+                const std::string id = to_string(e.card.escalation);
+                lines.push_back(to_string(e.channel) + "   → " + deciders + ": /incident allow " + id +
+                                " [COMMENT] · /incident deny " + id + " REASON");
+                return lines;
+            } else if constexpr (std::is_same_v<T, UpdateEscalation>) {
+                return lines_at(to_string(e.channel), "[escalation " + to_string(e.card.escalation) + " updated] " +
+                                                          escalation_outcome(e.card));
             } else {
                 static_assert(std::is_same_v<T, Publish>);
                 return lines_at(to_string(e.channel), e.text);

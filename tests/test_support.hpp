@@ -165,6 +165,35 @@ struct Harness {
 
     Reply send(const Event& event) { return engine.handle(event); }
 
+    // An executive's button on escalation E-`escalation`.
+    Reply answer(const std::string& user, std::int64_t escalation, bool allow, const std::string& comment = "") {
+        return send(Event{EventId{next_event_id()}, UserId{user}, ChannelName{""},
+                          EscalationAnswer{EscalationId{escalation}, allow, comment}});
+    }
+
+    // --- time --------------------------------------------------------------
+
+    // Moves the clock forward by `by`, firing each schedule at its due time,
+    // in order, as a running bot would; returns how many fired.
+    std::size_t advance(Duration by) {
+        const Time until = clock.now() + by;
+        std::size_t fired = 0;
+        while (auto due = engine.next_due_time()) {
+            if (*due > until) break;
+            if (*due > clock.now()) clock.set(*due);
+            const std::size_t now_fired = engine.run_due_schedules();
+            if (now_fired == 0) break;   // a storage error: nothing more would fire
+            fired += now_fired;
+        }
+        clock.set(until);
+        return fired;
+    }
+
+    std::vector<Schedule> pending_schedules(std::int64_t incident_n) {
+        auto tx = store->begin();
+        return tx->pending_schedules(IncidentId{incident_n});
+    }
+
     // --- output ------------------------------------------------------------
 
     // Performs every pending outbox job; returns the effects performed by this call.
@@ -244,6 +273,15 @@ struct Harness {
                 out += "  draft " + std::to_string(d.id.value()) + " " + to_string(d.state) + " rev" +
                        std::to_string(d.revision) + " to=" + d.routed_to.value() + " text=" + d.text + "\n";
             for (const StatusUpdate& u : tx->updates(i.id)) out += "  update " + u.workstream + ": " + u.text + "\n";
+            out += "  exercise=" + std::to_string(i.exercise) + " scenario=" + i.scenario + " rootcause=" + i.root_cause +
+                   " impact=" + i.impact + "\n";
+            for (const Schedule& s : tx->pending_schedules(i.id))
+                out += "  schedule " + to_string(s.kind) + " " + s.target + " at " + std::to_string(to_unix_ms(s.due_at)) +
+                       " every " + std::to_string(s.every.count()) + "\n";
+            for (const Escalation& e : tx->escalations(i.id))
+                out += "  escalation " + std::to_string(e.id.value()) + " " + to_string(e.state) + " " + e.text + "\n";
+            for (const ActionItem& a : tx->action_items(i.id))
+                out += "  action " + std::to_string(a.number) + " " + a.text + "\n";
             for (const TimelineEntry& e : tx->timeline(i.id))
                 if (e.kind != EntryKind::refusal)
                     out += "  entry " + to_string(e.kind) + " " + e.actor.value() + ": " + e.text + "\n";

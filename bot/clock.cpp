@@ -1,5 +1,6 @@
 #include "bot/clock.hpp"
 
+#include <cstdio>
 #include <ctime>
 #include <fmt/format.h>
 
@@ -19,6 +20,24 @@ std::string format_utc(Time t) {
     gmtime_r(&seconds, &parts);
     return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", parts.tm_year + 1900, parts.tm_mon + 1,
                        parts.tm_mday, parts.tm_hour, parts.tm_min);
+}
+
+std::optional<Time> parse_utc(std::string_view text) {
+    if (!text.empty() && (text.back() == 'Z' || text.back() == 'z')) text.remove_suffix(1);
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    char separator = 0;
+    const std::string copy(text);
+    int consumed = 0;
+    const int fields = std::sscanf(copy.c_str(), "%4d-%2d-%2d%c%2d:%2d%n:%2d%n", &year, &month, &day, &separator,
+                                   &hour, &minute, &consumed, &second, &consumed);
+    if (fields < 6 || static_cast<std::size_t>(consumed) != copy.size()) return std::nullopt;
+    if (separator != 'T' && separator != 't' && separator != ' ') return std::nullopt;
+    using namespace std::chrono;
+    const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                              std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok() || hour > 23 || minute > 59 || second > 59 || hour < 0 || minute < 0 || second < 0)
+        return std::nullopt;
+    return time_point_cast<milliseconds>(sys_days{date} + hours{hour} + minutes{minute} + seconds{second});
 }
 
 std::string format_duration(Duration d) {

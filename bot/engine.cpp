@@ -78,6 +78,7 @@ Dispatch run_command(Context& ctx, std::string_view text) {
 bool is_incident_command(std::string_view text) { return strip_prefix(text).has_value(); }
 
 Reply Engine::handle(const Event& event) {
+    if (event.user == bot_user()) return {Reply::Kind::ignored, {}};   // the bot's own words are never commands
     const Time now = clock_.now();
     const std::string* command_text = std::get_if<CommandText>(&event.what) ? &std::get<CommandText>(event.what).text
                                                                              : nullptr;

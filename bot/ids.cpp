@@ -22,6 +22,11 @@ std::optional<std::int64_t> parse_prefixed_number(std::string_view text, std::st
 
 }  // namespace
 
+const UserId& bot_user() {
+    static const UserId bot{"warroom"};
+    return bot;
+}
+
 std::string to_string(IncidentId id) { return "INC-" + std::to_string(id.value()); }
 std::string to_string(DraftId id) { return "D-" + std::to_string(id.value()); }
 std::string to_string(EscalationId id) { return "E-" + std::to_string(id.value()); }

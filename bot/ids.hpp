@@ -41,6 +41,10 @@ using OutboxJobId = StrongId<OutboxJobTag, std::int64_t>;
 using ScheduleId = StrongId<ScheduleTag, std::int64_t>;
 using EscalationId = StrongId<EscalationTag, std::int64_t>;  // shown as E-N
 
+// The author of everything the bot does on its own (reminders, reports,
+// scheduled summaries, exercise injects). Its words never count as commands.
+const UserId& bot_user();
+
 std::string to_string(IncidentId id);   // "INC-7"
 std::string to_string(DraftId id);      // "D-3"
 std::string to_string(EscalationId id); // "E-2"

@@ -64,7 +64,41 @@ std::optional<Runtime> prepare(const std::optional<std::string>& config_file,
     return runtime;
 }
 
-int run_console(const Runtime& runtime, const std::optional<std::string>& script) {
+// --simulated-clock[=START]: where simulated time starts. A database that
+// already ran in simulated time continues from its own clock, never earlier.
+std::optional<Time> simulated_start(Store& store, const std::string& requested) {
+    std::optional<Time> saved;
+    {
+        auto tx = store.begin();
+        if (auto value = tx->platform_ref("console", "simulated_clock")) {
+            try {
+                saved = from_unix_ms(std::stoll(*value));
+            } catch (const std::exception&) {
+                // A damaged value is ignored: the clock starts afresh.
+            }
+        }
+    }
+    std::optional<Time> start;
+    if (!requested.empty()) {
+        start = parse_utc(requested);
+        if (!start) {
+            std::cerr << "warroom: --simulated-clock=" << requested
+                      << " is not a UTC time; write it like --simulated-clock=2026-11-29T09:00Z\n";
+            return std::nullopt;
+        }
+    }
+    if (saved && (!start || *saved > *start)) {
+        if (start) std::cerr << "warroom: this database's simulated clock is already at " << format_utc(*saved)
+                             << "; continuing from there\n";
+        return saved;
+    }
+    if (start) return start;
+    // No start given: the current minute, so the transcript reads like today.
+    return std::chrono::floor<std::chrono::minutes>(SystemClock().now());
+}
+
+int run_console(const Runtime& runtime, const std::optional<std::string>& script,
+                const std::optional<std::string>& simulated_clock) {
     std::unique_ptr<SqliteStore> store;
     try {
         store = SqliteStore::open(runtime.config.database);
@@ -72,9 +106,17 @@ int run_console(const Runtime& runtime, const std::optional<std::string>& script
         std::cerr << "warroom: cannot open the database " << runtime.config.database << ": " << error.what() << '\n';
         return 1;
     }
-    SystemClock clock;
+    SystemClock system_clock;
+    std::optional<ManualClock> manual_clock;
+    if (simulated_clock) {
+        auto start = simulated_start(*store, *simulated_clock);
+        if (!start) return 1;
+        manual_clock.emplace(*start);
+    }
+    const Clock& clock = manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock;
     Engine engine(*store, runtime.playbook, clock);
-    console::ConsoleAdapter adapter(engine, *store, clock, std::cout, std::cerr);
+    console::ConsoleAdapter adapter(engine, *store, clock, std::cout, std::cerr,
+                                    manual_clock ? &*manual_clock : nullptr);
     if (script) {
         if (*script == "-") return adapter.run_script(std::cin);
         std::ifstream in(*script);
@@ -105,6 +147,11 @@ int main(int argc, char** argv) {
     auto* console = app.add_subcommand("console", "run the console adapter whatever the environment says");
     std::optional<std::string> script;
     console->add_option("--script", script, "read lines from FILE, or - for standard input");
+    std::optional<std::string> simulated_clock;
+    console
+        ->add_option("--simulated-clock", simulated_clock,
+                     "run in simulated time, moved on by :advance 30m; optionally from START (2026-11-29T09:00Z)")
+        ->expected(0, 1);
 
     auto* check = app.add_subcommand("check-playbook", "validate a playbook file and list every problem");
     std::string check_file;
@@ -116,7 +163,7 @@ int main(int argc, char** argv) {
 
     auto runtime = prepare(config_file, playbook_file, database);
     if (!runtime) return 1;
-    if (console->parsed()) return run_console(*runtime, script);
+    if (console->parsed()) return run_console(*runtime, script, simulated_clock);
 
     switch (runtime->config.platform) {
         case Platform::slack:
@@ -128,7 +175,7 @@ int main(int argc, char** argv) {
                          "run the console\n";
             return 2;
         case Platform::console:
-            return run_console(*runtime, std::nullopt);
+            return run_console(*runtime, std::nullopt, std::nullopt);
     }
     return 0;
 }

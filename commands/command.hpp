@@ -45,7 +45,9 @@ struct Context {
 
     Incident& the_incident() { return *incident; }
     void post(const ChannelName& to, std::string text) { effects.push_back(post_to(to, std::move(text))); }
-    void tell(const UserId& to, std::string text) { effects.push_back(direct_to(to, std::move(text))); }
+    void tell(const UserId& to, std::string text) {
+        if (to != bot_user()) effects.push_back(direct_to(to, std::move(text)));   // the bot never writes to itself
+    }
     void record(EntryKind kind, std::string text);   // on the incident's timeline, as the caller
 };
 

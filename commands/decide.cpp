@@ -49,6 +49,12 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
     if (auto* illegal = std::get_if<IllegalTransition>(&next))
         return invalid(to_string(id) + ": " + illegal->message);
 
+    // Nobody can revise what the bot drafted on its own (a scheduled summary).
+    if (draft_action == DraftAction::request_changes && draft.author == bot_user())
+        return invalid(to_string(id) + " was prepared by warroom on the summary cadence, so nobody can revise it: "
+                       "reject it with /incident reject " + to_string(id) +
+                       " REASON and write your own with /incident summary NEXT STEPS");
+
     const Incident& incident = ctx.the_incident();
     const Audience* audience = ctx.playbook.audience(draft.audience);
     if (draft_action == DraftAction::approve && !audience)

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "bot/text.hpp"
+#include "commands/cadence.hpp"
 #include "commands/channels.hpp"
 #include "commands/command.hpp"
 
@@ -66,6 +67,7 @@ Outcome run(Context& ctx) {
     for (const std::string& name : policy.workstreams) open_workstream(ctx, name, std::nullopt);
 
     ctx.tx.save(ctx.the_incident());
+    start_default_cadences(ctx);
     ctx.post(main.name, incident_header(ctx.the_incident()));
     if (lead != ctx.caller)
         ctx.tell(lead, mention(ctx.caller) + " declared " + to_string(incident.id) + " (" + to_string(*severity) +

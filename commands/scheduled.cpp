@@ -2,11 +2,6 @@
 
 namespace warroom {
 
-const UserId& bot_user() {
-    static const UserId bot{"warroom"};
-    return bot;
-}
-
 void fire_schedule(Context& ctx, const Schedule& schedule) {
     switch (schedule.kind) {
         case ScheduleKind::sync_reminder: return fire_sync_reminder(ctx, schedule);

@@ -7,13 +7,10 @@
 
 namespace warroom {
 
-// The author of everything the bot does on its own (reminders, reports, injects).
-const UserId& bot_user();
-
 void fire_schedule(Context& ctx, const Schedule& schedule);
 
-void fire_sync_reminder(Context& ctx, const Schedule& schedule);        // sync.cpp
-void fire_sync(Context& ctx, const Schedule& schedule);                 // sync_report.cpp
+void fire_sync_reminder(Context& ctx, const Schedule& schedule);        // sync_jobs.cpp
+void fire_sync(Context& ctx, const Schedule& schedule);                 // sync_jobs.cpp
 void fire_summary(Context& ctx, const Schedule& schedule);              // summary_cadence.cpp
 void fire_summary_reminder(Context& ctx, const Schedule& schedule);     // summary_cadence.cpp
 void fire_escalation_deadline(Context& ctx, const Schedule& schedule);  // escalate.cpp

@@ -1,5 +1,6 @@
 // /incident severity SEV
 #include "commands/authorize.hpp"
+#include "commands/cadence.hpp"
 #include "commands/channels.hpp"
 #include "commands/command.hpp"
 
@@ -28,11 +29,18 @@ Outcome run(Context& ctx) {
     }
     invite_to(ctx, incident.main_channel().name, stakeholders);
     ctx.tx.save(incident);
+    // The new severity's rhythm replaces the old one where the playbook sets one.
+    std::string rhythm;
+    if (incident.is_open()) {
+        start_default_cadences(ctx);
+        if (const std::string cadences = describe(ctx.playbook.policy(*severity).cadence); !cadences.empty())
+            rhythm = "; rhythm now " + cadences;
+    }
     ctx.record(EntryKind::severity, "severity " + to_string(previous) + " → " + to_string(*severity) +
                                         (groups.empty() ? std::string() : "; stakeholders invited: " + groups));
     ctx.post(incident.main_channel().name, mention(ctx.caller) + " changed the severity of " + to_string(incident.id) +
                                                " from " + to_string(previous) + " to " + to_string(*severity) +
-                                               (groups.empty() ? std::string() : "; invited " + groups));
+                                               (groups.empty() ? std::string() : "; invited " + groups) + rhythm);
     return done(to_string(incident.id) + " is now " + to_string(*severity));
 }
 
@@ -40,7 +48,8 @@ Outcome run(Context& ctx) {
 
 extern const CommandSpec severity_command{
     "severity", "severity SEV", "change the severity (sev1..sev4)",
-    "Raising it invites the stakeholder groups the playbook names for the new severity.",
+    "Raising it invites the stakeholder groups the playbook names for the new severity; the sync and summary "
+    "cadences the playbook sets for it replace the current ones.",
     IncidentScope::required, run};
 
 }  // namespace warroom

@@ -1,5 +1,6 @@
 // /incident status STATE
 #include "commands/authorize.hpp"
+#include "commands/cadence.hpp"
 #include "commands/command.hpp"
 
 namespace warroom {
@@ -23,6 +24,9 @@ Outcome run(Context& ctx) {
     else incident.resolved_at.reset();   // reopened
     ctx.tx.save(incident);
     ctx.record(EntryKind::status, "status " + to_string(previous) + " → " + to_string(*status));
+    // A resolved incident keeps no rhythm; a reopened one gets its playbook rhythm back.
+    if (*status == Status::resolved) stop_all_schedules(ctx);
+    else if (previous == Status::resolved) start_default_cadences(ctx);
     ctx.post(incident.main_channel().name, mention(ctx.caller) + " set the status of " + to_string(incident.id) +
                                                " to " + to_string(*status) + " (was " + to_string(previous) + ")");
     return done(to_string(incident.id) + " is now " + to_string(*status));

@@ -6,6 +6,7 @@
 #include "commands/command.hpp"
 #include "commands/drafting.hpp"
 #include "commands/mass_mention.hpp"
+#include "commands/summary_text.hpp"
 
 namespace warroom {
 namespace {
@@ -28,6 +29,8 @@ std::string quote(const Context& ctx, std::string_view text) {
     }
     return inert;
 }
+
+}  // namespace
 
 std::string build_summary(const Context& ctx, const std::string& next_steps) {
     const Incident& incident = *ctx.incident;
@@ -81,6 +84,8 @@ std::string build_summary(const Context& ctx, const std::string& next_steps) {
     }
     return text;
 }
+
+namespace {
 
 Outcome run(Context& ctx) {
     if (auto refusal = require_lead(ctx, "prepare the executive summary")) return *refusal;

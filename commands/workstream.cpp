@@ -1,5 +1,6 @@
 // /incident workstream NAME [@lead]
 #include "commands/authorize.hpp"
+#include "commands/cadence.hpp"
 #include "commands/channels.hpp"
 #include "commands/command.hpp"
 
@@ -11,6 +12,8 @@ Outcome run(Context& ctx) {
     if (ctx.args.empty() || ctx.args.size() > 2)
         return invalid("name the workstream and optionally its lead: /incident workstream forensics @dave");
     const std::string& name = ctx.args[0].text;
+    if (name == kAllHands)
+        return invalid("\"all\" stands for all hands in /incident sync; give the workstream another name");
     if (!is_valid_workstream_name(name))
         return invalid("\"" + name + "\" is not a workstream name: use lowercase letters, digits and '-' "
                        "(at most 40), e.g. /incident workstream forensics");
@@ -38,6 +41,7 @@ Outcome run(Context& ctx) {
     open_workstream(ctx, name, lead);
     const ChannelName channel = incident.workstreams.back().channel;
     ctx.tx.save(incident);
+    if (incident.is_open()) start_workstream_cadence(ctx, name);
     if (lead && *lead != ctx.caller)
         ctx.tell(*lead, mention(ctx.caller) + " asked you to lead workstream " + name + " of " +
                             to_string(incident.id) + " in " + to_string(channel));

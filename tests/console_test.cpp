@@ -3,32 +3,17 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
 
 #include "adapters/console/console_adapter.hpp"
 #include "adapters/console/console_line.hpp"
+#include "console_support.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace warroom;
+using namespace warroom::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path temp_path(const std::string& stem) {
-    std::random_device device;
-    return fs::temp_directory_path() / (stem + "-" + std::to_string(device()) + ".db");
-}
-
-struct TempDatabase {
-    fs::path path = temp_path("warroom-console");
-    ~TempDatabase() {
-        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
-    }
-};
 
 // One bot process: store, engine and console on a database file.
 struct ConsoleRun {
@@ -48,13 +33,6 @@ struct ConsoleRun {
     console::ConsoleAdapter adapter;
 };
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
-
 std::size_t count_lines_starting(const std::string& transcript, const std::string& prefix) {
     const auto lines = lines_of(transcript);
     return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
@@ -66,13 +44,6 @@ bool has_line(const std::string& transcript, const std::string& needle) {
     for (const std::string& line : lines_of(transcript))
         if (line.find(needle) != std::string::npos) return true;
     return false;
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 const Time kStart = from_unix_ms(1'795'000'000'000);
@@ -206,24 +177,15 @@ TEST_CASE("malformed console lines are reported with their line number and chang
 TEST_CASE("the warroom executable runs a script and checks playbooks", "[console][integration][binary]") {
     TempDatabase db;
     const fs::path script = fs::path(WARROOM_SOURCE_DIR) / "examples/full-incident.txt";
-    const std::string command = std::string(WARROOM_BINARY) + " --db '" + db.path.string() + "' console --script '" +
-                                script.string() + "' 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    std::string transcript;
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) transcript.append(buffer, n);
-    CHECK(pclose(pipe) == 0);
-    check_full_incident_transcript(transcript);
+    const auto run = run_command(std::string(WARROOM_BINARY) + " --db '" + db.path.string() + "' console --script '" +
+                                 script.string() + "' 2>&1");
+    CHECK(run.status == 0);
+    check_full_incident_transcript(run.output);
 
     const fs::path bad = temp_path("warroom-playbook");
     std::ofstream(bad) << R"({"name": "x", "severities": {}, "audiences": {"exec": {"channel": "#exec"}}})";
-    const std::string check = std::string(WARROOM_BINARY) + " check-playbook '" + bad.string() + "' 2>&1";
-    pipe = popen(check.c_str(), "r");
-    REQUIRE(pipe);
-    std::string report;
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) report.append(buffer, n);
-    CHECK(pclose(pipe) != 0);
-    CHECK(report.find("/audiences/exec/channel") != std::string::npos);
+    const auto check = run_command(std::string(WARROOM_BINARY) + " check-playbook '" + bad.string() + "' 2>&1");
+    CHECK(check.status != 0);
+    CHECK(check.output.find("/audiences/exec/channel") != std::string::npos);
     fs::remove(bad);
 }

@@ -1,13 +1,18 @@
 #include "adapters/console/console_adapter.hpp"
 
 #include <editline/readline.h>
+#include <poll.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 
 #include <cstdlib>
 #include <random>
 
 #include "adapters/console/console_line.hpp"
 #include "adapters/console/console_render.hpp"
+#include "bot/interval.hpp"
 #include "bot/text.hpp"
 
 namespace warroom::console {
@@ -20,6 +25,8 @@ constexpr std::string_view kHelp =
     "  :user NAME             switch the current user\n"
     "  :channel #NAME         switch the current channel\n"
     "  :whoami                show the current user and channel\n"
+    "  :advance 30m           move simulated time forward (with --simulated-clock)\n"
+    "  :now                   show the bot's current time\n"
     "  :quit                  leave (Ctrl-D works too)\n"
     "Up/down arrows recall earlier lines.";
 
@@ -35,15 +42,64 @@ std::string random_session_id() {
 
 }  // namespace
 
-ConsoleAdapter::ConsoleAdapter(Engine& engine, Store& store, const Clock& clock, std::ostream& out, std::ostream& err)
-    : engine_(engine), store_(store), clock_(clock), out_(out), err_(err), session_(random_session_id()) {}
+ConsoleAdapter::ConsoleAdapter(Engine& engine, Store& store, const Clock& clock, std::ostream& out, std::ostream& err,
+                               ManualClock* simulated)
+    : engine_(engine),
+      store_(store),
+      clock_(clock),
+      simulated_(simulated),
+      out_(out),
+      err_(err),
+      session_(random_session_id()) {}
 
 void ConsoleAdapter::perform(const OutboxJob& job) {
     for (const std::string& line : render_effect(job.effect)) out_ << line << '\n';
     out_.flush();
 }
 
-void ConsoleAdapter::resume() { drain_outbox(store_, *this, clock_); }
+void ConsoleAdapter::resume() {
+    drain_outbox(store_, *this, clock_);
+    if (simulated_) save_simulated_time();
+    print_clock();
+    run_due();
+}
+
+void ConsoleAdapter::run_due() {
+    // Each firing commits on its own; performing right after keeps the
+    // transcript in the order things happened.
+    while (engine_.run_due_schedules() > 0) drain_outbox(store_, *this, clock_);
+}
+
+// In simulated time the transcript says when things happen.
+void ConsoleAdapter::print_clock() {
+    if (!simulated_ || last_clock_line_ == clock_.now()) return;
+    last_clock_line_ = clock_.now();
+    out_ << "[clock] " << format_utc(clock_.now()) << '\n';
+}
+
+// The simulated clock is part of the database's story: a restarted console
+// continues from where the last one stopped instead of going back in time.
+void ConsoleAdapter::save_simulated_time() {
+    auto tx = store_.begin();
+    tx->set_platform_ref("console", "simulated_clock", std::to_string(to_unix_ms(clock_.now())));
+    tx->commit();
+}
+
+void ConsoleAdapter::advance(Duration by) {
+    const Time until = clock_.now() + by;
+    while (auto due = engine_.next_due_time()) {
+        if (*due > until) break;
+        if (*due > clock_.now()) simulated_->set(*due);
+        save_simulated_time();
+        print_clock();
+        if (engine_.run_due_schedules() == 0) break;   // a storage error, already logged
+        drain_outbox(store_, *this, clock_);
+    }
+    simulated_->set(until);
+    save_simulated_time();
+    print_clock();
+    out_.flush();
+}
 
 EventId ConsoleAdapter::next_event_id() {
     return EventId{"console:" + session_ + ":" + std::to_string(++sequence_)};
@@ -66,6 +122,20 @@ void ConsoleAdapter::handle_directive(std::string_view name, std::string_view ar
             return;
         }
         channel_ = std::string(channel);
+    } else if (name == "advance") {
+        if (!simulated_) {
+            err_ << ":advance works only in simulated time: start with warroom console --simulated-clock\n";
+            return;
+        }
+        auto by = parse_interval(argument, std::chrono::seconds(1), std::chrono::days(30));
+        if (auto* error = std::get_if<IntervalError>(&by)) {
+            err_ << ":advance " << error->message << '\n';
+            ++malformed_;
+            return;
+        }
+        advance(std::get<Duration>(by));
+    } else if (name == "now") {
+        out_ << format_utc(clock_.now()) << (simulated_ ? " (simulated)" : "") << '\n';
     } else if (name == "whoami") {
         out_ << user_ << " in #" << channel_ << '\n';
     } else if (name == "help") {
@@ -89,9 +159,17 @@ bool ConsoleAdapter::feed(std::string_view raw) {
         handle_directive(directive->name, directive->argument);
         return !quit_;
     }
+    if (!simulated_) run_due();   // what came due while the console waited for this line
     const auto& typed = std::get<Typed>(line);
     const UserId user{typed.user.value_or(user_)};
     const std::string channel = typed.channel.value_or(channel_);
+    if (user == bot_user()) {
+        // The bot's own words never count as commands.
+        err_ << "line " << line_number_ << ": " << user.value() << " is the bot; type as a person, e.g. alice: "
+             << typed.text << '\n';
+        ++malformed_;
+        return !quit_;
+    }
     if (echo_input) out_ << render_input(channel, user, typed.text) << '\n';
 
     const Reply reply = engine_.handle(Event{next_event_id(), user, ChannelName{channel}, CommandText{typed.text}});
@@ -111,23 +189,68 @@ int ConsoleAdapter::run_script(std::istream& in) {
     return malformed_ > 0 ? 1 : 0;
 }
 
+// libedit's callback interface hands a finished line to a plain function.
+namespace {
+std::optional<std::string> typed_line;
+bool end_of_input = false;
+
+void take_line(char* raw) {
+    if (!raw) {
+        end_of_input = true;
+        return;
+    }
+    typed_line = raw;
+    std::free(raw);
+}
+}  // namespace
+
+std::optional<std::string> ConsoleAdapter::read_line(const std::string& prompt) {
+    typed_line.reset();
+    end_of_input = false;
+    rl_callback_handler_install(prompt.c_str(), take_line);
+    while (!typed_line && !end_of_input) {
+        // Wait for a key, or until the next schedule comes due (real time
+        // only; simulated time moves with :advance). A minute at most, so a
+        // schedule added meanwhile is not missed by long.
+        int timeout_ms = 60'000;
+        if (!simulated_)
+            if (auto due = engine_.next_due_time())
+                timeout_ms = static_cast<int>(std::clamp<std::int64_t>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(*due - clock_.now()).count(), 0, 60'000));
+        pollfd input{STDIN_FILENO, POLLIN, 0};
+        const int ready = poll(&input, 1, timeout_ms);
+        if (ready > 0) {
+            rl_callback_read_char();
+        } else if (ready == 0 && !simulated_) {
+            // Print above the half-typed line, then draw it again.
+            out_ << "\r\033[K";
+            run_due();
+            out_.flush();
+            rl_forced_update_display();
+        } else if (ready < 0 && errno != EINTR) {
+            end_of_input = true;
+        }
+    }
+    rl_callback_handler_remove();
+    if (end_of_input) return std::nullopt;
+    return typed_line;
+}
+
 int ConsoleAdapter::run_interactive() {
     echo_input = false;
     resume();
     out_ << "warroom console — you are " << user_ << " in #" << channel_ << "; :help shows how to type\n";
+    if (simulated_) out_ << "simulated time: " << format_utc(clock_.now()) << "; :advance 30m moves it on\n";
     std::string history_file;
     if (const char* home = std::getenv("HOME")) {
         history_file = std::string(home) + "/.warroom_history";
         read_history(history_file.c_str());
     }
     while (!quit_) {
-        const std::string prompt = user_ + "@#" + channel_ + "> ";
-        char* raw = readline(prompt.c_str());
-        if (!raw) break;   // Ctrl-D
-        const std::string line(raw);
-        std::free(raw);
-        if (!trim(line).empty()) add_history(line.c_str());
-        feed(line);
+        auto line = read_line(user_ + "@#" + channel_ + "> ");
+        if (!line) break;   // Ctrl-D
+        if (!trim(*line).empty()) add_history(line->c_str());
+        feed(*line);
     }
     if (!history_file.empty()) write_history(history_file.c_str());
     out_ << '\n';

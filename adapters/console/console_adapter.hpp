@@ -2,6 +2,7 @@
 // The console adapter: people type lines, the bot's actions come out as
 // transcript lines. It runs the same engine and outbox as Slack and Matrix.
 #include <cstdint>
+#include <optional>
 #include <istream>
 #include <ostream>
 #include <string>
@@ -13,12 +14,20 @@ namespace warroom::console {
 
 class ConsoleAdapter final : public EffectPerformer {
 public:
-    ConsoleAdapter(Engine& engine, Store& store, const Clock& clock, std::ostream& out, std::ostream& err);
+    // With `simulated` set, time moves only when told (`:advance 30m`) and
+    // `clock` must be that same clock; otherwise schedules fire as real time passes.
+    ConsoleAdapter(Engine& engine, Store& store, const Clock& clock, std::ostream& out, std::ostream& err,
+                   ManualClock* simulated = nullptr);
 
     void perform(const OutboxJob& job) override;
 
-    // Performs what an earlier run committed but did not finish.
+    // Performs what an earlier run committed but did not finish, and fires
+    // what came due while the bot was down (once).
     void resume();
+    // Fires the schedules due now and performs their effects.
+    void run_due();
+    // Simulated time only: moves the clock forward, firing each schedule at its due time.
+    void advance(Duration by);
     // Handles one input line; false once the user asked to quit.
     bool feed(std::string_view line);
     // Reads lines until the end (script mode); 0, or 1 if some line was malformed.
@@ -32,11 +41,16 @@ public:
 
 private:
     void handle_directive(std::string_view name, std::string_view argument);
+    void print_clock();
+    std::optional<std::string> read_line(const std::string& prompt);
+    void save_simulated_time();
     EventId next_event_id();
 
     Engine& engine_;
     Store& store_;
     const Clock& clock_;
+    ManualClock* simulated_;
+    std::optional<Time> last_clock_line_;
     std::ostream& out_;
     std::ostream& err_;
     std::string user_ = "alice";

@@ -1,8 +1,0 @@
-// PLACEHOLDER: replaced by the real implementation.
-#include "commands/command.hpp"
-#include "commands/scheduled.hpp"
-
-namespace warroom {
-namespace { Outcome run(Context&) { return invalid("not built yet"); } }
-void fire_sync(Context&, const Schedule&) {}
-}  // namespace warroom

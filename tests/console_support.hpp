@@ -1,0 +1,57 @@
+#pragma once
+// Helpers for tests that run the console on a database file, in process or as
+// the real executable.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace warroom::test {
+
+inline std::filesystem::path temp_path(const std::string& stem) {
+    std::random_device device;
+    return std::filesystem::temp_directory_path() / (stem + "-" + std::to_string(device()) + ".db");
+}
+
+// A database file removed with its WAL files when the test ends.
+struct TempDatabase {
+    std::filesystem::path path = temp_path("warroom-test");
+    ~TempDatabase() {
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    }
+};
+
+inline std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+struct CommandResult {
+    int status = -1;                   // as pclose() returns it; 0 is success
+    std::string output;                // stdout and whatever the command redirects there
+};
+
+// Runs a shell command line and collects its output.
+inline CommandResult run_command(const std::string& command) {
+    CommandResult result;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return result;
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
+    result.status = pclose(pipe);
+    return result;
+}
+
+}  // namespace warroom::test

@@ -1,5 +1,7 @@
 // /incident show
+#include "bot/interval.hpp"
 #include "commands/authorize.hpp"
+#include "commands/cadence.hpp"
 #include "commands/command.hpp"
 
 namespace warroom {
@@ -19,8 +21,20 @@ Outcome run(Context& ctx) {
         text += " " + to_string(channel.name) + " (" + std::to_string(channel.members.size()) + ")";
     text += "\nWorkstreams:";
     if (incident.workstreams.empty()) text += " none";
-    for (const Workstream& workstream : incident.workstreams)
+    for (const Workstream& workstream : incident.workstreams) {
         text += "\n- " + workstream.name + ": " + (workstream.lead ? "lead " + mention(*workstream.lead) : "no lead");
+        if (auto sync = sync_cadence(ctx, workstream.name))
+            text += ", sync every " + format_interval(sync->every) + " (next " + format_utc(sync->next) + ")";
+    }
+    text += "\nRhythm:";
+    std::string rhythm;
+    if (auto sync = sync_cadence(ctx, kAllHands))
+        rhythm += " all-hands sync every " + format_interval(sync->every) + " (next " + format_utc(sync->next) + ")";
+    for (const Schedule& row : ctx.tx.pending_schedules(incident.id))
+        if (row.kind == ScheduleKind::summary)
+            rhythm += std::string(rhythm.empty() ? "" : ";") + " executive summary every " + format_interval(row.every) +
+                      " (next " + format_utc(row.due_at) + ")";
+    text += rhythm.empty() ? " none (set one with /incident sync 30m all)" : rhythm;
     text += "\nDrafts:";
     const std::vector<Draft> drafts = ctx.tx.drafts(incident.id);
     if (drafts.empty()) text += " none";

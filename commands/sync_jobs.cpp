@@ -119,7 +119,9 @@ void fire_sync_reminder(Context& ctx, const Schedule& schedule) {
         }
         ctx.post(incident.main_channel().name,
                  "All-hands sync at " + when + ". Workstream leads: post your latest with /incident update TEXT" +
-                     (quiet.empty() ? std::string(" (every workstream is up to date)") : " (waiting for: " + quiet + ")"));
+                     (!quiet.empty()                    ? " (waiting for: " + quiet + ")"
+                      : incident.workstreams.empty() ? std::string()
+                                                     : std::string(" (every workstream is up to date)")));
         ctx.record(EntryKind::reminder, "reminded the all-hands sync at " + format_utc(*sync_at));
         return;
     }

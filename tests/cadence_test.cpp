@@ -214,7 +214,7 @@ TEST_CASE("only the Crisis Lead sets syncs, and a workstream lead their own", "[
     CHECK(contains(reply.text, "the engineering sync every 1h"));
 }
 
-TEST_CASE("a resolved incident keeps no rhythm; reopening restores the playbook's", "[cadence]") {
+TEST_CASE("a resolved incident keeps no rhythm, reopening restores the playbook's", "[cadence]") {
     Harness h;
     declare_sev1(h);
     REQUIRE(h.say("alice", kMain, "/incident status resolved").kind == Reply::Kind::ok);

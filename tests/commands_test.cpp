@@ -254,7 +254,7 @@ TEST_CASE("declare refuses bad arguments and creates nothing", "[commands][decla
 // ---------------------------------------------------------------------------
 // lead, lead accept
 
-TEST_CASE("lead @user offers the role; the current lead stays accountable until accepted", "[commands][lead]") {
+TEST_CASE("lead @user offers the role, the current lead stays accountable until accepted", "[commands][lead]") {
     Harness h;
     declare(h);
     const Reply reply = ok(h, "alice", kMain, "/incident lead @bob");
@@ -335,7 +335,7 @@ TEST_CASE("an admin may hand over someone else's incident", "[commands][lead]") 
     CHECK_THAT(entries[1].text, Contains("@carol accepted"));
 }
 
-TEST_CASE("lead refusals: a non-lead non-admin cannot hand over; only the nominee accepts", "[commands][lead]") {
+TEST_CASE("lead refusals: a non-lead non-admin cannot hand over, only the nominee accepts", "[commands][lead]") {
     Harness h;
     declare(h);
     const Reply reply = refused(h, 1, "lena", kMain, "/incident lead @lena", "only the Crisis Lead");
@@ -362,7 +362,7 @@ TEST_CASE("lead: bad arguments", "[commands][lead]") {
 // ---------------------------------------------------------------------------
 // workstream
 
-TEST_CASE("workstream opens a channel with its lead; the Crisis Lead joins it", "[commands][workstream]") {
+TEST_CASE("workstream opens a channel with its lead, the Crisis Lead joins it", "[commands][workstream]") {
     Harness h;
     declare(h, "sev4");
     const Reply reply = ok(h, "alice", kMain, "/incident workstream forensics @dave");
@@ -387,7 +387,7 @@ TEST_CASE("workstream opens a channel with its lead; the Crisis Lead joins it", 
     CHECK(invited_to(h.drain(), "inc-1-forensics") == std::vector<std::string>{"carol"});
 }
 
-TEST_CASE("workstream: only the Crisis Lead; bad names refused", "[commands][workstream]") {
+TEST_CASE("workstream: only the Crisis Lead, bad names refused", "[commands][workstream]") {
     Harness h;
     declare(h);
     refused(h, 1, "lena", kMain, "/incident workstream forensics", "only the Crisis Lead");
@@ -484,7 +484,7 @@ TEST_CASE("update is recorded per workstream and echoed where it was typed", "[c
     CHECK(h.timeline_of_kind(1, EntryKind::update).size() == 2);
 }
 
-TEST_CASE("update, note, decision: members only; text checked", "[commands][update][note][decision]") {
+TEST_CASE("update, note, decision: members only, text checked", "[commands][update][note][decision]") {
     Harness h;
     declare(h);
     for (const char* command : {"update", "note", "decision"}) {
@@ -548,7 +548,7 @@ TEST_CASE("severity: raising it invites the stakeholders of the new severity", "
     CHECK(h.incident(1)->severity == Severity::sev2);
 }
 
-TEST_CASE("severity: only the Crisis Lead; bad severities refused", "[commands][severity]") {
+TEST_CASE("severity: only the Crisis Lead, bad severities refused", "[commands][severity]") {
     Harness h;
     declare(h);
     refused(h, 1, "lena", kMain, "/incident severity sev2", "only the Crisis Lead");
@@ -559,7 +559,7 @@ TEST_CASE("severity: only the Crisis Lead; bad severities refused", "[commands][
     CHECK(h.incident(1)->severity == Severity::sev1);
 }
 
-TEST_CASE("status moves the incident; resolved incidents leave the list", "[commands][status]") {
+TEST_CASE("status moves the incident, resolved incidents leave the list", "[commands][status]") {
     Harness h;
     declare(h);
     CHECK_THAT(ok(h, "alice", kMain, "/incident status mitigating").text, Contains("INC-1 is now mitigating"));
@@ -582,7 +582,7 @@ TEST_CASE("status moves the incident; resolved incidents leave the list", "[comm
     CHECK(h.timeline_of_kind(1, EntryKind::status).size() == 3);
 }
 
-TEST_CASE("status: only the Crisis Lead; bad states refused", "[commands][status]") {
+TEST_CASE("status: only the Crisis Lead, bad states refused", "[commands][status]") {
     Harness h;
     declare(h);
     refused(h, 1, "lena", kMain, "/incident status resolved", "only the Crisis Lead");
@@ -639,7 +639,7 @@ TEST_CASE("draft creates D-N and sends the Crisis Lead a card with the exact tex
     CHECK(h.draft(2)->routed_to == UserId{"carol"});
 }
 
-TEST_CASE("draft: members only; audience and text checked", "[commands][draft]") {
+TEST_CASE("draft: members only, audience and text checked", "[commands][draft]") {
     Harness h;
     declare(h);
     refused(h, 1, "bob", "general", "/incident INC-1 draft exec hello", "you are not in any channel of INC-1");
@@ -725,7 +725,7 @@ TEST_CASE("approving twice before the publisher runs still publishes once", "[co
     CHECK(h.draft(1)->state == DraftState::published);
 }
 
-TEST_CASE("approve works from anywhere; the lead's own drafts need explicit approval", "[commands][approve]") {
+TEST_CASE("approve works from anywhere, the lead's own drafts need explicit approval", "[commands][approve]") {
     Harness h;
     declare(h);
     ok(h, "alice", kMain, "/incident draft customers We are investigating suspicious payroll emails.");
@@ -743,7 +743,7 @@ TEST_CASE("approve works from anywhere; the lead's own drafts need explicit appr
     CHECK(messages_to(h.effects(), "alice").empty());
 }
 
-TEST_CASE("approve, reject, changes: only the current Crisis Lead; recorded when refused",
+TEST_CASE("approve, reject, changes: only the current Crisis Lead, recorded when refused",
           "[commands][approve][reject][changes]") {
     Harness h;
     declare(h);
@@ -866,7 +866,7 @@ TEST_CASE("revise: bad arguments and wrong states", "[commands][revise]") {
     CHECK(h.draft(1)->revision == 1);
 }
 
-TEST_CASE("withdraw: the author takes a draft back; nothing is published", "[commands][withdraw]") {
+TEST_CASE("withdraw: the author takes a draft back, nothing is published", "[commands][withdraw]") {
     Harness h;
     declare(h);
     lena_drafts(h);
@@ -901,7 +901,7 @@ TEST_CASE("withdraw: an approved draft can no longer be withdrawn", "[commands][
 // ---------------------------------------------------------------------------
 // card actions
 
-TEST_CASE("card buttons decide drafts like the commands; a non-lead's click is refused and recorded",
+TEST_CASE("card buttons decide drafts like the commands, a non-lead's click is refused and recorded",
           "[commands][card]") {
     Harness h;
     declare(h);
@@ -1021,7 +1021,7 @@ TEST_CASE("summary: a teammate's @here in an update neither blocks the summary n
     CHECK_THAT(h.draft(2)->text, Contains("Reports go to security@example.com"));
 }
 
-TEST_CASE("summary: next steps typed by the lead; only the lead may ask", "[commands][summary]") {
+TEST_CASE("summary: next steps typed by the lead, only the lead may ask", "[commands][summary]") {
     Harness h;
     declare(h, "sev4");
     ok(h, "alice", kMain, "/incident summary Brief the board at 17:00");
@@ -1127,7 +1127,7 @@ TEST_CASE("the incident is implied by its channels, or named from elsewhere", "[
     invalid(h, "lena", "general", "/incident INC-9 note hello", "INC-9 does not exist");
 }
 
-TEST_CASE("/inc, !incident and !inc work like /incident; chat is ignored", "[commands][engine]") {
+TEST_CASE("/inc, !incident and !inc work like /incident, chat is ignored", "[commands][engine]") {
     Harness h;
     ok(h, "alice", "general", "/inc declare sev4 Payroll phishing");
     ok(h, "alice", kMain, "!incident note from matrix");

@@ -11,6 +11,7 @@
 #include "adapters/console/console_adapter.hpp"
 #include "bot/config.hpp"
 #include "bot/engine.hpp"
+#include "bot/export.hpp"
 #include "bot/playbook.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -157,12 +158,19 @@ int main(int argc, char** argv) {
     std::string check_file;
     check->add_option("FILE", check_file, "the playbook JSON")->required();
 
+    auto* export_review = app.add_subcommand("export", "print an incident's review (md) or its full record (json)");
+    std::string export_incident_id, export_format = "md";
+    export_review->add_option("INCIDENT", export_incident_id, "the incident, e.g. INC-7")->required();
+    export_review->add_option("--format", export_format, "md (the review, default) or json (the full record)");
+
     CLI11_PARSE(app, argc, argv);
 
     if (check->parsed()) return check_playbook(check_file);
 
     auto runtime = prepare(config_file, playbook_file, database);
     if (!runtime) return 1;
+    if (export_review->parsed())
+        return export_from_database(runtime->config.database, export_incident_id, export_format, std::cout, std::cerr);
     if (console->parsed()) return run_console(*runtime, script, simulated_clock);
 
     switch (runtime->config.platform) {

@@ -171,7 +171,7 @@ TEST_CASE("a non-executive cannot decide and the card stays as it is") {
     Harness h;
     declare_and_escalate(h);
     // alice is the Crisis Lead and a playbook admin, still not an executive.
-    for (const std::string& who : {"bob", "alice"}) {
+    for (const std::string who : {"bob", "alice"}) {
         Reply reply = refused(h, 1, who, kExec, "/incident allow E-1 go ahead",
                               "only the executives named in the playbook (@erin) decide escalations");
         refused(h, 1, who, kExec, "/incident deny E-1 too risky", "only the executives named in the playbook (@erin)");

@@ -34,7 +34,7 @@
 
 namespace warroom::test {
 
-// 2026-11-18 21:46:40 UTC: a fixed start, so times in texts are predictable.
+// 2026-11-18 11:06:40 UTC: a fixed start, so times in texts are predictable.
 inline const Time kTestStart = from_unix_ms(1'795'000'000'000);
 
 // ---------------------------------------------------------------------------

@@ -53,8 +53,12 @@ Dispatch run_command(Context& ctx, std::string_view text) {
                 std::nullopt};
     ctx.args = words->drop(next + 1);
 
-    if (command->scope == IncidentScope::required) {
+    if (command->scope != IncidentScope::none) {
         std::optional<IncidentId> id = named ? named : ctx.tx.incident_for_channel(ctx.channel);
+        if (!id && command->scope == IncidentScope::optional) {
+            Outcome outcome = command->run(ctx);   // it may load an incident itself
+            return {std::move(outcome), ctx.incident ? std::optional{ctx.incident->id} : std::nullopt};
+        }
         if (!id)
             return {invalid("this channel belongs to no incident: type it in the incident's channel, or name "
                             "the incident: /incident INC-N " + std::string(command->usage)),

@@ -4,12 +4,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <set>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "bot/interval.hpp"
+#include "bot/scenario.hpp"
 #include "bot/text.hpp"
 
 namespace warroom {
@@ -175,6 +177,7 @@ public:
             else if (key == "severities") check_severities(path, value);
             else if (key == "allow_mass_mentions") check_allow_mass_mentions(path, value);
             else if (key == "timing") check_timing(path, value);
+            else if (key == "scenarios") check_scenario_files(path, value);
             else unknown_key(path, key, kTopLevelKeys);
         }
         require(root, "", "name", "\"name\": \"Example Corp security incident response\"");
@@ -188,7 +191,8 @@ public:
 
 private:
     static inline const std::vector<std::string> kTopLevelKeys = {
-        "name", "admins", "executives", "groups", "audiences", "severities", "allow_mass_mentions", "timing"};
+        "name", "admins", "executives", "groups", "audiences", "severities", "allow_mass_mentions", "timing",
+        "scenarios"};
     static inline const std::vector<std::string> kExecutiveKeys = {"members", "audience"};
     static inline const std::vector<std::string> kAudienceKeys = {"channel", "description"};
     static inline const std::vector<std::string> kSeverityKeys = {"description", "stakeholders", "workstreams",
@@ -544,6 +548,27 @@ private:
         problem(path, "must be true or false (without quotes), not " + describe(value));
     }
 
+    // Names are typed in `/incident exercise NAME`; the files themselves are
+    // read by load_playbook_file, which knows the playbook's folder.
+    void check_scenario_files(const std::string& path, const Json& value) {
+        if (!expect_object(path, value, "{\"build-dependency\": \"scenarios/compromised-build-dependency.json\"}"))
+            return;
+        for (const auto& [name, file] : value.items()) {
+            const std::string scenario_path = child(path, name);
+            const bool valid_name = check_slug(scenario_path, name, "scenario");
+            const auto text = expect_string(scenario_path, file, "the scenario's file, e.g. \"scenarios/" +
+                                                                     slugify(name, kMaxSlugLength) + ".json\"");
+            if (!text) continue;
+            if (trim(*text).empty()) {
+                problem(scenario_path, "the file name is empty: write the scenario's file relative to the "
+                                       "playbook's folder, e.g. \"scenarios/" + slugify(name, kMaxSlugLength) +
+                                       ".json\"");
+                continue;
+            }
+            if (valid_name) playbook_.scenarios[name] = ScenarioFile{*text, ""};
+        }
+    }
+
     std::vector<PlaybookProblem>& problems_;
     Playbook playbook_;
     std::optional<std::set<std::string>> defined_groups_;
@@ -615,12 +640,22 @@ PlaybookLoad load_playbook_file(const std::string& path) {
     const int read_error = errno;  // e.g. EISDIR: fopen succeeds on a directory, reading fails
     std::fclose(file);
     if (failed) return {std::nullopt, {{"", "cannot read " + path + ": " + std::strerror(read_error)}}};
-    return parse_playbook(text);
+    PlaybookLoad load = parse_playbook(text);
+    // Scenario files are checked once the playbook is sound: their expected
+    // actions name its audiences.
+    if (load.playbook) {
+        const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+        for (auto& [name, scenario] : load.playbook->scenarios) scenario.path = (folder / scenario.file).string();
+        load.problems = check_scenarios(*load.playbook);
+        if (!load.problems.empty()) load.playbook.reset();
+    }
+    return load;
 }
 
 Playbook bundled_playbook() {
     PlaybookLoad load = parse_playbook(bundled_playbook_json());
-    if (!load.playbook) {
+    if (load.playbook) load.problems = check_scenarios(*load.playbook);   // read from the copies built in
+    if (!load.problems.empty()) {
         std::string message = "the bundled playbook (examples/playbook.json) is invalid:";
         for (const auto& problem : load.problems) message += "\n  " + problem.path + ": " + problem.message;
         throw std::logic_error(message);

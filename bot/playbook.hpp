@@ -46,6 +46,14 @@ struct Timing {
     Duration escalation_deadline = std::chrono::minutes(30);      // when `escalate` has no --by
 };
 
+// A tabletop scenario the playbook names (`"scenarios": {"NAME": "FILE"}`).
+// Only the file is kept: it is read when an exercise starts, so an admin can
+// fix it without restarting the bot.
+struct ScenarioFile {
+    std::string file;                          // as written, relative to the playbook's folder
+    std::string path;                          // where to read it; empty: built into the binary (bundled playbook)
+};
+
 struct Playbook {
     std::string name;
     std::vector<UserId> admins;
@@ -56,6 +64,7 @@ struct Playbook {
     std::map<Severity, SeverityPolicy> severities;   // all four present after a successful load
     bool allow_mass_mentions = false;
     Timing timing;
+    std::map<std::string, ScenarioFile> scenarios;   // by name, as `/incident exercise NAME` types it
 
     bool is_admin(const UserId& user) const;
     bool is_executive(const UserId& user) const;
@@ -76,9 +85,13 @@ struct PlaybookLoad {
     std::vector<PlaybookProblem> problems;
 };
 
+// Checks the playbook itself; scenario files are only named, not read.
 PlaybookLoad parse_playbook(std::string_view json_text);
+// Also reads and checks every scenario file it names, relative to its folder.
 PlaybookLoad load_playbook_file(const std::string& path);   // a problem at path "" if unreadable
 std::string_view bundled_playbook_json();
+// A scenario file the bundled playbook names ("scenarios/x.json"), built into the binary.
+std::optional<std::string_view> bundled_scenario_json(std::string_view file);
 Playbook bundled_playbook();                   // the bundled one, known to be valid
 
 }  // namespace warroom

@@ -5,17 +5,19 @@
 namespace warroom {
 
 namespace {
-std::string prefix(IncidentId id) { return "inc-" + std::to_string(id.value()); }
+std::string prefix(IncidentId id, bool exercise) {
+    return (exercise ? "ex-" : "inc-") + std::to_string(id.value());
+}
 }  // namespace
 
-ChannelName main_channel_name(IncidentId id, std::string_view title) {
-    const std::string head = prefix(id);
+ChannelName main_channel_name(IncidentId id, std::string_view title, bool exercise) {
+    const std::string head = prefix(id, exercise);
     const std::string slug = slugify(title, kMaxChannelNameLength - head.size() - 1);
     return ChannelName{slug.empty() ? head : head + "-" + slug};
 }
 
-ChannelName workstream_channel_name(IncidentId id, std::string_view workstream) {
-    return ChannelName{prefix(id) + "-" + std::string(workstream)};
+ChannelName workstream_channel_name(IncidentId id, std::string_view workstream, bool exercise) {
+    return ChannelName{prefix(id, exercise) + "-" + std::string(workstream)};
 }
 
 bool is_valid_workstream_name(std::string_view name) {
@@ -46,7 +48,7 @@ std::string incident_header(const Incident& incident) {
 
 void open_workstream(Context& ctx, const std::string& name, const std::optional<UserId>& lead) {
     Incident& incident = ctx.the_incident();
-    ChannelName channel_name = workstream_channel_name(incident.id, name);
+    ChannelName channel_name = workstream_channel_name(incident.id, name, incident.exercise);
     // A title like "Engineering" gives the main channel the name the
     // engineering workstream would take.
     if (incident.find_channel(channel_name)) channel_name = ChannelName{channel_name.value() + "-ws"};

@@ -7,8 +7,10 @@
 
 namespace warroom {
 
-ChannelName main_channel_name(IncidentId id, std::string_view title);          // inc-N-SLUG
-ChannelName workstream_channel_name(IncidentId id, std::string_view workstream);  // inc-N-NAME
+// An exercise's channels start "ex-" instead, so nobody mistakes one for a real incident.
+ChannelName main_channel_name(IncidentId id, std::string_view title, bool exercise = false);  // inc-N-SLUG
+ChannelName workstream_channel_name(IncidentId id, std::string_view workstream,
+                                    bool exercise = false);                                // inc-N-NAME
 // A workstream name: lowercase letters, digits and '-', 1 to 40 characters.
 bool is_valid_workstream_name(std::string_view name);
 

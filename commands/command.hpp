@@ -55,6 +55,7 @@ struct Context {
 enum class IncidentScope {
     none,       // declare, list, help, and the draft commands (the draft names its incident)
     required,   // implied by the channel, or named: "/incident INC-7 update ..."
+    optional,   // like required when there is one; typed elsewhere, there is none (exercise)
 };
 
 using CommandHandler = Outcome (*)(Context&);

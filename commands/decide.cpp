@@ -3,6 +3,7 @@
 #include "bot/text.hpp"
 #include "commands/authorize.hpp"
 #include "commands/card.hpp"
+#include "commands/exercise_guard.hpp"
 
 namespace warroom {
 namespace {
@@ -73,16 +74,18 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
     const std::string because = reason.empty() ? std::string() : ": " + reason;
     std::string confirmation;
     switch (decision) {
-        case CardDecision::approve:
+        case CardDecision::approve: {
+            const std::string destination = destination_of(incident, audience->channel);   // an exercise keeps it
             ctx.effects.push_back(Publish{draft.id, audience->channel, published_text(draft)});
             ctx.record(EntryKind::approval, to_string(id) + " (" + draft.audience + ") approved by " + who);
             ctx.post(incident.main_channel().name, to_string(id) + " (" + draft.audience + ") approved by " + who +
-                                                       "; publishing to " + to_string(audience->channel));
+                                                       "; publishing to " + destination);
             if (draft.author != ctx.caller)
                 ctx.tell(draft.author, "Your draft " + to_string(id) + " was approved by " + who +
-                                           " and is being published to " + to_string(audience->channel));
-            confirmation = "Approved " + to_string(id) + "; publishing to " + to_string(audience->channel);
+                                           " and is being published to " + destination);
+            confirmation = "Approved " + to_string(id) + "; publishing to " + destination;
             break;
+        }
         case CardDecision::reject:
             ctx.record(EntryKind::approval, to_string(id) + " (" + draft.audience + ") rejected by " + who + because);
             ctx.post(incident.main_channel().name,

@@ -1,8 +1,119 @@
-// PLACEHOLDER: replaced by the real implementation.
-#include "commands/command.hpp"
-#include "commands/scheduled.hpp"
 #include "commands/exercise_guard.hpp"
+
+#include <string>
+#include <string_view>
+#include <utility>
+
 namespace warroom {
-namespace { Outcome run(Context&) { return invalid("not built yet"); } }
-void confine_to_exercise(const Incident&, std::vector<Effect>&) {}
+namespace {
+
+constexpr std::string_view kMark = "[EXERCISE] ";
+
+// Idempotent, so an effect that passes the guard twice is not marked twice.
+std::string marked(std::string text) {
+    if (text.starts_with(kMark)) return text;
+    return std::string(kMark) + text;
+}
+
+// One effect, confined. Anything aimed outside the exercise's channels lands
+// in its main channel, saying where it would have gone, so the team still
+// sees what a real incident would have sent.
+class Confine {
+public:
+    explicit Confine(const Incident& incident) : incident_(incident), main_(incident.main_channel().name) {}
+
+    Effect operator()(CreateChannel create) const {
+        if (!inside(create.name))
+            return post_to(main_, marked("would have created " + to_string(create.name) + " (kept in the exercise)"));
+        create.topic = marked(std::move(create.topic));
+        return create;
+    }
+
+    Effect operator()(InviteUsers invite) const {
+        if (inside(invite.channel)) return invite;
+        std::string people;
+        for (const UserId& user : invite.users) people += (people.empty() ? "" : ", ") + mention(user);
+        return post_to(main_, marked("would have invited " + people + " to " + to_string(invite.channel) +
+                                     " (kept in the exercise)"));
+    }
+
+    Effect operator()(PostMessage message) const {
+        if (message.channel && !inside(*message.channel)) {
+            message.text = "for " + to_string(*message.channel) + " (kept in the exercise): " + message.text;
+            message.channel = main_;
+        }
+        message.text = marked(std::move(message.text));
+        return message;   // a direct message stays direct: it is only marked
+    }
+
+    Effect operator()(PostCard card) const {
+        confine(card.card);
+        return card;
+    }
+
+    Effect operator()(UpdateCard card) const {
+        confine(card.card);
+        return card;
+    }
+
+    Effect operator()(Publish publish) const {
+        if (!inside(publish.channel)) {
+            publish.text = "would be published to " + to_string(publish.channel) + ": " + publish.text;
+            publish.channel = main_;
+        }
+        publish.text = marked(std::move(publish.text));
+        return publish;
+    }
+
+    Effect operator()(PostEscalation escalation) const {
+        confine(escalation.channel, escalation.card);
+        return escalation;
+    }
+
+    Effect operator()(UpdateEscalation escalation) const {
+        confine(escalation.channel, escalation.card);
+        return escalation;
+    }
+
+private:
+    bool inside(const ChannelName& channel) const { return incident_.find_channel(channel) != nullptr; }
+
+    // The card's text stays exactly what would be published; its title says
+    // it is an exercise and where the publication goes instead.
+    void confine(Card& card) const {
+        card.incident_title = marked(std::move(card.incident_title));
+        if (!card.audience_channel.empty() && !inside(ChannelName{card.audience_channel}))
+            card.audience_channel = main_.value() + " (standing in for #" + card.audience_channel + ")";
+    }
+
+    void confine(ChannelName& channel, EscalationCard& card) const {
+        std::string title = marked(std::move(card.incident_title));
+        if (!inside(channel)) {
+            title += " — for " + to_string(channel) + " (kept in the exercise)";
+            channel = main_;
+        }
+        card.incident_title = std::move(title);
+    }
+
+    const Incident& incident_;
+    ChannelName main_;
+};
+
+}  // namespace
+
+void confine_to_exercise(const Incident& incident, std::vector<Effect>& effects) {
+    if (!incident.exercise || incident.channels.empty()) return;
+    std::vector<Effect> confined;
+    confined.reserve(effects.size());
+    const Confine confine(incident);
+    for (Effect& effect : effects) confined.push_back(std::visit(confine, std::move(effect)));
+    effects = std::move(confined);
+}
+
+std::string destination_of(const Incident& incident, const ChannelName& channel) {
+    if (!incident.exercise || incident.channels.empty() || incident.find_channel(channel))
+        return to_string(channel);
+    return to_string(incident.main_channel().name) + " (standing in for " + to_string(channel) + ")";
+}
+
 }  // namespace warroom

@@ -1,0 +1,473 @@
+#include "bot/scenario.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/interval.hpp"
+#include "bot/text.hpp"
+
+namespace warroom {
+namespace {
+
+// ordered_json keeps the file's order, so problems come out as the admin reads them.
+using Json = nlohmann::ordered_json;
+
+constexpr std::size_t kMaxTitleBytes = 200;     // as for a declared incident's title
+constexpr std::size_t kMaxFromBytes = 80;
+constexpr std::size_t kMaxNameLength = 40;      // workstream names, as the playbook allows them
+
+constexpr std::array<std::pair<ExpectedKind, std::string_view>, 9> kKindNames{{
+    {ExpectedKind::workstream, "workstream"},
+    {ExpectedKind::draft, "draft"},
+    {ExpectedKind::approval, "approval"},
+    {ExpectedKind::publication, "publication"},
+    {ExpectedKind::escalation, "escalation"},
+    {ExpectedKind::decision, "decision"},
+    {ExpectedKind::update, "update"},
+    {ExpectedKind::status, "status"},
+    {ExpectedKind::lead, "lead"},
+}};
+
+// RFC 6901: '~' and '/' inside a key are escaped in a JSON pointer.
+std::string pointer_token(std::string_view key) {
+    std::string token;
+    for (char c : key) {
+        if (c == '~') token += "~0";
+        else if (c == '/') token += "~1";
+        else token += c;
+    }
+    return token;
+}
+
+std::string child(const std::string& path, std::string_view key) { return path + "/" + pointer_token(key); }
+std::string child(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
+std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+std::string describe_type(const Json& value) {
+    switch (value.type()) {
+        case Json::value_t::object: return "an object";
+        case Json::value_t::array: return "an array";
+        case Json::value_t::string: return "a string";
+        case Json::value_t::boolean: return "true/false";
+        case Json::value_t::null: return "null";
+        default: return "a number";
+    }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// The parser keeps only the last of two equal keys, which would silently
+// drop e.g. one of two "text" fields; every repeat is reported instead.
+class DuplicateKeyFinder {
+public:
+    explicit DuplicateKeyFinder(std::vector<ScenarioProblem>& problems) : problems_(problems) {}
+
+    bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+        using Event = Json::parse_event_t;
+        switch (event) {
+            case Event::object_start:
+            case Event::array_start: {
+                std::string path;
+                if (!open_.empty())
+                    path = open_.back().is_object ? child(open_.back().path, open_.back().key)
+                                                  : child(open_.back().path, open_.back().index);
+                open_.push_back({event == Event::object_start, {}, {}, 0, path});
+                break;
+            }
+            case Event::key: {
+                Open& object = open_.back();
+                object.key = parsed.get<std::string>();
+                if (!object.keys.insert(object.key).second)
+                    problems_.push_back({child(object.path, object.key),
+                                         in_quotes(object.key) + " appears twice in this object and only the last "
+                                                                 "one would count: remove or merge the duplicate"});
+                break;
+            }
+            case Event::value: next_element(); break;
+            case Event::object_end:
+            case Event::array_end:
+                open_.pop_back();
+                next_element();
+                break;
+        }
+        return true;
+    }
+
+private:
+    struct Open {
+        bool is_object;
+        std::set<std::string> keys;
+        std::string key;
+        std::size_t index;
+        std::string path;
+    };
+
+    void next_element() {
+        if (!open_.empty() && !open_.back().is_object) ++open_.back().index;
+    }
+
+    std::vector<ScenarioProblem>& problems_;
+    std::vector<Open> open_;
+};
+
+// Walks the document collecting every problem; the scenario is only handed
+// out when there were none.
+class ScenarioChecker {
+public:
+    ScenarioChecker(std::vector<ScenarioProblem>& problems, const Playbook* playbook)
+        : problems_(problems), playbook_(playbook) {}
+
+    std::optional<Scenario> check(const Json& root) {
+        if (!root.is_object()) {
+            problem("", "a scenario must be a JSON object ({\"title\": ..., \"severity\": ..., \"description\": ..., "
+                        "\"injects\": [...]}), not " + describe_type(root));
+            return std::nullopt;
+        }
+        for (const auto& [key, value] : root.items()) {
+            const std::string path = child("", key);
+            if (key == "title") {
+                if (auto text = text_field(path, value, "the title", kMaxTitleBytes)) scenario_.title = *text;
+            } else if (key == "severity") {
+                check_severity(path, value);
+            } else if (key == "description") {
+                if (auto text = text_field(path, value, "the description", kMaxTextBytes))
+                    scenario_.description = *text;
+            } else if (key == "injects") {
+                check_injects(path, value);
+            } else if (key == "expected") {
+                check_expected(path, value);
+            } else {
+                unknown_key(path, key, kTopLevelKeys);
+            }
+        }
+        require(root, "", "title", "\"title\": \"Compromised build dependency\"");
+        require(root, "", "severity", "\"severity\": \"sev1\"");
+        require(root, "", "description", "\"description\": \"what the team will practise\"");
+        require(root, "", "injects", "\"injects\": [{\"at\": \"0s\", \"from\": \"SOC analyst\", \"text\": \"...\"}]");
+        if (!problems_.empty()) return std::nullopt;
+        // Offsets, not file order, decide when an inject is posted.
+        std::stable_sort(scenario_.injects.begin(), scenario_.injects.end(),
+                         [](const Inject& a, const Inject& b) { return a.at < b.at; });
+        return scenario_;
+    }
+
+private:
+    static inline const std::vector<std::string> kTopLevelKeys = {"title", "severity", "description", "injects",
+                                                                  "expected"};
+    static inline const std::vector<std::string> kInjectKeys = {"at", "from", "text"};
+    static inline const std::vector<std::string> kExpectedKeys = {"description", "kind", "match", "within"};
+
+    void problem(std::string path, std::string message) { problems_.push_back({std::move(path), std::move(message)}); }
+
+    void require(const Json& object, const std::string& path, std::string_view key, std::string_view example) {
+        if (!object.contains(std::string(key)))
+            problem(child(path, key), "required key " + in_quotes(key) + " is missing: add " + std::string(example));
+    }
+
+    void unknown_key(const std::string& path, const std::string& key, const std::vector<std::string>& allowed) {
+        const std::string typed = ascii_lower(key);
+        const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](const auto& a, const auto& b) {
+            return edit_distance(typed, a) < edit_distance(typed, b);
+        });
+        std::string message = in_quotes(key) + " is not a known key here";
+        if (closest != allowed.end() && edit_distance(typed, *closest) <= 2)
+            message += ": did you mean " + in_quotes(*closest) + "?";
+        auto sorted = allowed;
+        std::sort(sorted.begin(), sorted.end());
+        std::string names;
+        for (const std::string& name : sorted) names += (names.empty() ? "" : ", ") + name;
+        problem(path, message + " (allowed keys: " + names + ")");
+    }
+
+    std::optional<std::string> expect_string(const std::string& path, const Json& value, std::string_view example) {
+        if (value.is_string()) return value.get<std::string>();
+        problem(path, "must be a string in double quotes, not " + describe_type(value) + ": write " +
+                          std::string(example));
+        return std::nullopt;
+    }
+
+    // Text people will read in the exercise's channels.
+    std::optional<std::string> text_field(const std::string& path, const Json& value, std::string_view what,
+                                          std::size_t max_bytes) {
+        auto text = expect_string(path, value, "\"...\"");
+        if (!text) return std::nullopt;
+        if (auto issue = check_user_text(*text, what); !issue.empty()) {
+            problem(path, issue);
+            return std::nullopt;
+        }
+        if (text->size() > max_bytes) {
+            problem(path, std::string(what) + " is " + std::to_string(text->size()) + " bytes; keep it under " +
+                              std::to_string(max_bytes));
+            return std::nullopt;
+        }
+        return text;
+    }
+
+    std::optional<Duration> interval_field(const std::string& path, const Json& value, Duration min) {
+        auto text = expect_string(path, value, "an interval such as \"10m\" or \"1h30m\"");
+        if (!text) return std::nullopt;
+        auto parsed = parse_interval(*text, min, kLongestExercise);
+        if (const auto* error = std::get_if<IntervalError>(&parsed)) {
+            problem(path, error->message);
+            return std::nullopt;
+        }
+        return std::get<Duration>(parsed);
+    }
+
+    bool expect_object(const std::string& path, const Json& value, std::string_view example) {
+        if (value.is_object()) return true;
+        problem(path, "must be an object, not " + describe_type(value) + ": write " + std::string(example));
+        return false;
+    }
+
+    void check_severity(const std::string& path, const Json& value) {
+        auto text = expect_string(path, value, "\"sev1\"");
+        if (!text) return;
+        auto severity = parse_severity(*text);
+        if (!severity)
+            problem(path, in_quotes(*text) + " is not a severity: use sev1, sev2, sev3 or sev4 (sev1 is the most severe)");
+        else if (*text != to_string(*severity))
+            problem(path, in_quotes(*text) + " must be written in lowercase: " + in_quotes(to_string(*severity)));
+        else
+            scenario_.severity = *severity;
+    }
+
+    void check_injects(const std::string& path, const Json& value) {
+        constexpr std::string_view example = "[{\"at\": \"0s\", \"from\": \"SOC analyst\", \"text\": \"...\"}]";
+        if (!value.is_array()) {
+            problem(path, "must be an array of injects, not " + describe_type(value) + ": write " + std::string(example));
+            return;
+        }
+        if (value.empty()) {
+            problem(path, "a scenario needs at least one inject: write " + std::string(example));
+            return;
+        }
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const std::string inject_path = child(path, i);
+            const Json& fields = value[i];
+            if (!expect_object(inject_path, fields, "{\"at\": \"10m\", \"from\": \"SOC analyst\", \"text\": \"...\"}"))
+                continue;
+            Inject inject;
+            for (const auto& [key, field] : fields.items()) {
+                const std::string field_path = child(inject_path, key);
+                if (key == "at") {
+                    if (auto at = interval_field(field_path, field, Duration{0})) inject.at = *at;
+                } else if (key == "from") {
+                    if (auto from = text_field(field_path, field, "\"from\"", kMaxFromBytes)) inject.from = *from;
+                } else if (key == "text") {
+                    if (auto text = text_field(field_path, field, "the inject's text", kMaxTextBytes))
+                        inject.text = *text;
+                } else {
+                    unknown_key(field_path, key, kInjectKeys);
+                }
+            }
+            require(fields, inject_path, "at", "\"at\": \"10m\" (from the start of the exercise; \"0s\" for at once)");
+            require(fields, inject_path, "text", "\"text\": \"what the team is told\"");
+            scenario_.injects.push_back(std::move(inject));
+        }
+    }
+
+    void check_expected(const std::string& path, const Json& value) {
+        if (!value.is_array()) {
+            problem(path, "must be an array of expected actions, not " + describe_type(value) +
+                              ": write [{\"description\": \"...\", \"kind\": \"approval\", \"match\": \"exec\", "
+                              "\"within\": \"30m\"}]");
+            return;
+        }
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const std::string action_path = child(path, i);
+            const Json& fields = value[i];
+            if (!expect_object(action_path, fields,
+                               "{\"description\": \"...\", \"kind\": \"approval\", \"match\": \"exec\"}"))
+                continue;
+            ExpectedAction action;
+            std::optional<ExpectedKind> kind;
+            if (fields.contains("kind")) kind = check_kind(child(action_path, "kind"), fields["kind"]);
+            for (const auto& [key, field] : fields.items()) {
+                const std::string field_path = child(action_path, key);
+                if (key == "description") {
+                    if (auto text = text_field(field_path, field, "the description", kMaxTitleBytes))
+                        action.description = *text;
+                } else if (key == "kind") {
+                    if (kind) action.kind = *kind;   // checked above: the match depends on it
+                } else if (key == "match") {
+                    if (auto match = expect_string(field_path, field, "\"exec\"");
+                        match && kind && check_match(field_path, *kind, *match))
+                        action.match = *match;
+                } else if (key == "within") {
+                    action.within = interval_field(field_path, field, std::chrono::seconds(1));
+                } else {
+                    unknown_key(field_path, key, kExpectedKeys);
+                }
+            }
+            require(fields, action_path, "description", "\"description\": \"what the team should do\"");
+            require(fields, action_path, "kind", "\"kind\": one of " + kind_names());
+            scenario_.expected.push_back(std::move(action));
+        }
+    }
+
+    static std::string kind_names() {
+        std::string names;
+        for (const auto& [kind, name] : kKindNames) names += (names.empty() ? "" : ", ") + in_quotes(name);
+        return names;
+    }
+
+    std::optional<ExpectedKind> check_kind(const std::string& path, const Json& value) {
+        auto text = expect_string(path, value, "\"approval\"");
+        if (!text) return std::nullopt;
+        auto kind = parse_expected_kind(*text);
+        if (!kind) problem(path, in_quotes(*text) + " is not a kind of action warroom can check: use one of " + kind_names());
+        return kind;
+    }
+
+    bool check_match(const std::string& path, ExpectedKind kind, const std::string& match) {
+        switch (kind) {
+            case ExpectedKind::workstream: {
+                const bool plain = !match.empty() && match.size() <= kMaxNameLength &&
+                                   std::all_of(match.begin(), match.end(), [](char c) {
+                                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                                   });
+                if (!plain)
+                    problem(path, in_quotes(match) + " is not a workstream name: use lowercase letters, digits and "
+                                                     "'-', as typed in /incident workstream NAME");
+                return plain;
+            }
+            case ExpectedKind::draft:
+            case ExpectedKind::approval:
+            case ExpectedKind::publication:
+                if (match.empty()) {
+                    problem(path, "name an audience, e.g. \"exec\", or leave \"match\" out to count any");
+                    return false;
+                }
+                if (playbook_ && !playbook_->audience(match)) {
+                    problem(path, in_quotes(match) + " is not an audience of the playbook: use one of " +
+                                      playbook_->audience_names());
+                    return false;
+                }
+                return true;
+            case ExpectedKind::status:
+                if (!parse_status(match) || ascii_lower(match) != match) {
+                    problem(path, in_quotes(match) + " is not a status: use investigating, mitigating, mitigated or "
+                                                     "resolved");
+                    return false;
+                }
+                return true;
+            default:
+                problem(path, "a " + in_quotes(to_string(kind)) + " action takes no \"match\": remove it (it is "
+                              "used by workstream, draft, approval, publication and status)");
+                return false;
+        }
+    }
+
+    std::vector<ScenarioProblem>& problems_;
+    const Playbook* playbook_;
+    Scenario scenario_;
+};
+
+std::optional<std::string> read_text_file(const std::string& path, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = std::strerror(errno);
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {   // e.g. a directory: opening succeeds, reading fails
+        error = "it could not be read";
+        return std::nullopt;
+    }
+    return text.str();
+}
+
+}  // namespace
+
+std::string to_string(ExpectedKind kind) {
+    for (const auto& [k, name] : kKindNames)
+        if (k == kind) return std::string(name);
+    return "update";
+}
+
+std::optional<ExpectedKind> parse_expected_kind(std::string_view text) {
+    for (const auto& [kind, name] : kKindNames)
+        if (name == text) return kind;
+    return std::nullopt;
+}
+
+bool takes_match(ExpectedKind kind) {
+    switch (kind) {
+        case ExpectedKind::workstream:
+        case ExpectedKind::draft:
+        case ExpectedKind::approval:
+        case ExpectedKind::publication:
+        case ExpectedKind::status: return true;
+        default: return false;
+    }
+}
+
+ScenarioLoad parse_scenario(std::string_view json_text, const Playbook* playbook) {
+    ScenarioLoad load;
+    Json root;
+    try {
+        root = Json::parse(json_text.begin(), json_text.end(), DuplicateKeyFinder(load.problems));
+    } catch (const Json::parse_error& error) {
+        std::string detail = error.what();
+        if (const auto tag_end = detail.find("] "); detail.starts_with("[json.exception") && tag_end != std::string::npos)
+            detail.erase(0, tag_end + 2);
+        load.problems.clear();   // anything found before the syntax error is moot until it is fixed
+        load.problems.push_back({"", "the scenario is not valid JSON (byte " + std::to_string(error.byte) + "): " +
+                                         detail + "; fix the syntax there"});
+        return load;
+    }
+    load.scenario = ScenarioChecker(load.problems, playbook).check(root);
+    if (!load.problems.empty()) load.scenario.reset();
+    return load;
+}
+
+ScenarioLoad read_scenario(const Playbook& playbook, const ScenarioFile& file) {
+    if (file.path.empty()) {
+        if (auto built_in = bundled_scenario_json(file.file)) return parse_scenario(*built_in, &playbook);
+        return {std::nullopt, {{"", "no scenario file " + in_quotes(file.file) +
+                                        " is built into warroom; run it with --playbook naming a playbook file "
+                                        "beside the scenario"}}};
+    }
+    std::string error;
+    auto text = read_text_file(file.path, error);
+    if (!text) return {std::nullopt, {{"", "cannot read " + file.path + ": " + error}}};
+    return parse_scenario(*text, &playbook);
+}
+
+std::vector<PlaybookProblem> check_scenarios(const Playbook& playbook) {
+    std::vector<PlaybookProblem> problems;
+    for (const auto& [name, file] : playbook.scenarios)
+        for (const ScenarioProblem& problem : read_scenario(playbook, file).problems)
+            problems.push_back({"/scenarios/" + pointer_token(name), describe(problem, file)});
+    return problems;
+}
+
+std::string describe(const ScenarioProblem& problem, const ScenarioFile& file) {
+    const std::string where = problem.path.empty() ? std::string() : problem.path.substr(1) + ": ";
+    return where + problem.message + " (in " + file.file + ")";
+}
+
+}  // namespace warroom

@@ -8,72 +8,17 @@
 #include <set>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
-
 #include "bot/interval.hpp"
+#include "bot/json_check.hpp"
 #include "bot/scenario.hpp"
 #include "bot/text.hpp"
 
 namespace warroom {
 namespace {
 
-// ordered_json keeps the file's key order, so problems come out in the order
-// the admin reads the file.
-using Json = nlohmann::ordered_json;
+using Json = OrderedJson;
 
 constexpr std::size_t kMaxSlugLength = 40;
-
-// RFC 6901: '~' and '/' inside a key must be escaped in a JSON pointer.
-std::string pointer_token(std::string_view key) {
-    std::string token;
-    for (char c : key) {
-        if (c == '~') token += "~0";
-        else if (c == '/') token += "~1";
-        else token += c;
-    }
-    return token;
-}
-
-std::string child(const std::string& path, std::string_view key) { return path + "/" + pointer_token(key); }
-std::string child(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
-
-std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
-std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += separator;
-        out += item;
-    }
-    return out;
-}
-
-// "a string", "an array"...: for "must be X, not Y" messages.
-std::string describe(const Json& value) {
-    switch (value.type()) {
-        case Json::value_t::object: return "an object";
-        case Json::value_t::array: return "an array";
-        case Json::value_t::string: return "a string";
-        case Json::value_t::boolean: return "true/false";
-        case Json::value_t::null: return "null";
-        default: return "a number";
-    }
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 bool is_slug(std::string_view name) {
     if (name.empty() || name.size() > kMaxSlugLength) return false;
@@ -93,62 +38,6 @@ bool has_whitespace(std::string_view text) {
                        [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; });
 }
 
-// Reports JSON objects that name the same key twice: the parser would keep
-// only the last, silently dropping e.g. one of two "sev2" entries.
-class DuplicateKeyFinder {
-public:
-    explicit DuplicateKeyFinder(std::vector<PlaybookProblem>& problems) : problems_(problems) {}
-
-    bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
-        using Event = Json::parse_event_t;
-        switch (event) {
-            case Event::object_start:
-            case Event::array_start:
-                containers_.push_back({event == Event::object_start, {}, {}, 0, child_path()});
-                break;
-            case Event::key: {
-                auto& object = containers_.back();
-                object.current_key = parsed.get<std::string>();
-                if (!object.keys.insert(object.current_key).second)
-                    problems_.push_back({child(object.path, object.current_key),
-                                         in_quotes(object.current_key) +
-                                             " appears twice in this object and only the last one would count: "
-                                             "remove or merge the duplicate"});
-                break;
-            }
-            case Event::value: next_element(); break;
-            case Event::object_end:
-            case Event::array_end:
-                containers_.pop_back();
-                next_element();
-                break;
-        }
-        return true;
-    }
-
-private:
-    struct Container {
-        bool is_object;
-        std::set<std::string> keys;
-        std::string current_key;
-        std::size_t next_index;
-        std::string path;
-    };
-
-    std::string child_path() const {
-        if (containers_.empty()) return "";
-        const auto& parent = containers_.back();
-        return parent.is_object ? child(parent.path, parent.current_key) : child(parent.path, parent.next_index);
-    }
-
-    void next_element() {
-        if (!containers_.empty() && !containers_.back().is_object) ++containers_.back().next_index;
-    }
-
-    std::vector<PlaybookProblem>& problems_;
-    std::vector<Container> containers_;
-};
-
 // Walks the parsed document, collecting every problem and building the
 // playbook as it goes; the playbook is only handed out if nothing was wrong.
 class PlaybookChecker {
@@ -158,7 +47,7 @@ public:
     std::optional<Playbook> check(const Json& root) {
         if (!root.is_object()) {
             problem("", "the playbook must be a JSON object ({ \"name\": ..., \"executives\": ..., ... }), not " +
-                            describe(root));
+                            describe_type(root));
             return std::nullopt;
         }
         // References are checked against the names the file defines, wherever
@@ -209,36 +98,19 @@ private:
             problem(child(path, key), "required key " + in_quotes(key) + " is missing: add " + std::string(example));
     }
 
-    // Unknown keys are mostly typos ("adminz") or abbreviations ("desc"):
-    // name the key that was probably meant, and list the allowed ones.
     void unknown_key(const std::string& path, const std::string& key, const std::vector<std::string>& allowed) {
-        const std::string typed = ascii_lower(key);
-        const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](const auto& a, const auto& b) {
-            return edit_distance(typed, a) < edit_distance(typed, b);
-        });
-        const auto extended = std::find_if(allowed.begin(), allowed.end(), [&](const auto& a) {
-            return typed.size() >= 3 && a.starts_with(typed);
-        });
-        std::string message = in_quotes(key) + " is not a known key here";
-        if (closest != allowed.end() && edit_distance(typed, *closest) <= 2)
-            message += ": did you mean " + in_quotes(*closest) + "?";
-        else if (extended != allowed.end())
-            message += ": did you mean " + in_quotes(*extended) + "?";
-        auto sorted = allowed;
-        std::sort(sorted.begin(), sorted.end());
-        message += " (allowed keys: " + join(sorted) + ")";
-        problem(path, message);
+        problem(path, unknown_key_message(key, allowed));
     }
 
     bool expect_object(const std::string& path, const Json& value, std::string_view example) {
         if (value.is_object()) return true;
-        problem(path, "must be an object, not " + describe(value) + ": write " + std::string(example));
+        problem(path, "must be an object, not " + describe_type(value) + ": write " + std::string(example));
         return false;
     }
 
     std::optional<std::string> expect_string(const std::string& path, const Json& value, std::string_view example) {
         if (value.is_string()) return value.get<std::string>();
-        problem(path, "must be a string in double quotes, not " + describe(value) + ": write " + std::string(example));
+        problem(path, "must be a string in double quotes, not " + describe_type(value) + ": write " + std::string(example));
         return std::nullopt;
     }
 
@@ -277,7 +149,7 @@ private:
                                     bool must_be_non_empty) {
         std::vector<UserId> users;
         if (!value.is_array()) {
-            problem(path, "must be an array of user names, not " + describe(value) + ": write [\"alice\", \"bob\"]");
+            problem(path, "must be an array of user names, not " + describe_type(value) + ": write [\"alice\", \"bob\"]");
             return users;
         }
         if (must_be_non_empty && value.empty())
@@ -478,7 +350,7 @@ private:
                                          CheckOne check_one) {
         std::vector<std::string> names;
         if (!value.is_array()) {
-            problem(path, "must be an array of " + std::string(what) + " names, not " + describe(value) +
+            problem(path, "must be an array of " + std::string(what) + " names, not " + describe_type(value) +
                               ": write [] or [\"name\", ...]");
             return names;
         }
@@ -545,7 +417,7 @@ private:
             playbook_.allow_mass_mentions = value.get<bool>();
             return;
         }
-        problem(path, "must be true or false (without quotes), not " + describe(value));
+        problem(path, "must be true or false (without quotes), not " + describe_type(value));
     }
 
     // Names are typed in `/incident exercise NAME`; the files themselves are
@@ -610,21 +482,9 @@ std::string Playbook::audience_names() const {
 
 PlaybookLoad parse_playbook(std::string_view json_text) {
     PlaybookLoad load;
-    Json root;
-    try {
-        root = Json::parse(json_text.begin(), json_text.end(), DuplicateKeyFinder(load.problems));
-    } catch (const Json::parse_error& error) {
-        // Drop the library's "[json.exception.parse_error.101] " tag; keep its
-        // line and column, and add the byte offset for editors that jump to it.
-        std::string detail = error.what();
-        if (const auto tag_end = detail.find("] "); detail.starts_with("[json.exception") && tag_end != std::string::npos)
-            detail.erase(0, tag_end + 2);
-        load.problems.clear();  // anything found before the syntax error is moot until it is fixed
-        load.problems.push_back({"", "the playbook is not valid JSON (byte " + std::to_string(error.byte) +
-                                         "): " + detail + "; fix the syntax there"});
-        return load;
-    }
-    load.playbook = PlaybookChecker(load.problems).check(root);
+    const auto root = parse_checked(json_text, "the playbook", load.problems);
+    if (!root) return load;
+    load.playbook = PlaybookChecker(load.problems).check(*root);
     if (!load.problems.empty()) load.playbook.reset();
     return load;
 }

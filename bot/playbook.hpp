@@ -9,6 +9,7 @@
 
 #include "bot/clock.hpp"
 #include "bot/ids.hpp"
+#include "bot/json_problem.hpp"
 #include "bot/severity.hpp"
 
 namespace warroom {
@@ -75,10 +76,7 @@ struct Playbook {
 };
 
 // One problem found in a playbook, located by its JSON pointer ("/severities/sev1/workstreams/0").
-struct PlaybookProblem {
-    std::string path;
-    std::string message;
-};
+using PlaybookProblem = JsonProblem;
 
 struct PlaybookLoad {
     std::optional<Playbook> playbook;          // set only when problems is empty

@@ -9,16 +9,14 @@
 #include <sstream>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
 #include "bot/interval.hpp"
+#include "bot/json_check.hpp"
 #include "bot/text.hpp"
 
 namespace warroom {
 namespace {
 
-// ordered_json keeps the file's order, so problems come out as the admin reads them.
-using Json = nlohmann::ordered_json;
+using Json = OrderedJson;
 
 constexpr std::size_t kMaxTitleBytes = 200;     // as for a declared incident's title
 constexpr std::size_t kMaxFromBytes = 80;
@@ -35,101 +33,6 @@ constexpr std::array<std::pair<ExpectedKind, std::string_view>, 9> kKindNames{{
     {ExpectedKind::status, "status"},
     {ExpectedKind::lead, "lead"},
 }};
-
-// RFC 6901: '~' and '/' inside a key are escaped in a JSON pointer.
-std::string pointer_token(std::string_view key) {
-    std::string token;
-    for (char c : key) {
-        if (c == '~') token += "~0";
-        else if (c == '/') token += "~1";
-        else token += c;
-    }
-    return token;
-}
-
-std::string child(const std::string& path, std::string_view key) { return path + "/" + pointer_token(key); }
-std::string child(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
-std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
-std::string describe_type(const Json& value) {
-    switch (value.type()) {
-        case Json::value_t::object: return "an object";
-        case Json::value_t::array: return "an array";
-        case Json::value_t::string: return "a string";
-        case Json::value_t::boolean: return "true/false";
-        case Json::value_t::null: return "null";
-        default: return "a number";
-    }
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-// The parser keeps only the last of two equal keys, which would silently
-// drop e.g. one of two "text" fields; every repeat is reported instead.
-class DuplicateKeyFinder {
-public:
-    explicit DuplicateKeyFinder(std::vector<ScenarioProblem>& problems) : problems_(problems) {}
-
-    bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
-        using Event = Json::parse_event_t;
-        switch (event) {
-            case Event::object_start:
-            case Event::array_start: {
-                std::string path;
-                if (!open_.empty())
-                    path = open_.back().is_object ? child(open_.back().path, open_.back().key)
-                                                  : child(open_.back().path, open_.back().index);
-                open_.push_back({event == Event::object_start, {}, {}, 0, path});
-                break;
-            }
-            case Event::key: {
-                Open& object = open_.back();
-                object.key = parsed.get<std::string>();
-                if (!object.keys.insert(object.key).second)
-                    problems_.push_back({child(object.path, object.key),
-                                         in_quotes(object.key) + " appears twice in this object and only the last "
-                                                                 "one would count: remove or merge the duplicate"});
-                break;
-            }
-            case Event::value: next_element(); break;
-            case Event::object_end:
-            case Event::array_end:
-                open_.pop_back();
-                next_element();
-                break;
-        }
-        return true;
-    }
-
-private:
-    struct Open {
-        bool is_object;
-        std::set<std::string> keys;
-        std::string key;
-        std::size_t index;
-        std::string path;
-    };
-
-    void next_element() {
-        if (!open_.empty() && !open_.back().is_object) ++open_.back().index;
-    }
-
-    std::vector<ScenarioProblem>& problems_;
-    std::vector<Open> open_;
-};
 
 // Walks the document collecting every problem; the scenario is only handed
 // out when there were none.
@@ -186,18 +89,7 @@ private:
     }
 
     void unknown_key(const std::string& path, const std::string& key, const std::vector<std::string>& allowed) {
-        const std::string typed = ascii_lower(key);
-        const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](const auto& a, const auto& b) {
-            return edit_distance(typed, a) < edit_distance(typed, b);
-        });
-        std::string message = in_quotes(key) + " is not a known key here";
-        if (closest != allowed.end() && edit_distance(typed, *closest) <= 2)
-            message += ": did you mean " + in_quotes(*closest) + "?";
-        auto sorted = allowed;
-        std::sort(sorted.begin(), sorted.end());
-        std::string names;
-        for (const std::string& name : sorted) names += (names.empty() ? "" : ", ") + name;
-        problem(path, message + " (allowed keys: " + names + ")");
+        problem(path, unknown_key_message(key, allowed));
     }
 
     std::optional<std::string> expect_string(const std::string& path, const Json& value, std::string_view example) {
@@ -427,19 +319,9 @@ bool takes_match(ExpectedKind kind) {
 
 ScenarioLoad parse_scenario(std::string_view json_text, const Playbook* playbook) {
     ScenarioLoad load;
-    Json root;
-    try {
-        root = Json::parse(json_text.begin(), json_text.end(), DuplicateKeyFinder(load.problems));
-    } catch (const Json::parse_error& error) {
-        std::string detail = error.what();
-        if (const auto tag_end = detail.find("] "); detail.starts_with("[json.exception") && tag_end != std::string::npos)
-            detail.erase(0, tag_end + 2);
-        load.problems.clear();   // anything found before the syntax error is moot until it is fixed
-        load.problems.push_back({"", "the scenario is not valid JSON (byte " + std::to_string(error.byte) + "): " +
-                                         detail + "; fix the syntax there"});
-        return load;
-    }
-    load.scenario = ScenarioChecker(load.problems, playbook).check(root);
+    const auto root = parse_checked(json_text, "the scenario", load.problems);
+    if (!root) return load;
+    load.scenario = ScenarioChecker(load.problems, playbook).check(*root);
     if (!load.problems.empty()) load.scenario.reset();
     return load;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bot/clock.hpp"
+#include "bot/json_problem.hpp"
 #include "bot/playbook.hpp"
 #include "bot/severity.hpp"
 
@@ -60,10 +61,7 @@ struct Scenario {
 };
 
 // One problem, located by its JSON pointer inside the scenario file ("/injects/2/at").
-struct ScenarioProblem {
-    std::string path;
-    std::string message;
-};
+using ScenarioProblem = JsonProblem;
 
 struct ScenarioLoad {
     std::optional<Scenario> scenario;  // set only when problems is empty

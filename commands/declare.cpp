@@ -1,11 +1,8 @@
 // /incident declare SEV TITLE [--lead @user]
-#include <algorithm>
-#include <set>
-
 #include "bot/text.hpp"
-#include "commands/cadence.hpp"
 #include "commands/channels.hpp"
 #include "commands/command.hpp"
+#include "commands/opening.hpp"
 
 namespace warroom {
 namespace {
@@ -13,7 +10,7 @@ namespace {
 constexpr std::size_t kMaxTitleBytes = 200;
 
 Outcome run(Context& ctx) {
-    auto lead_word = ctx.args.take_option("--lead");
+    const auto lead_option = take_lead_option(ctx);
     if (ctx.args.size() < 2)
         return invalid("say the severity and a title: /incident declare sev1 Payroll phishing campaign");
     auto severity = parse_severity(ctx.args[0].text);
@@ -26,48 +23,14 @@ Outcome run(Context& ctx) {
     if (title.size() > kMaxTitleBytes)
         return invalid("the title is " + std::to_string(title.size()) + " bytes; keep it under " +
                        std::to_string(kMaxTitleBytes) + " and put details in /incident note");
+    if (const auto* error = std::get_if<Outcome>(&lead_option)) return *error;
+    const UserId lead = std::get<UserId>(lead_option);
 
-    UserId lead = ctx.caller;
-    if (lead_word) {
-        auto named = parse_mention(*lead_word);
-        if (!named)
-            return invalid("--lead needs a person, like --lead @carol; \"" + *lead_word + "\" is not one");
-        lead = *named;
-    }
-
-    Incident incident;
-    incident.id = ctx.tx.next_incident_id();
-    incident.title = title;
-    incident.severity = *severity;
-    incident.status = Status::investigating;
-    incident.lead = lead;
-    incident.declared_by = ctx.caller;
-    incident.declared_at = ctx.now;
-    incident.lead_since = ctx.now;
-
-    const SeverityPolicy& policy = ctx.playbook.policy(*severity);
-    Channel main{main_channel_name(incident.id, title), ChannelKind::main, {}, {ctx.caller, lead}};
-    for (const std::string& group : policy.stakeholder_groups) {
-        incident.invited_groups.insert(group);
-        if (const auto* members = ctx.playbook.group(group)) main.members.insert(members->begin(), members->end());
-    }
-    incident.channels.push_back(main);
-    ctx.incident = incident;
-    ctx.tx.save(incident);   // before its timeline entries, which refer to it
-
-    ctx.effects.push_back(CreateChannel{main.name, incident.id, true, channel_topic(incident)});
-    ctx.effects.push_back(InviteUsers{main.name, {main.members.begin(), main.members.end()}});
-    ctx.record(EntryKind::declared, "declared " + to_string(*severity) + " \"" + title + "\"; Crisis Lead " +
-                                        mention(lead));
-    if (!policy.stakeholder_groups.empty()) {
-        std::string groups;
-        for (const std::string& group : policy.stakeholder_groups) groups += (groups.empty() ? "" : ", ") + group;
-        ctx.record(EntryKind::invite, "stakeholders invited for " + to_string(*severity) + ": " + groups);
-    }
-    for (const std::string& name : policy.workstreams) open_workstream(ctx, name, std::nullopt);
-
-    ctx.tx.save(ctx.the_incident());
-    start_default_cadences(ctx);
+    const Incident& incident =
+        open_incident(ctx, Opening{title, *severity, lead, false, "", EntryKind::declared,
+                                   "declared " + to_string(*severity) + " \"" + title + "\"; Crisis Lead " +
+                                       mention(lead)});
+    const Channel& main = incident.main_channel();
     ctx.post(main.name, incident_header(ctx.the_incident()));
     if (lead != ctx.caller)
         ctx.tell(lead, mention(ctx.caller) + " declared " + to_string(incident.id) + " (" + to_string(*severity) +

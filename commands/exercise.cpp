@@ -13,6 +13,7 @@
 #include "commands/cadence.hpp"
 #include "commands/channels.hpp"
 #include "commands/command.hpp"
+#include "commands/opening.hpp"
 #include "commands/scheduled.hpp"
 
 namespace warroom {
@@ -73,7 +74,7 @@ std::string problems_text(const std::vector<ScenarioProblem>& problems, const Sc
 }
 
 Outcome start(Context& ctx) {
-    auto lead_word = ctx.args.take_option("--lead");
+    const auto lead_option = take_lead_option(ctx);
     if (ctx.args.size() != 1)
         return invalid("name one scenario: /incident exercise NAME [--lead @user]; " + how_to_start(ctx.playbook) +
                        ", or end the running exercise with /incident exercise end");
@@ -89,13 +90,8 @@ Outcome start(Context& ctx) {
     const auto found = ctx.playbook.scenarios.find(name);
     if (found == ctx.playbook.scenarios.end())
         return invalid("\"" + name + "\" is not a scenario of the playbook; " + how_to_start(ctx.playbook));
-    UserId lead = ctx.caller;
-    if (lead_word) {
-        auto named = parse_mention(*lead_word);
-        if (!named)
-            return invalid("--lead needs a person, like --lead @carol; \"" + *lead_word + "\" is not one");
-        lead = *named;
-    }
+    if (const auto* error = std::get_if<Outcome>(&lead_option)) return *error;
+    const UserId lead = std::get<UserId>(lead_option);
     // Read afresh, so a scenario an admin just fixed is used without a restart.
     const ScenarioFile& file = found->second;
     const ScenarioLoad load = read_scenario(ctx.playbook, file);
@@ -105,47 +101,16 @@ Outcome start(Context& ctx) {
                        " and you run /incident exercise " + name + " again:" + problems_text(load.problems, file));
     const Scenario& scenario = *load.scenario;
 
-    Incident incident;
-    incident.id = ctx.tx.next_incident_id();
-    incident.title = scenario.title;
-    incident.severity = scenario.severity;
-    incident.status = Status::investigating;
-    incident.lead = lead;
-    incident.declared_by = ctx.caller;
-    incident.declared_at = ctx.now;
-    incident.lead_since = ctx.now;
-    incident.exercise = true;
-    incident.scenario = name;
-
-    // Channels and people as a real incident of this severity would have them.
-    const SeverityPolicy& policy = ctx.playbook.policy(scenario.severity);
-    Channel main{main_channel_name(incident.id, scenario.title, true), ChannelKind::main, {}, {ctx.caller, lead}};
-    for (const std::string& group : policy.stakeholder_groups) {
-        incident.invited_groups.insert(group);
-        if (const auto* members = ctx.playbook.group(group)) main.members.insert(members->begin(), members->end());
-    }
-    incident.channels.push_back(main);
-    ctx.incident = incident;
-    ctx.tx.save(incident);   // before its timeline entries, which refer to it
-
-    const std::string id = to_string(incident.id);
     const std::string span = scenario.length() > Duration::zero() ? " over " + format_interval(scenario.length())
                                                                    : std::string();
     const std::string injects = std::to_string(scenario.injects.size()) + " inject(s)" + span;
-    ctx.effects.push_back(CreateChannel{main.name, incident.id, true, channel_topic(incident)});
-    ctx.effects.push_back(InviteUsers{main.name, {main.members.begin(), main.members.end()}});
-    ctx.record(EntryKind::exercise, "started exercise \"" + name + "\" (\"" + scenario.title + "\", " +
-                                        to_string(scenario.severity) + ") with " + injects + "; Crisis Lead " +
-                                        mention(lead));
-    if (!policy.stakeholder_groups.empty()) {
-        std::string groups;
-        for (const std::string& group : policy.stakeholder_groups) groups += (groups.empty() ? "" : ", ") + group;
-        ctx.record(EntryKind::invite, "stakeholders invited for " + to_string(scenario.severity) + ": " + groups);
-    }
-    for (const std::string& workstream : policy.workstreams) open_workstream(ctx, workstream, std::nullopt);
-    ctx.tx.save(ctx.the_incident());
-
-    start_default_cadences(ctx);
+    // Channels and people as a real incident of this severity would have them.
+    const Incident& incident = open_incident(
+        ctx, Opening{scenario.title, scenario.severity, lead, true, name, EntryKind::exercise,
+                     "started exercise \"" + name + "\" (\"" + scenario.title + "\", " + to_string(scenario.severity) +
+                         ") with " + injects + "; Crisis Lead " + mention(lead)});
+    const std::string id = to_string(incident.id);
+    const Channel& main = incident.main_channel();
     for (std::size_t i = 0; i < scenario.injects.size(); ++i)
         schedule(ctx, ScheduleKind::exercise_inject, std::to_string(i), ctx.now + scenario.injects[i].at);
 

@@ -30,7 +30,8 @@ int check_playbook(const std::string& file) {
     PlaybookLoad load = load_playbook_file(file);
     if (!load.problems.empty()) return report_playbook_problems(file, load.problems);
     std::cout << file << ": ok (" << load.playbook->audiences.size() << " audiences, " << load.playbook->groups.size()
-              << " groups, " << load.playbook->executives.size() << " executive(s))\n";
+              << " groups, " << load.playbook->executives.size() << " executive(s), " << load.playbook->scenarios.size()
+              << " scenario(s))\n";
     return 0;
 }
 

@@ -427,7 +427,12 @@ private:
             return;
         for (const auto& [name, file] : value.items()) {
             const std::string scenario_path = child(path, name);
-            const bool valid_name = check_slug(scenario_path, name, "scenario");
+            bool valid_name = check_slug(scenario_path, name, "scenario");
+            if (name == "end") {
+                problem(scenario_path, "\"end\" cannot name a scenario: /incident exercise end ends the running "
+                                       "exercise; call it e.g. \"end-of-quarter\"");
+                valid_name = false;
+            }
             const auto text = expect_string(scenario_path, file, "the scenario's file, e.g. \"scenarios/" +
                                                                      slugify(name, kMaxSlugLength) + ".json\"");
             if (!text) continue;

@@ -7,6 +7,7 @@
 #include "bot/text.hpp"
 #include "commands/authorize.hpp"
 #include "commands/escalation_card.hpp"
+#include "commands/exercise_guard.hpp"
 #include "commands/mass_mention.hpp"
 #include "commands/scheduled.hpp"
 
@@ -59,11 +60,12 @@ Outcome run(Context& ctx) {
     const std::string id = to_string(escalation.id);
     const std::string deciders = executives_named(ctx.playbook);
     const std::string due = format_utc(*escalation.deadline);
+    const std::string where = destination_of(incident, *channel);   // an exercise keeps it in its own channel
     ctx.effects.push_back(PostEscalation{*channel, make_escalation_card(escalation, incident, ctx.playbook)});
     for (const UserId& executive : ctx.playbook.executives) {
         if (executive == ctx.caller) continue;
         ctx.tell(executive, mention(ctx.caller) + " (Crisis Lead of " + to_string(incident.id) + " " + incident.title +
-                                ") asks you to decide " + id + " by " + due + ", see " + to_string(*channel) + ": " +
+                                ") asks you to decide " + id + " by " + due + ", see " + where + ": " +
                                 how_to_answer(escalation.id));
     }
     ctx.post(incident.main_channel().name, mention(ctx.caller) + " escalated " + id + " to the executives (" +
@@ -72,7 +74,7 @@ Outcome run(Context& ctx) {
                                           ", answer due by " + due + ": " + truncate_utf8(text, 300));
     schedule(ctx, ScheduleKind::escalation_deadline, id, *escalation.deadline);
 
-    return done(id + " is with the executives (" + deciders + ") in " + to_string(*channel) + ", answer due by " +
+    return done(id + " is with the executives (" + deciders + ") in " + where + ", answer due by " +
                 due + " (in " + format_interval(answer_within) + "); their answer will be posted in " +
                 to_string(incident.main_channel().name));
 }
@@ -105,7 +107,7 @@ void fire_escalation_deadline(Context& ctx, const Schedule& schedule) {
                                to_string(incident.id) + " " + incident.title + ", asked by " +
                                mention(escalation->requested_by) + ") — " + how_to_answer(*id));
 
-    const std::string where = channel ? " in " + to_string(*channel) : std::string();
+    const std::string where = channel ? " in " + destination_of(incident, *channel) : std::string();
     const std::string note = name + " is still undecided after " + waited + "; warroom reminded the executives (" +
                              deciders + ")" + where + ". Reach them directly if it cannot wait: " + request;
     ctx.tell(incident.lead, note);

@@ -10,7 +10,8 @@ Outcome run(Context& ctx) {
     if (open.empty()) return done("No open incidents. Declare one with /incident declare SEV TITLE");
     std::string text = std::to_string(open.size()) + " open incident(s):";
     for (const Incident& incident : open)
-        text += "\n" + to_string(incident.id) + " · " + to_string(incident.severity) + " · " +
+        text += "\n" + to_string(incident.id) + (incident.exercise ? " · EXERCISE " + incident.scenario : "") + " · " +
+                to_string(incident.severity) + " · " +
                 to_string(incident.status) + " · " + incident.title + " · lead " + mention(incident.lead) + " · " +
                 to_string(incident.main_channel().name);
     return done(text);

@@ -11,7 +11,8 @@ Outcome run(Context& ctx) {
     if (auto refusal = require_member(ctx, "see its state")) return *refusal;
     if (!ctx.args.empty()) return invalid("show takes no arguments: /incident show");
     const Incident& incident = ctx.the_incident();
-    std::string text = to_string(incident.id) + " · " + incident.title + "\n";
+    std::string text = to_string(incident.id) + " · " + incident.title +
+                       (incident.exercise ? " · EXERCISE (scenario " + incident.scenario + ")" : "") + "\n";
     text += "Severity " + to_string(incident.severity) + " · status " + to_string(incident.status) + " · open for " +
             format_duration((incident.resolved_at ? *incident.resolved_at : ctx.now) - incident.declared_at) + "\n";
     text += "Crisis Lead: " + mention(incident.lead) + " since " + format_utc(incident.lead_since);

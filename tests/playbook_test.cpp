@@ -413,3 +413,28 @@ TEST_CASE("several problems in one file are all reported in file order", "[playb
                        "/templates",
                    });
 }
+
+TEST_CASE("playbook cadences and timing are intervals within bounds, and \"end\" cannot name a scenario",
+          "[playbook][cadence]") {
+    auto document = minimal_playbook();
+    document["severities"]["sev1"]["cadence"] = {{"all_hands_sync", "1h"}, {"workstream_sync", "30m"}, {"summary", "2h"}};
+    document["timing"] = {{"sync_reminder_before", "10m"}};
+    auto load = parse(document);
+    INFO(describe(load));
+    REQUIRE(load.playbook);
+    CHECK(load.playbook->policy(Severity::sev1).cadence.workstream_sync == std::chrono::minutes(30));
+    CHECK(load.playbook->timing.sync_reminder_before == std::chrono::minutes(10));
+    CHECK(load.playbook->timing.summary_reminder_after == std::chrono::minutes(15));   // the default
+
+    document["severities"]["sev1"]["cadence"]["summary"] = "0s";
+    require_single_problem(parse(document), "/severities/sev1/cadence/summary", {"too short"});
+    document["severities"]["sev1"]["cadence"]["summary"] = "99y";
+    require_single_problem(parse(document), "/severities/sev1/cadence/summary", {"unit \"y\""});
+    document["severities"]["sev1"]["cadence"].erase("summary");
+    document["severities"]["sev1"]["cadence"]["sumary"] = "2h";
+    require_single_problem(parse(document), "/severities/sev1/cadence/sumary", {"did you mean \"summary\""});
+    document["severities"]["sev1"]["cadence"].erase("sumary");
+
+    document["scenarios"] = {{"end", "scenarios/end.json"}};
+    require_single_problem(parse(document), "/scenarios/end", {"/incident exercise end ends the running exercise"});
+}

@@ -50,6 +50,7 @@ struct Card {
     std::optional<Time> decided_at;
     std::string reason;
     std::optional<UserId> rerouted_to; // set when a handover moved it to another lead
+    bool exercise = false;             // a tabletop exercise's draft: shown as such, published only inside it
 };
 
 struct PostCard {
@@ -84,6 +85,7 @@ struct EscalationCard {
     std::optional<UserId> decided_by;
     std::optional<Time> decided_at;
     std::string comment;
+    bool exercise = false;             // asked during a tabletop exercise
 };
 
 // The request posted in the executives' channel, with Allow / Deny.

@@ -7,6 +7,7 @@ Card make_card(const Draft& draft, const Incident& incident, const Playbook& pla
     card.draft = draft.id;
     card.incident = incident.id;
     card.incident_title = incident.title;
+    card.exercise = incident.exercise;
     card.audience = draft.audience;
     if (const Audience* audience = playbook.audience(draft.audience)) card.audience_channel = audience->channel.value();
     card.author = draft.author;

@@ -7,6 +7,7 @@ EscalationCard make_escalation_card(const Escalation& escalation, const Incident
     card.escalation = escalation.id;
     card.incident = incident.id;
     card.incident_title = incident.title;
+    card.exercise = incident.exercise;
     card.requested_by = escalation.requested_by;
     card.text = escalation.text;
     card.deadline = escalation.deadline;

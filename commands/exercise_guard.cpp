@@ -78,21 +78,21 @@ public:
 private:
     bool inside(const ChannelName& channel) const { return incident_.find_channel(channel) != nullptr; }
 
-    // The card's text stays exactly what would be published; its title says
-    // it is an exercise and where the publication goes instead.
+    // The card's text stays exactly what would be published; the card is
+    // flagged as an exercise (adapters show it) and says where the
+    // publication goes instead.
     void confine(Card& card) const {
-        card.incident_title = marked(std::move(card.incident_title));
+        card.exercise = true;
         if (!card.audience_channel.empty() && !inside(ChannelName{card.audience_channel}))
             card.audience_channel = main_.value() + " (standing in for #" + card.audience_channel + ")";
     }
 
     void confine(ChannelName& channel, EscalationCard& card) const {
-        std::string title = marked(std::move(card.incident_title));
+        card.exercise = true;
         if (!inside(channel)) {
-            title += " — for " + to_string(channel) + " (kept in the exercise)";
+            card.incident_title += " — for " + to_string(channel) + " (kept in the exercise)";
             channel = main_;
         }
-        card.incident_title = std::move(title);
     }
 
     const Incident& incident_;

@@ -30,7 +30,8 @@ json encode_card(const Card& card) {
                 {"decided_by", optional_user(card.decided_by)},
                 {"decided_at", optional_time(card.decided_at)},
                 {"reason", card.reason},
-                {"rerouted_to", optional_user(card.rerouted_to)}};
+                {"rerouted_to", optional_user(card.rerouted_to)},
+                {"exercise", card.exercise}};
 }
 
 json encode_escalation_card(const EscalationCard& card) {
@@ -46,7 +47,8 @@ json encode_escalation_card(const EscalationCard& card) {
                 {"state", to_string(card.state)},
                 {"decided_by", optional_user(card.decided_by)},
                 {"decided_at", optional_time(card.decided_at)},
-                {"comment", card.comment}};
+                {"comment", card.comment},
+                {"exercise", card.exercise}};
 }
 
 json encode(const CreateChannel& e) {
@@ -133,6 +135,7 @@ Card decode_card(const json& j) {
     card.decided_at = maybe_time(j, "decided_at");
     card.reason = j.value("reason", std::string{});
     card.rerouted_to = maybe_user(j, "rerouted_to");
+    card.exercise = j.value("exercise", false);
     return card;
 }
 
@@ -151,6 +154,7 @@ EscalationCard decode_escalation_card(const json& j) {
     card.decided_by = maybe_user(j, "decided_by");
     card.decided_at = maybe_time(j, "decided_at");
     card.comment = j.value("comment", std::string{});
+    card.exercise = j.value("exercise", false);
     return card;
 }
 

@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "adapters/console/console_adapter.hpp"
+#include "storage/sqlite_store.hpp"
+
 namespace warroom::test {
 
 inline std::filesystem::path temp_path(const std::string& stem) {
@@ -53,5 +56,32 @@ inline CommandResult run_command(const std::string& command) {
     result.status = pclose(pipe);
     return result;
 }
+
+// One bot process on a database file in simulated time. Like `warroom
+// console --simulated-clock`, it continues from the database's saved clock
+// if there is one, else from `start`.
+struct SimulatedConsole {
+    SimulatedConsole(const std::filesystem::path& db, Time start)
+        : store(SqliteStore::open(db.string())), clock(saved_clock().value_or(start)),
+          engine(*store, playbook, clock), adapter(engine, *store, clock, out, err, &clock) {}
+
+    std::optional<Time> saved_clock() {
+        auto tx = store->begin();
+        if (auto value = tx->platform_ref("console", "simulated_clock")) return from_unix_ms(std::stoll(*value));
+        return std::nullopt;
+    }
+
+    int script(const std::string& lines) {
+        std::istringstream in(lines);
+        return adapter.run_script(in);
+    }
+
+    Playbook playbook = bundled_playbook();
+    std::unique_ptr<SqliteStore> store;
+    ManualClock clock;
+    Engine engine;
+    std::ostringstream out, err;
+    console::ConsoleAdapter adapter;
+};
 
 }  // namespace warroom::test

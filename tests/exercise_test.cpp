@@ -110,7 +110,7 @@ std::vector<std::string> aimed_at(const std::vector<Effect>& effects, const std:
     return found;
 }
 
-// Every text a person would read, and whether it is marked.
+// Every text a person would read that is not marked; cards carry the exercise flag instead.
 std::vector<std::string> unmarked(const std::vector<Effect>& effects) {
     std::vector<std::string> found;
     auto check = [&](const std::string& what, const std::string& text) {
@@ -123,10 +123,10 @@ std::vector<std::string> unmarked(const std::vector<Effect>& effects) {
                 if constexpr (std::is_same_v<T, PostMessage>) check("message", e.text);
                 else if constexpr (std::is_same_v<T, Publish>) check("publish", e.text);
                 else if constexpr (std::is_same_v<T, CreateChannel>) check("topic", e.topic);
-                else if constexpr (std::is_same_v<T, PostCard> || std::is_same_v<T, UpdateCard>)
-                    check("card", e.card.incident_title);
-                else if constexpr (std::is_same_v<T, PostEscalation> || std::is_same_v<T, UpdateEscalation>)
-                    check("escalation card", e.card.incident_title);
+                else if constexpr (std::is_same_v<T, PostCard> || std::is_same_v<T, UpdateCard> ||
+                                   std::is_same_v<T, PostEscalation> || std::is_same_v<T, UpdateEscalation>) {
+                    if (!e.card.exercise) found.push_back("card of " + e.card.incident_title);
+                }
             },
             effect);
     }
@@ -502,7 +502,8 @@ TEST_CASE("the guard confines an exercise's effects and leaves a real incident's
     REQUIRE(confined.size() == 6);
     const auto& escalation = std::get<PostEscalation>(confined[0]);
     CHECK(escalation.channel.value() == "ex-4-drill");
-    CHECK(escalation.card.incident_title == "[EXERCISE] Drill — for #exec-briefing (kept in the exercise)");
+    CHECK(escalation.card.incident_title == "Drill — for #exec-briefing (kept in the exercise)");
+    CHECK(escalation.card.exercise);
     CHECK(escalation.card.text == "Take payroll offline");
     CHECK(std::get<PostMessage>(confined[1]).channel->value() == "ex-4-legal");
     CHECK(std::get<PostMessage>(confined[1]).text == "[EXERCISE] Legal sync");
@@ -528,6 +529,7 @@ TEST_CASE("the guard confines an exercise's effects and leaves a real incident's
     confine_to_exercise(incident, real);
     CHECK(std::get<PostEscalation>(real[0]).channel.value() == kExecChannel);
     CHECK(std::get<PostEscalation>(real[0]).card.incident_title == "Drill");
+    CHECK_FALSE(std::get<PostEscalation>(real[0]).card.exercise);
     CHECK(std::get<PostMessage>(real[2]).channel->value() == "announcements");
     CHECK(std::get<PostMessage>(real[2]).text == "All staff: reset passwords");
     CHECK(std::holds_alternative<InviteUsers>(real[4]));

@@ -18,30 +18,8 @@ namespace {
 
 const Time kNine = from_unix_ms(1'796'029'200'000);   // 2026-11-30 09:00 UTC, as the script's header says
 
-// One bot process in simulated time. Like `warroom console --simulated-clock`,
-// it continues from the database's saved clock if there is one.
-struct SimulatedRun {
-    explicit SimulatedRun(const fs::path& db)
-        : store(SqliteStore::open(db.string())), clock(saved_clock().value_or(kNine)),
-          engine(*store, playbook, clock), adapter(engine, *store, clock, out, err, &clock) {}
-
-    std::optional<Time> saved_clock() {
-        auto tx = store->begin();
-        if (auto value = tx->platform_ref("console", "simulated_clock")) return from_unix_ms(std::stoll(*value));
-        return std::nullopt;
-    }
-
-    int script(const std::string& lines) {
-        std::istringstream in(lines);
-        return adapter.run_script(in);
-    }
-
-    Playbook playbook = bundled_playbook();
-    std::unique_ptr<SqliteStore> store;
-    ManualClock clock;
-    Engine engine;
-    std::ostringstream out, err;
-    console::ConsoleAdapter adapter;
+struct SimulatedRun : SimulatedConsole {
+    explicit SimulatedRun(const fs::path& db) : SimulatedConsole(db, kNine) {}
 };
 
 std::vector<std::string> script_lines() {

@@ -115,6 +115,7 @@ Card sample_card() {
     card.decided_at = at_minute(42);
     card.reason = "Too specific about the vector";
     card.rerouted_to = UserId{"erin"};
+    card.exercise = true;
     return card;
 }
 
@@ -132,6 +133,7 @@ void require_same_card(const Card& a, const Card& b) {
     CHECK(a.decided_at == b.decided_at);
     CHECK(a.reason == b.reason);
     CHECK(a.rerouted_to == b.rerouted_to);
+    CHECK(a.exercise == b.exercise);
 }
 
 template <class T>
@@ -529,6 +531,42 @@ TEST_CASE("effect codec: every effect round-trips", "[storage]") {
         CHECK(e.draft == DraftId{3});
         CHECK(e.channel == ChannelName{"press-office"});
         CHECK(e.text == "INC-7: statement\napproved by alice");
+    }
+    SECTION("escalation cards, posted and updated") {
+        EscalationCard card;
+        card.escalation = EscalationId{2};
+        card.incident = IncidentId{7};
+        card.incident_title = "Ransomware";
+        card.requested_by = UserId{"alice"};
+        card.text = "Take the file servers offline";
+        card.deadline = at_minute(30);
+        card.executives = {UserId{"erin"}, UserId{"frank"}};
+        card.state = EscalationState::allowed;
+        card.decided_by = UserId{"erin"};
+        card.decided_at = at_minute(12);
+        card.comment = "Go";
+        card.exercise = true;
+        for (const EscalationCard& decoded : {round_trip(PostEscalation{ChannelName{"exec-briefing"}, card}).card,
+                                              round_trip(UpdateEscalation{ChannelName{"exec-briefing"}, card}).card}) {
+            CHECK(decoded.escalation == card.escalation);
+            CHECK(decoded.incident == card.incident);
+            CHECK(decoded.incident_title == card.incident_title);
+            CHECK(decoded.requested_by == card.requested_by);
+            CHECK(decoded.text == card.text);
+            CHECK(decoded.deadline == card.deadline);
+            CHECK(decoded.executives == card.executives);
+            CHECK(decoded.state == card.state);
+            CHECK(decoded.decided_by == card.decided_by);
+            CHECK(decoded.decided_at == card.decided_at);
+            CHECK(decoded.comment == card.comment);
+            CHECK(decoded.exercise == card.exercise);
+        }
+        EscalationCard bare;   // pending, no deadline, no decision
+        bare.requested_by = UserId{"alice"};
+        const auto decoded = round_trip(PostEscalation{ChannelName{"exec-briefing"}, bare}).card;
+        CHECK_FALSE(decoded.deadline);
+        CHECK_FALSE(decoded.decided_by);
+        CHECK(decoded.state == EscalationState::pending);
     }
 }
 

@@ -22,8 +22,10 @@ std::vector<std::string> lines_at(const std::string& where, std::string_view tex
     return lines;
 }
 
+std::string exercise_mark(bool exercise) { return exercise ? "[EXERCISE] " : ""; }
+
 std::string card_title(const Card& card) {
-    return "[approval " + to_string(card.draft) + " · " + to_string(card.incident) + " · " + card.audience +
+    return exercise_mark(card.exercise) + "[approval " + to_string(card.draft) + " · " + to_string(card.incident) + " · " + card.audience +
            (card.audience_channel.empty() ? std::string() : " → #" + card.audience_channel) + " · by " +
            mention(card.author) + (card.revision > 1 ? " · revision " + std::to_string(card.revision) : std::string()) +
            "]";
@@ -46,7 +48,7 @@ std::string outcome(const Card& card) {
 }
 
 std::string escalation_title(const EscalationCard& card) {
-    std::string title = "[escalation " + to_string(card.escalation) + " · " + to_string(card.incident) + " · " +
+    std::string title = exercise_mark(card.exercise) + "[escalation " + to_string(card.escalation) + " · " + to_string(card.incident) + " · " +
                         card.incident_title + " · asked by " + mention(card.requested_by);
     if (card.deadline) title += " · answer by " + format_utc(*card.deadline);
     return title + "]";
@@ -93,7 +95,8 @@ std::vector<std::string> render_effect(const Effect& effect) {
                                 " REASON · /incident reject " + id + " REASON");
                 return lines;
             } else if constexpr (std::is_same_v<T, UpdateCard>) {
-                return lines_at(mention(e.to), "[approval " + to_string(e.card.draft) + " updated] " + outcome(e.card));
+                return lines_at(mention(e.to), exercise_mark(e.card.exercise) + "[approval " + to_string(e.card.draft) +
+                                                   " updated] " + outcome(e.card));
             } else if constexpr (std::is_same_v<T, PostEscalation>) {
                 auto lines = lines_at(to_string(e.channel), escalation_title(e.card) + "\n" + e.card.text);
                 std::string deciders;
@@ -103,7 +106,8 @@ std::vector<std::string> render_effect(const Effect& effect) {
                                 " [COMMENT] · /incident deny " + id + " REASON");
                 return lines;
             } else if constexpr (std::is_same_v<T, UpdateEscalation>) {
-                return lines_at(to_string(e.channel), "[escalation " + to_string(e.card.escalation) + " updated] " +
+                return lines_at(to_string(e.channel), exercise_mark(e.card.exercise) + "[escalation " +
+                                                          to_string(e.card.escalation) + " updated] " +
                                                           escalation_outcome(e.card));
             } else {
                 static_assert(std::is_same_v<T, Publish>);

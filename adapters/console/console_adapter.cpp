@@ -159,7 +159,7 @@ bool ConsoleAdapter::feed(std::string_view raw) {
         handle_directive(directive->name, directive->argument);
         return !quit_;
     }
-    if (!simulated_) run_due();   // what came due while the console waited for this line
+    run_due();   // what came due while the console waited for this line
     const auto& typed = std::get<Typed>(line);
     const UserId user{typed.user.value_or(user_)};
     const std::string channel = typed.channel.value_or(channel_);
@@ -178,6 +178,7 @@ bool ConsoleAdapter::feed(std::string_view raw) {
     if (reply.kind != Reply::Kind::ignored)
         for (const std::string& out : render_reply(user, reply.kind == Reply::Kind::ok, reply.text))
             out_ << out << '\n';
+    run_due();   // what the command made due at once, such as an exercise's first inject
     out_.flush();
     return !quit_;
 }

@@ -91,9 +91,11 @@ namespace warroom {
 
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
     if (text.size() <= max_bytes) return std::string(text);
-    std::size_t cut = max_bytes;
+    constexpr std::string_view kEllipsis = "…";   // 3 bytes, counted in max_bytes
+    const bool room_for_ellipsis = max_bytes >= kEllipsis.size();
+    std::size_t cut = room_for_ellipsis ? max_bytes - kEllipsis.size() : max_bytes;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return std::string(text.substr(0, cut)) + "…";
+    return std::string(text.substr(0, cut)) + std::string(room_for_ellipsis ? kEllipsis : "");
 }
 
 }  // namespace warroom

@@ -25,6 +25,7 @@ std::string check_user_text(std::string_view text, std::string_view what);
 }  // namespace warroom
 
 namespace warroom {
-// At most max_bytes of text, cut at a character boundary, with "…" when cut.
+// At most max_bytes of text, cut at a character boundary, ending in "…" when
+// cut (the ellipsis counts towards max_bytes).
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
 }  // namespace warroom

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "adapters/console/console_adapter.hpp"
+#include "adapters/slack/manifest.hpp"
 #include "bot/config.hpp"
 #include "bot/engine.hpp"
 #include "bot/export.hpp"
@@ -164,9 +165,17 @@ int main(int argc, char** argv) {
     export_review->add_option("INCIDENT", export_incident_id, "the incident, e.g. INC-7")->required();
     export_review->add_option("--format", export_format, "md (the review, default) or json (the full record)");
 
+    auto* manifest_command =
+        app.add_subcommand("slack-manifest", "print the Slack app manifest (JSON) to create the app from");
+
     CLI11_PARSE(app, argc, argv);
 
     if (check->parsed()) return check_playbook(check_file);
+    // Before prepare(): printing the manifest needs no config, database or tokens.
+    if (manifest_command->parsed()) {
+        std::cout << slack::slack_manifest().dump(2) << '\n';
+        return 0;
+    }
 
     auto runtime = prepare(config_file, playbook_file, database);
     if (!runtime) return 1;

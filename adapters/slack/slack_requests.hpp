@@ -1,0 +1,74 @@
+#pragma once
+// Web API request bodies for each effect: the method name and its JSON body.
+// The adapter resolves what the core does not know (a channel's Slack id, the
+// ts of an earlier card) and passes it in; sending, retries and rate limits
+// are the HTTP client's business.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/slack/mrkdwn.hpp"
+#include "bot/effect.hpp"
+
+namespace warroom::slack {
+
+struct MessageTsTag {};
+// A message's id within its channel, returned by chat.postMessage as `ts`.
+using MessageTs = StrongId<MessageTsTag, std::string>;
+
+struct ApiRequest {
+    std::string method;                // e.g. "chat.postMessage"
+    nlohmann::json body;               // sent as application/json; charset=utf-8
+};
+
+// Each post stays well inside Slack's 40,000-character truncation and reads
+// as one screenful; bytes are counted, so characters never exceed it.
+inline constexpr std::size_t kMaxPostBytes = 3500;
+inline constexpr std::size_t kMaxTopicBytes = 250;
+inline constexpr std::size_t kMaxInviteBatch = 1000;
+inline constexpr std::size_t kMaxEphemeralBytes = 3500;
+inline constexpr std::string_view kPublishEventType = "warroom_publish";
+
+// chat.postMessage, one per piece when the text is long (split at lines).
+// `to` is the channel, or for a direct message the DM conversation's id.
+std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to);
+
+// chat.postMessage with the approval card's blocks, in the lead's DM.
+ApiRequest post_card_request(const PostCard& effect, const SlackChannelId& to);
+// chat.update of the card posted earlier as `ts`.
+ApiRequest update_card_request(const UpdateCard& effect, const SlackChannelId& channel, const MessageTs& ts);
+
+ApiRequest post_escalation_request(const PostEscalation& effect, const SlackChannelId& channel);
+ApiRequest update_escalation_request(const UpdateEscalation& effect, const SlackChannelId& channel, const MessageTs& ts);
+
+// chat.postMessage with metadata naming the outbox job, so that after a crash
+// the adapter can find the post in the channel's history instead of posting
+// twice (see history_has_publish). One message: a draft is at most
+// kMaxTextBytes, far below Slack's 40,000.
+ApiRequest publish_request(const Publish& effect, OutboxJobId job, const SlackChannelId& channel);
+
+// conversations.create {name, is_private}. The topic is set separately once
+// the channel's id is known (set_topic_request), so each step retries alone.
+ApiRequest create_channel_request(const CreateChannel& effect);
+
+// conversations.invite in batches of at most kMaxInviteBatch users,
+// duplicates dropped. `users` are Slack user ids (the adapter resolves names);
+// none gives no request, since Slack refuses an empty list.
+std::vector<ApiRequest> invite_requests(const SlackChannelId& channel, const std::vector<UserId>& users);
+
+// conversations.setTopic, cut to kMaxTopicBytes at a character boundary.
+ApiRequest set_topic_request(const SlackChannelId& channel, std::string_view topic);
+
+// chat.postEphemeral: a refusal only `user` sees, e.g. a non-lead's click.
+ApiRequest ephemeral_request(const SlackChannelId& channel, const UserId& user, std::string_view text);
+
+// Given a conversations.history response fetched with
+// include_all_metadata=true: is the publish for outbox job `job` already
+// there? A malformed or failed response says no (the caller then decides
+// whether to retry the read before posting).
+bool history_has_publish(const nlohmann::json& history, OutboxJobId job);
+
+}  // namespace warroom::slack

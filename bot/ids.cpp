@@ -35,6 +35,35 @@ std::string mention(const UserId& user) {
     if (!user.value().empty() && user.value().front() == '@') return user.value();
     return "@" + user.value();
 }
+std::optional<UserId> parse_mention(std::string_view word) {
+    const auto valid_name = [](std::string_view name) {
+        if (name.empty() || name.size() > 255) return false;
+        for (char c : name) {
+            const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                            c == '.' || c == '_' || c == '-' || c == '=' || c == '/' || c == ':';
+            if (!ok) return false;
+        }
+        return true;
+    };
+    // Slack escapes mentions as <@U0123> or <@U0123|name>; the id is the user.
+    if (word.size() > 3 && word.substr(0, 2) == "<@" && word.back() == '>') {
+        std::string_view inner = word.substr(2, word.size() - 3);
+        if (auto bar = inner.find('|'); bar != std::string_view::npos) inner = inner.substr(0, bar);
+        if (valid_name(inner)) return UserId{std::string(inner)};
+        return std::nullopt;
+    }
+    if (word.size() > 1 && word.front() == '@') {
+        std::string_view name = word.substr(1);
+        // Trailing punctuation from prose ("@bob,") is not part of the name.
+        while (!name.empty() && (name.back() == ',' || name.back() == ';' || name.back() == '.')) name.remove_suffix(1);
+        if (!valid_name(name)) return std::nullopt;
+        // Matrix ids keep their '@': "@alice:example.org".
+        if (name.find(':') != std::string_view::npos) return UserId{"@" + std::string(name)};
+        return UserId{std::string(name)};
+    }
+    return std::nullopt;
+}
+
 std::string to_string(const ChannelName& channel) { return "#" + channel.value(); }
 
 std::optional<IncidentId> parse_incident_id(std::string_view text) {

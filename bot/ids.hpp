@@ -49,6 +49,8 @@ std::string to_string(IncidentId id);   // "INC-7"
 std::string to_string(DraftId id);      // "D-3"
 std::string to_string(EscalationId id); // "E-2"
 std::string mention(const UserId& user); // "@alice"
+// "@alice", "<@U0123|alice>" (Slack), "@alice:example.org" (Matrix) -> the user; anything else is not a mention.
+std::optional<UserId> parse_mention(std::string_view word);
 std::string to_string(const ChannelName& channel); // "#inc-1-x"
 
 // Accept "INC-7" / "inc-7", "D-3" / "d-3" and "E-2" / "e-2"; anything else is not an id.

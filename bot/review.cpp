@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "commands/args.hpp"
 
 namespace warroom {
 namespace {

@@ -41,7 +41,4 @@ private:
     std::vector<Word> words_;
 };
 
-// "@alice", "<@U0123|alice>" (Slack), "@alice:example.org" (Matrix) -> the user.
-std::optional<UserId> parse_mention(std::string_view word);
-
 }  // namespace warroom

@@ -3,6 +3,7 @@
 // publications) and what is refused (SPEC.md §3, §3b, §4).
 #include <catch2/catch.hpp>
 
+#include "expectations.hpp"
 #include "test_support.hpp"
 
 using namespace warroom;
@@ -12,65 +13,6 @@ using Catch::Contains;
 namespace {
 
 const std::string kMain = "inc-1-payroll-phishing";
-
-std::string kind_name(Reply::Kind kind) {
-    switch (kind) {
-        case Reply::Kind::ok: return "ok";
-        case Reply::Kind::error: return "error";
-        case Reply::Kind::ignored: return "ignored";
-    }
-    return "?";
-}
-
-// Sends a command that must succeed.
-Reply ok(Harness& h, const std::string& user, const std::string& channel, const std::string& text) {
-    Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text << "\n  -> " << kind_name(reply.kind) << ": " << reply.text);
-    REQUIRE(reply.kind == Reply::Kind::ok);
-    CHECK_FALSE(reply.text.empty());
-    return reply;
-}
-
-std::size_t all_refusals(Harness& h) {
-    std::size_t n = 0;
-    for (const Incident& incident : h.incidents())
-        n += h.timeline_of_kind(incident.id.value(), EntryKind::refusal).size();
-    return n;
-}
-
-// A command the caller may not give: an error with the reason, no state
-// change, no effect, and the attempt recorded on the incident's timeline.
-Reply refused(Harness& h, std::int64_t incident, const std::string& user, const std::string& channel,
-              const std::string& text, const std::string& reason_fragment) {
-    const std::string before = h.state_fingerprint();
-    const std::size_t refusals = h.timeline_of_kind(incident, EntryKind::refusal).size();
-    Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text << "\n  -> " << kind_name(reply.kind) << ": " << reply.text);
-    CHECK(reply.kind == Reply::Kind::error);
-    CHECK_THAT(reply.text, Contains(reason_fragment));
-    CHECK(h.state_fingerprint() == before);
-    const auto after = h.timeline_of_kind(incident, EntryKind::refusal);
-    REQUIRE(after.size() == refusals + 1);
-    CHECK(after.back().actor == UserId{user});
-    CHECK_THAT(after.back().text, Contains(text));
-    CHECK_THAT(after.back().text, Contains(reply.text));
-    return reply;
-}
-
-// Wrong input: an error that says what to do, nothing changed, nothing recorded.
-Reply invalid(Harness& h, const std::string& user, const std::string& channel, const std::string& text,
-              const std::string& message_fragment) {
-    const std::string before = h.state_fingerprint();
-    const std::size_t refusals = all_refusals(h);
-    Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text.substr(0, 200) << "\n  -> " << kind_name(reply.kind) << ": "
-              << reply.text);
-    CHECK(reply.kind == Reply::Kind::error);
-    CHECK_THAT(reply.text, Contains(message_fragment));
-    CHECK(h.state_fingerprint() == before);
-    CHECK(all_refusals(h) == refusals);
-    return reply;
-}
 
 // alice declares INC-1 "Payroll phishing" from #general; its effects are performed.
 void declare(Harness& h, const std::string& severity = "sev1") {

@@ -12,6 +12,7 @@
 
 #include "bot/scenario.hpp"
 #include "commands/exercise_guard.hpp"
+#include "expectations.hpp"
 #include "test_support.hpp"
 
 using namespace warroom;
@@ -26,51 +27,6 @@ namespace {
 const std::string kMain = "ex-1-compromised-build-dependency";
 const std::string kExecChannel = "exec-briefing";
 const std::string kMark = "[EXERCISE] ";
-
-Reply ok(Harness& h, const std::string& user, const std::string& channel, const std::string& text) {
-    Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text << "\n  -> " << reply.text);
-    REQUIRE(reply.kind == Reply::Kind::ok);
-    return reply;
-}
-
-std::size_t all_refusals(Harness& h) {
-    std::size_t n = 0;
-    for (const Incident& incident : h.incidents())
-        n += h.timeline_of_kind(incident.id.value(), EntryKind::refusal).size();
-    return n;
-}
-
-// Not allowed: an error with the reason, nothing changed, the attempt on the incident's timeline.
-Reply refused(Harness& h, std::int64_t incident, const std::string& user, const std::string& channel,
-              const std::string& text, const std::string& reason_fragment) {
-    const std::string before = h.state_fingerprint();
-    const std::size_t refusals = h.timeline_of_kind(incident, EntryKind::refusal).size();
-    Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text << "\n  -> " << reply.text);
-    CHECK(reply.kind == Reply::Kind::error);
-    CHECK_THAT(reply.text, Contains(reason_fragment));
-    CHECK(h.state_fingerprint() == before);
-    const auto after = h.timeline_of_kind(incident, EntryKind::refusal);
-    REQUIRE(after.size() == refusals + 1);
-    CHECK(after.back().actor == UserId{user});
-    CHECK_THAT(after.back().text, Contains(text));
-    return reply;
-}
-
-// Wrong input: an error that says what to do, nothing changed, nothing recorded.
-Reply invalid(Harness& h, const std::string& user, const std::string& channel, const std::string& text,
-              const std::string& message_fragment) {
-    const std::string before = h.state_fingerprint();
-    const std::size_t refusals = all_refusals(h);
-    Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text << "\n  -> " << reply.text);
-    CHECK(reply.kind == Reply::Kind::error);
-    CHECK_THAT(reply.text, Contains(message_fragment));
-    CHECK(h.state_fingerprint() == before);
-    CHECK(all_refusals(h) == refusals);
-    return reply;
-}
 
 Scenario bundled_scenario(const Playbook& playbook) {
     ScenarioLoad load = read_scenario(playbook, playbook.scenarios.at("build-dependency"));

@@ -8,6 +8,7 @@
 
 #include "bot/export.hpp"
 #include "console_support.hpp"
+#include "expectations.hpp"
 #include "test_support.hpp"
 
 using namespace warroom;
@@ -18,12 +19,6 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::string kMain = "inc-1-payroll-phishing";
-
-void ok(Harness& h, const std::string& user, const std::string& channel, const std::string& text) {
-    const Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text << "\n  -> " << reply.text);
-    REQUIRE(reply.kind == Reply::Kind::ok);
-}
 
 // A short response, resolved: declared at T0 (11:06 UTC), D-1 drafted at +5m and
 // approved at +20m, mitigated at +1h, resolved at +1h30m; a root cause and an action item.

@@ -2,6 +2,7 @@
 // approved draft published exactly once (SPEC.md §4).
 #include <catch2/catch.hpp>
 
+#include "expectations.hpp"
 #include "test_support.hpp"
 
 using namespace warroom;
@@ -11,12 +12,6 @@ using Catch::Contains;
 namespace {
 
 const std::string kMain = "inc-1-payroll-phishing";
-
-void ok(Harness& h, const std::string& user, const std::string& channel, const std::string& text) {
-    const Reply reply = h.say(user, channel, text);
-    INFO(text << " -> " << reply.text);
-    REQUIRE(reply.kind == Reply::Kind::ok);
-}
 
 bool is_publish(const OutboxJob& job) { return std::holds_alternative<Publish>(job.effect); }
 

@@ -10,6 +10,7 @@
 #include "bot/export.hpp"
 #include "bot/review.hpp"
 #include "bot/text.hpp"
+#include "expectations.hpp"
 #include "test_support.hpp"
 
 using namespace warroom;
@@ -23,48 +24,8 @@ const std::string kMain = "inc-1-payroll-phishing";
 const std::string kEngineering = "inc-1-engineering";
 const std::string kLegal = "inc-1-legal";
 
-Reply ok(Harness& h, const std::string& user, const std::string& channel, const std::string& text) {
-    Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text << "\n  -> " << reply.text);
-    REQUIRE(reply.kind == Reply::Kind::ok);
-    return reply;
-}
-
 // Moves simulated time to `offset` after the incident was declared (at kTestStart).
 void at(Harness& h, Duration offset) { h.advance(kTestStart + offset - h.clock.now()); }
-
-std::size_t refusals(Harness& h) { return h.timeline_of_kind(1, EntryKind::refusal).size(); }
-
-// Refused: the reason, nothing changed, the attempt on the timeline.
-Reply refused(Harness& h, const std::string& user, const std::string& channel, const std::string& text,
-              const std::string& reason) {
-    const std::string before = h.state_fingerprint();
-    const std::size_t refused_before = refusals(h);
-    Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text << "\n  -> " << reply.text);
-    CHECK(reply.kind == Reply::Kind::error);
-    CHECK_THAT(reply.text, Contains(reason));
-    CHECK(h.state_fingerprint() == before);
-    const auto recorded = h.timeline_of_kind(1, EntryKind::refusal);
-    REQUIRE(recorded.size() == refused_before + 1);
-    CHECK(recorded.back().actor == UserId{user});
-    CHECK_THAT(recorded.back().text, Contains(text));
-    return reply;
-}
-
-// Wrong input: says what to type, nothing changed, nothing recorded.
-Reply invalid(Harness& h, const std::string& user, const std::string& channel, const std::string& text,
-              const std::string& message) {
-    const std::string before = h.state_fingerprint();
-    const std::size_t refused_before = refusals(h);
-    Reply reply = h.say(user, channel, text);
-    INFO(user << " in #" << channel << ": " << text << "\n  -> " << reply.text);
-    CHECK(reply.kind == Reply::Kind::error);
-    CHECK_THAT(reply.text, Contains(message));
-    CHECK(h.state_fingerprint() == before);
-    CHECK(refusals(h) == refused_before);
-    return reply;
-}
 
 // The reviews posted in the main channel by the effects performed so far.
 std::vector<std::string> posted_reviews(Harness& h) {
@@ -339,7 +300,7 @@ TEST_CASE("only the Crisis Lead or a playbook admin writes the review, others ar
     ok(h, "carol", kMain, "/incident workstream engineering @bob");
     ok(h, "carol", kMain, "/incident status resolved");
     h.drain();
-    const Reply reply = refused(h, "bob", kMain, "/incident review", "only the Crisis Lead of INC-1 (@carol)");
+    const Reply reply = refused(h, 1, "bob", kMain, "/incident review", "only the Crisis Lead of INC-1 (@carol)");
     CHECK_THAT(reply.text, Contains("or a playbook admin"));
     CHECK(posted_reviews(h).empty());
 
@@ -374,9 +335,9 @@ TEST_CASE("rootcause: a workstream lead in their own channel, not in another's",
     CHECK_THAT(messages_in(h.drain(), kEngineering).back().text,
                Contains("Root cause recorded by @bob: Lookalike-domain filter was off"));
 
-    refused(h, "bob", kLegal, "/incident rootcause It was the lawyers",
+    refused(h, 1, "bob", kLegal, "/incident rootcause It was the lawyers",
             "only the Crisis Lead of INC-1 (@alice), or the lead of workstream legal, can record the root cause");
-    refused(h, "bob", kMain, "/incident rootcause It was the lawyers",
+    refused(h, 1, "bob", kMain, "/incident rootcause It was the lawyers",
             "or a workstream lead in their workstream's channel can record the root cause");
     CHECK(h.incident(1)->root_cause == "Lookalike-domain filter was off");
 
@@ -396,7 +357,7 @@ TEST_CASE("impact: the latest statement wins, earlier ones stay on the timeline"
     declare(h);
     ok(h, "alice", kMain, "/incident impact 14 mailboxes received the lure");
     ok(h, "bob", kEngineering, "/incident impact 14 mailboxes received the lure; 3 accounts used");
-    refused(h, "lena", kMain, "/incident impact Nobody was affected", "can record the impact");
+    refused(h, 1, "lena", kMain, "/incident impact Nobody was affected", "can record the impact");
     invalid(h, "alice", kMain, "/incident impact", "say who and what was affected: /incident impact ");
 
     CHECK(h.incident(1)->impact == "14 mailboxes received the lure; 3 accounts used");
@@ -441,7 +402,7 @@ TEST_CASE("action without text is invalid and changes nothing", "[review][action
             "say what needs doing, and optionally who owns it: /incident action");
     invalid(h, "alice", kMain, "/incident action @bob", "say what needs doing");
     invalid(h, "alice", kMain, "/incident action Watch the gateway @warroom", "warroom cannot own an action item");
-    refused(h, "bob", kLegal, "/incident action Review contracts", "can add action items");
+    refused(h, 1, "bob", kLegal, "/incident action Review contracts", "can add action items");
 }
 
 TEST_CASE("analyse: an exercise is marked, and handovers between Matrix users are followed", "[review]") {

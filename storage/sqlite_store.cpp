@@ -217,6 +217,14 @@ public:
         while (step()) {}
     }
 
+    // Every row the statement yields, each turned into a value by `read`.
+    template <class Read>
+    auto rows(Read read) {
+        std::vector<std::decay_t<decltype(read(*this))>> result;
+        while (step()) result.push_back(read(*this));
+        return result;
+    }
+
     // Makes the statement ready to run again with new parameters.
     void reset() { sqlite3_reset(stmt_); }
 
@@ -302,6 +310,12 @@ void migrate(sqlite3* db, const std::string& path) {
             throw;
         }
     }
+}
+
+// A LIMIT for SQLite, whose integers are signed 64-bit.
+std::int64_t sql_limit(std::size_t limit) {
+    constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+    return static_cast<std::int64_t>(std::min(limit, kMax));
 }
 
 std::string_view to_text(ChannelKind kind) { return kind == ChannelKind::main ? "main" : "workstream"; }
@@ -475,10 +489,7 @@ public:
 
     std::vector<Draft> drafts(IncidentId incident) override {
         Statement query(db(), std::string(kDraftSelect) + " WHERE incident_id = ? ORDER BY id", "list drafts");
-        query.bind(incident);
-        std::vector<Draft> result;
-        while (query.step()) result.push_back(read_draft(query));
-        return result;
+        return query.bind(incident).rows(read_draft);
     }
 
     void save(const Draft& draft) override {
@@ -549,10 +560,9 @@ public:
     }
 
     std::vector<OutboxJob> pending_jobs(std::size_t limit) override {
-        constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
         Statement query(db(), "SELECT id, effect FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT ?",
                         "list pending jobs");
-        query.bind(static_cast<std::int64_t>(std::min(limit, kMax)));
+        query.bind(sql_limit(limit));
         std::vector<OutboxJob> result;
         while (query.step()) result.push_back(OutboxJob{OutboxJobId{query.integer(0)}, decode_effect(query.text(1))});
         return result;
@@ -582,24 +592,17 @@ public:
     }
 
     std::vector<Schedule> due_schedules(Time now, std::size_t limit) override {
-        constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
         Statement query(db(), std::string(kScheduleSelect) +
                                   " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
                         "list due schedules");
-        query.bind(now, static_cast<std::int64_t>(std::min(limit, kMax)));
-        std::vector<Schedule> result;
-        while (query.step()) result.push_back(read_schedule(query));
-        return result;
+        return query.bind(now, sql_limit(limit)).rows(read_schedule);
     }
 
     std::vector<Schedule> pending_schedules(IncidentId incident) override {
         Statement query(db(), std::string(kScheduleSelect) +
                                   " WHERE state = 'pending' AND incident_id = ? ORDER BY due_at, id",
                         "list schedules");
-        query.bind(incident);
-        std::vector<Schedule> result;
-        while (query.step()) result.push_back(read_schedule(query));
-        return result;
+        return query.bind(incident).rows(read_schedule);
     }
 
     std::optional<Time> next_due_time() override {
@@ -619,10 +622,7 @@ public:
     std::vector<Escalation> escalations(IncidentId incident) override {
         Statement query(db(), std::string(kEscalationSelect) + " WHERE incident_id = ? ORDER BY id",
                         "list escalations");
-        query.bind(incident);
-        std::vector<Escalation> result;
-        while (query.step()) result.push_back(read_escalation(query));
-        return result;
+        return query.bind(incident).rows(read_escalation);
     }
 
     void save(const Escalation& escalation) override {

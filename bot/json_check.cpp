@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "bot/interval.hpp"
 #include "bot/text.hpp"
 
 namespace warroom {
@@ -149,6 +150,47 @@ std::optional<OrderedJson> parse_checked(std::string_view text, std::string_view
                                     detail + "; fix the syntax there"});
         return std::nullopt;
     }
+}
+
+void JsonChecker::problem(std::string path, std::string message) {
+    problems_.push_back({std::move(path), std::move(message)});
+}
+
+void JsonChecker::require(const OrderedJson& object, const std::string& path, std::string_view key,
+                          std::string_view example) {
+    if (!object.contains(std::string(key)))
+        problem(child(path, key), "required key " + in_quotes(key) + " is missing: add " + std::string(example));
+}
+
+void JsonChecker::unknown_key(const std::string& path, const std::string& key,
+                              const std::vector<std::string>& allowed) {
+    problem(path, unknown_key_message(key, allowed));
+}
+
+bool JsonChecker::expect_object(const std::string& path, const OrderedJson& value, std::string_view example) {
+    if (value.is_object()) return true;
+    problem(path, "must be an object, not " + describe_type(value) + ": write " + std::string(example));
+    return false;
+}
+
+std::optional<std::string> JsonChecker::expect_string(const std::string& path, const OrderedJson& value,
+                                                      std::string_view example) {
+    if (value.is_string()) return value.get<std::string>();
+    problem(path, "must be a string in double quotes, not " + describe_type(value) + ": write " +
+                      std::string(example));
+    return std::nullopt;
+}
+
+std::optional<Duration> JsonChecker::expect_interval(const std::string& path, const OrderedJson& value, Duration min,
+                                                     Duration max, std::string_view example) {
+    const auto text = expect_string(path, value, example);
+    if (!text) return std::nullopt;
+    auto parsed = parse_interval(*text, min, max);
+    if (const auto* error = std::get_if<IntervalError>(&parsed)) {
+        problem(path, error->message);
+        return std::nullopt;
+    }
+    return std::get<Duration>(parsed);
 }
 
 }  // namespace warroom

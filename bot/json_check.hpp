@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/clock.hpp"
 #include "bot/json_problem.hpp"
 
 namespace warroom {
@@ -35,5 +36,25 @@ std::string unknown_key_message(const std::string& key, const std::vector<std::s
 // the last; a syntax error replaces all other problems and yields nothing.
 std::optional<OrderedJson> parse_checked(std::string_view text, std::string_view what,
                                          std::vector<JsonProblem>& problems);
+
+// The base of a strict checker: every problem is collected at its JSON
+// pointer, so the admin sees them all at once.
+class JsonChecker {
+protected:
+    explicit JsonChecker(std::vector<JsonProblem>& problems) : problems_(problems) {}
+
+    void problem(std::string path, std::string message);
+    // A missing key of a present object is located where it should be.
+    void require(const OrderedJson& object, const std::string& path, std::string_view key, std::string_view example);
+    void unknown_key(const std::string& path, const std::string& key, const std::vector<std::string>& allowed);
+    bool expect_object(const std::string& path, const OrderedJson& value, std::string_view example);
+    std::optional<std::string> expect_string(const std::string& path, const OrderedJson& value,
+                                             std::string_view example);
+    // An interval such as "30m" within [min, max].
+    std::optional<Duration> expect_interval(const std::string& path, const OrderedJson& value, Duration min,
+                                            Duration max, std::string_view example = "an interval such as \"30m\"");
+
+    std::vector<JsonProblem>& problems_;
+};
 
 }  // namespace warroom

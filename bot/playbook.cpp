@@ -40,9 +40,9 @@ bool has_whitespace(std::string_view text) {
 
 // Walks the parsed document, collecting every problem and building the
 // playbook as it goes; the playbook is only handed out if nothing was wrong.
-class PlaybookChecker {
+class PlaybookChecker : JsonChecker {
 public:
-    explicit PlaybookChecker(std::vector<PlaybookProblem>& problems) : problems_(problems) {}
+    explicit PlaybookChecker(std::vector<PlaybookProblem>& problems) : JsonChecker(problems) {}
 
     std::optional<Playbook> check(const Json& root) {
         if (!root.is_object()) {
@@ -89,30 +89,6 @@ private:
     static inline const std::vector<std::string> kCadenceKeys = {"all_hands_sync", "workstream_sync", "summary"};
     static inline const std::vector<std::string> kTimingKeys = {"sync_reminder_before", "summary_reminder_after",
                                                                 "escalation_deadline"};
-
-    void problem(std::string path, std::string message) { problems_.push_back({std::move(path), std::move(message)}); }
-
-    // A missing section of a present object is located where it should be.
-    void require(const Json& object, const std::string& path, std::string_view key, std::string_view example) {
-        if (!object.contains(std::string(key)))
-            problem(child(path, key), "required key " + in_quotes(key) + " is missing: add " + std::string(example));
-    }
-
-    void unknown_key(const std::string& path, const std::string& key, const std::vector<std::string>& allowed) {
-        problem(path, unknown_key_message(key, allowed));
-    }
-
-    bool expect_object(const std::string& path, const Json& value, std::string_view example) {
-        if (value.is_object()) return true;
-        problem(path, "must be an object, not " + describe_type(value) + ": write " + std::string(example));
-        return false;
-    }
-
-    std::optional<std::string> expect_string(const std::string& path, const Json& value, std::string_view example) {
-        if (value.is_string()) return value.get<std::string>();
-        problem(path, "must be a string in double quotes, not " + describe_type(value) + ": write " + std::string(example));
-        return std::nullopt;
-    }
 
     // Slugs name groups and workstreams; they become parts of channel names
     // and are typed in commands, so they are kept plain.
@@ -365,24 +341,13 @@ private:
         return names;
     }
 
-    std::optional<Duration> check_interval(const std::string& path, const Json& value, Duration min, Duration max) {
-        const auto text = expect_string(path, value, "an interval such as \"30m\"");
-        if (!text) return std::nullopt;
-        auto parsed = parse_interval(*text, min, max);
-        if (auto* error = std::get_if<IntervalError>(&parsed)) {
-            problem(path, error->message);
-            return std::nullopt;
-        }
-        return std::get<Duration>(parsed);
-    }
-
     Cadence check_cadence(const std::string& path, const Json& value) {
         Cadence cadence;
         if (!expect_object(path, value, "{\"all_hands_sync\": \"1h\", \"workstream_sync\": \"30m\", \"summary\": \"2h\"}"))
             return cadence;
         for (const auto& [key, field] : value.items()) {
             const std::string field_path = child(path, key);
-            auto every = [&] { return check_interval(field_path, field, kShortestCadence, kLongestCadence); };
+            auto every = [&] { return expect_interval(field_path, field, kShortestCadence, kLongestCadence); };
             if (key == "all_hands_sync") cadence.all_hands_sync = every();
             else if (key == "workstream_sync") cadence.workstream_sync = every();
             else if (key == "summary") cadence.summary = every();
@@ -398,13 +363,13 @@ private:
             const std::string field_path = child(path, key);
             std::optional<Duration> parsed;
             if (key == "sync_reminder_before") {
-                if ((parsed = check_interval(field_path, field, seconds(10), std::chrono::hours(2))))
+                if ((parsed = expect_interval(field_path, field, seconds(10), std::chrono::hours(2))))
                     playbook_.timing.sync_reminder_before = *parsed;
             } else if (key == "summary_reminder_after") {
-                if ((parsed = check_interval(field_path, field, seconds(30), kLongestCadence)))
+                if ((parsed = expect_interval(field_path, field, seconds(30), kLongestCadence)))
                     playbook_.timing.summary_reminder_after = *parsed;
             } else if (key == "escalation_deadline") {
-                if ((parsed = check_interval(field_path, field, seconds(30), kLongestCadence)))
+                if ((parsed = expect_interval(field_path, field, seconds(30), kLongestCadence)))
                     playbook_.timing.escalation_deadline = *parsed;
             } else {
                 unknown_key(field_path, key, kTimingKeys);
@@ -446,7 +411,6 @@ private:
         }
     }
 
-    std::vector<PlaybookProblem>& problems_;
     Playbook playbook_;
     std::optional<std::set<std::string>> defined_groups_;
     std::optional<std::set<std::string>> defined_audiences_;

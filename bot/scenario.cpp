@@ -36,10 +36,10 @@ constexpr std::array<std::pair<ExpectedKind, std::string_view>, 9> kKindNames{{
 
 // Walks the document collecting every problem; the scenario is only handed
 // out when there were none.
-class ScenarioChecker {
+class ScenarioChecker : JsonChecker {
 public:
     ScenarioChecker(std::vector<ScenarioProblem>& problems, const Playbook* playbook)
-        : problems_(problems), playbook_(playbook) {}
+        : JsonChecker(problems), playbook_(playbook) {}
 
     std::optional<Scenario> check(const Json& root) {
         if (!root.is_object()) {
@@ -81,24 +81,6 @@ private:
     static inline const std::vector<std::string> kInjectKeys = {"at", "from", "text"};
     static inline const std::vector<std::string> kExpectedKeys = {"description", "kind", "match", "within"};
 
-    void problem(std::string path, std::string message) { problems_.push_back({std::move(path), std::move(message)}); }
-
-    void require(const Json& object, const std::string& path, std::string_view key, std::string_view example) {
-        if (!object.contains(std::string(key)))
-            problem(child(path, key), "required key " + in_quotes(key) + " is missing: add " + std::string(example));
-    }
-
-    void unknown_key(const std::string& path, const std::string& key, const std::vector<std::string>& allowed) {
-        problem(path, unknown_key_message(key, allowed));
-    }
-
-    std::optional<std::string> expect_string(const std::string& path, const Json& value, std::string_view example) {
-        if (value.is_string()) return value.get<std::string>();
-        problem(path, "must be a string in double quotes, not " + describe_type(value) + ": write " +
-                          std::string(example));
-        return std::nullopt;
-    }
-
     // Text people will read in the exercise's channels.
     std::optional<std::string> text_field(const std::string& path, const Json& value, std::string_view what,
                                           std::size_t max_bytes) {
@@ -116,21 +98,9 @@ private:
         return text;
     }
 
+    // An offset or a time limit within the exercise.
     std::optional<Duration> interval_field(const std::string& path, const Json& value, Duration min) {
-        auto text = expect_string(path, value, "an interval such as \"10m\" or \"1h30m\"");
-        if (!text) return std::nullopt;
-        auto parsed = parse_interval(*text, min, kLongestExercise);
-        if (const auto* error = std::get_if<IntervalError>(&parsed)) {
-            problem(path, error->message);
-            return std::nullopt;
-        }
-        return std::get<Duration>(parsed);
-    }
-
-    bool expect_object(const std::string& path, const Json& value, std::string_view example) {
-        if (value.is_object()) return true;
-        problem(path, "must be an object, not " + describe_type(value) + ": write " + std::string(example));
-        return false;
+        return expect_interval(path, value, min, kLongestExercise, "an interval such as \"10m\" or \"1h30m\"");
     }
 
     void check_severity(const std::string& path, const Json& value) {
@@ -272,7 +242,6 @@ private:
         }
     }
 
-    std::vector<ScenarioProblem>& problems_;
     const Playbook* playbook_;
     Scenario scenario_;
 };

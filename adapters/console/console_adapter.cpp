@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 
 #include <cstdlib>
 #include <random>
@@ -209,26 +210,29 @@ std::optional<std::string> ConsoleAdapter::read_line(const std::string& prompt) 
     typed_line.reset();
     end_of_input = false;
     rl_callback_handler_install(prompt.c_str(), take_line);
+    // Real time only (simulated time moves with :advance). Read once per
+    // line and after each firing, not per keystroke: a command typed on this
+    // line cannot add a schedule before the line is finished.
+    std::optional<Time> next_due = simulated_ ? std::nullopt : engine_.next_due_time();
     while (!typed_line && !end_of_input) {
-        // Wait for a key, or until the next schedule comes due (real time
-        // only; simulated time moves with :advance). A minute at most, so a
-        // schedule added meanwhile is not missed by long.
-        int timeout_ms = 60'000;
-        if (!simulated_)
-            if (auto due = engine_.next_due_time())
-                timeout_ms = static_cast<int>(std::clamp<std::int64_t>(
-                    std::chrono::duration_cast<std::chrono::milliseconds>(*due - clock_.now()).count(), 0, 60'000));
+        // Wait for a key, or until the next schedule comes due.
+        int timeout_ms = -1;
+        if (next_due)
+            timeout_ms = static_cast<int>(std::clamp<std::int64_t>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(*next_due - clock_.now()).count(), 0,
+                std::numeric_limits<int>::max()));
         pollfd input{STDIN_FILENO, POLLIN, 0};
         const int ready = poll(&input, 1, timeout_ms);
         if (ready > 0) {
             rl_callback_read_char();
-        } else if (ready == 0 && !simulated_) {
+        } else if (ready == 0) {
             // Print above the half-typed line, then draw it again.
             out_ << "\r\033[K";
             run_due();
             out_.flush();
             rl_forced_update_display();
-        } else if (ready < 0 && errno != EINTR) {
+            next_due = engine_.next_due_time();
+        } else if (errno != EINTR) {
             end_of_input = true;
         }
     }

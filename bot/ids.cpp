@@ -64,6 +64,12 @@ std::optional<UserId> parse_mention(std::string_view word) {
     return std::nullopt;
 }
 
+std::string mentions(const std::vector<UserId>& users) {
+    std::string out;
+    for (const UserId& user : users) out += (out.empty() ? "" : ", ") + mention(user);
+    return out;
+}
+
 std::string to_string(const ChannelName& channel) { return "#" + channel.value(); }
 
 std::optional<IncidentId> parse_incident_id(std::string_view text) {

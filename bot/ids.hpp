@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace warroom {
 
@@ -49,6 +50,7 @@ std::string to_string(IncidentId id);   // "INC-7"
 std::string to_string(DraftId id);      // "D-3"
 std::string to_string(EscalationId id); // "E-2"
 std::string mention(const UserId& user); // "@alice"
+std::string mentions(const std::vector<UserId>& users);   // "@alice, @bob"
 // "@alice", "<@U0123|alice>" (Slack), "@alice:example.org" (Matrix) -> the user; anything else is not a mention.
 std::optional<UserId> parse_mention(std::string_view word);
 std::string to_string(const ChannelName& channel); // "#inc-1-x"

@@ -97,15 +97,6 @@ std::string child(const std::string& path, std::size_t index) { return path + "/
 
 std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += separator;
-        out += item;
-    }
-    return out;
-}
-
 std::string describe_type(const OrderedJson& value) {
     switch (value.type()) {
         case OrderedJson::value_t::object: return "an object";

@@ -23,7 +23,6 @@ std::string pointer_token(std::string_view key);
 std::string child(const std::string& path, std::string_view key);
 std::string child(const std::string& path, std::size_t index);
 std::string in_quotes(std::string_view text);
-std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 // "a string", "an array"...: for "must be X, not Y" messages.
 std::string describe_type(const OrderedJson& value);
 

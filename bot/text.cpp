@@ -98,4 +98,13 @@ std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
     return std::string(text.substr(0, cut)) + std::string(room_for_ellipsis ? kEllipsis : "");
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
+    return out;
+}
+
 }  // namespace warroom

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace warroom {
 
@@ -22,10 +23,11 @@ std::string slugify(std::string_view text, std::size_t max_length);
 // an empty string when it is fine.
 std::string check_user_text(std::string_view text, std::string_view what);
 
-}  // namespace warroom
+// "a, b, c"
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 
-namespace warroom {
 // At most max_bytes of text, cut at a character boundary, ending in "…" when
 // cut (the ellipsis counts towards max_bytes).
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
+
 }  // namespace warroom

@@ -26,9 +26,7 @@ std::optional<ChannelName> executive_channel(const Playbook& playbook) {
 }
 
 std::string executives_named(const Playbook& playbook) {
-    std::string names;
-    for (const UserId& executive : playbook.executives) names += (names.empty() ? "" : ", ") + mention(executive);
-    return names;
+    return mentions(playbook.executives);
 }
 
 std::string how_to_answer(EscalationId id) {

@@ -28,9 +28,9 @@ constexpr std::string_view kNotPosted = " not posted: ";
 constexpr std::size_t kProblemsShown = 5;
 
 std::string scenario_names(const Playbook& playbook) {
-    std::string names;
-    for (const auto& [name, file] : playbook.scenarios) names += (names.empty() ? "" : ", ") + name;
-    return names;
+    std::vector<std::string> names;
+    for (const auto& [name, file] : playbook.scenarios) names.push_back(name);
+    return join(names);
 }
 
 std::string how_to_start(const Playbook& playbook) {

@@ -31,9 +31,7 @@ public:
 
     Effect operator()(InviteUsers invite) const {
         if (inside(invite.channel)) return invite;
-        std::string people;
-        for (const UserId& user : invite.users) people += (people.empty() ? "" : ", ") + mention(user);
-        return post_to(main_, marked("would have invited " + people + " to " + to_string(invite.channel) +
+        return post_to(main_, marked("would have invited " + mentions(invite.users) + " to " + to_string(invite.channel) +
                                      " (kept in the exercise)"));
     }
 

@@ -34,8 +34,7 @@ Outcome run(Context& ctx) {
     }
     const std::vector<UserId> added = invite_to(ctx, channel, users);
     if (added.empty()) return invalid("everyone named is already in " + to_string(channel));
-    std::string names;
-    for (const UserId& user : added) names += (names.empty() ? "" : ", ") + mention(user);
+    const std::string names = mentions(added);
     ctx.tx.save(incident);
     ctx.record(EntryKind::invite, "invited " + names + " to " + to_string(channel) +
                                       (groups.empty() ? std::string() : " (groups: " + groups + ")"));

@@ -1,5 +1,6 @@
 #include "commands/opening.hpp"
 
+#include "bot/text.hpp"
 #include "commands/cadence.hpp"
 #include "commands/channels.hpp"
 
@@ -33,9 +34,8 @@ Incident& open_incident(Context& ctx, const Opening& opening) {
     ctx.effects.push_back(InviteUsers{main.name, {main.members.begin(), main.members.end()}});
     ctx.record(opening.entry, opening.entry_text);
     if (!policy.stakeholder_groups.empty()) {
-        std::string groups;
-        for (const std::string& group : policy.stakeholder_groups) groups += (groups.empty() ? "" : ", ") + group;
-        ctx.record(EntryKind::invite, "stakeholders invited for " + to_string(opening.severity) + ": " + groups);
+        ctx.record(EntryKind::invite, "stakeholders invited for " + to_string(opening.severity) + ": " +
+                                          join(policy.stakeholder_groups));
     }
     for (const std::string& name : policy.workstreams) open_workstream(ctx, name, std::nullopt);
     ctx.tx.save(ctx.the_incident());

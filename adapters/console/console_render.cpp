@@ -83,9 +83,7 @@ std::vector<std::string> render_effect(const Effect& effect) {
                 return {to_string(e.name) + " * warroom created " + (e.is_private ? "private" : "public") +
                         " channel " + to_string(e.name) + " — topic: " + printable(e.topic)};
             } else if constexpr (std::is_same_v<T, InviteUsers>) {
-                std::string names;
-                for (const UserId& user : e.users) names += (names.empty() ? "" : ", ") + mention(user);
-                return {to_string(e.channel) + " * warroom invited " + names};
+                return {to_string(e.channel) + " * warroom invited " + mentions(e.users)};
             } else if constexpr (std::is_same_v<T, PostMessage>) {
                 return lines_at(e.channel ? to_string(*e.channel) : mention(*e.user), e.text);
             } else if constexpr (std::is_same_v<T, PostCard>) {
@@ -99,8 +97,7 @@ std::vector<std::string> render_effect(const Effect& effect) {
                                                    " updated] " + outcome(e.card));
             } else if constexpr (std::is_same_v<T, PostEscalation>) {
                 auto lines = lines_at(to_string(e.channel), escalation_title(e.card) + "\n" + e.card.text);
-                std::string deciders;
-                for (const UserId& user : e.card.executives) deciders += (deciders.empty() ? "" : ", ") + mention(user);
+                const std::string deciders = mentions(e.card.executives);
                 const std::string id = to_string(e.card.escalation);
                 lines.push_back(to_string(e.channel) + "   → " + deciders + ": /incident allow " + id +
                                 " [COMMENT] · /incident deny " + id + " REASON");

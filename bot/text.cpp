@@ -85,10 +85,6 @@ std::string check_user_text(std::string_view text, std::string_view what) {
     return {};
 }
 
-}  // namespace warroom
-
-namespace warroom {
-
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
     if (text.size() <= max_bytes) return std::string(text);
     constexpr std::string_view kEllipsis = "…";   // 3 bytes, counted in max_bytes

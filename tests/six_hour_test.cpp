@@ -18,10 +18,6 @@ namespace {
 
 const Time kNine = from_unix_ms(1'796'029'200'000);   // 2026-11-30 09:00 UTC, as the script's header says
 
-struct SimulatedRun : SimulatedConsole {
-    explicit SimulatedRun(const fs::path& db) : SimulatedConsole(db, kNine) {}
-};
-
 std::vector<std::string> script_lines() {
     return lines_of(read_file(fs::path(WARROOM_SOURCE_DIR) / "examples/six-hour-sev1.txt"));
 }
@@ -115,7 +111,7 @@ void check_six_hours(const std::string& transcript) {
 
 TEST_CASE("six hours of a sev1 in simulated time keep their rhythm", "[cadence][console][integration]") {
     TempDatabase db;
-    SimulatedRun run(db.path);
+    SimulatedConsole run(db.path, kNine);
     CHECK(run.script(join(script_lines(), 0, script_lines().size())) == 0);
     CHECK(run.err.str().empty());
     check_six_hours(run.out.str());
@@ -127,7 +123,7 @@ TEST_CASE("restarting in the middle of six simulated hours neither loses nor rep
     std::string uninterrupted;
     {
         TempDatabase db;
-        SimulatedRun run(db.path);
+        SimulatedConsole run(db.path, kNine);
         REQUIRE(run.script(join(lines, 0, lines.size())) == 0);
         uninterrupted = run.out.str();
     }
@@ -138,7 +134,7 @@ TEST_CASE("restarting in the middle of six simulated hours neither loses nor rep
     std::size_t from = 0;
     for (std::size_t i = 0; i <= lines.size(); ++i) {
         if (i < lines.size() && lines[i].rfind(":advance", 0) != 0) continue;
-        SimulatedRun run(db.path);
+        SimulatedConsole run(db.path, kNine);
         REQUIRE(run.script(join(lines, from, i + 1)) == 0);
         restarted += run.out.str();
         from = i + 1;

@@ -32,6 +32,7 @@ struct PostMessage {
     std::optional<ChannelName> channel;
     std::optional<UserId> user;        // set when channel is not
     std::string text;                  // plain text; adapters escape it
+    bool pin = false;                  // pinned in its channel: the incident header, found at a glance
 };
 
 // What an approval card shows. The same struct describes the first card and

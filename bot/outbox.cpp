@@ -7,7 +7,9 @@ namespace {
 
 constexpr std::size_t kBatch = 32;
 
-void complete(Store& store, const OutboxJob& job, const Clock& clock) {
+}  // namespace
+
+void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock) {
     auto tx = store.begin();
     tx->complete_job(job.id, clock.now());
     if (const auto* publish = std::get_if<Publish>(&job.effect)) {
@@ -22,8 +24,6 @@ void complete(Store& store, const OutboxJob& job, const Clock& clock) {
     }
     tx->commit();
 }
-
-}  // namespace
 
 std::size_t drain_outbox(Store& store, EffectPerformer& performer, const Clock& clock) {
     std::size_t performed = 0;
@@ -41,7 +41,7 @@ std::size_t drain_outbox(Store& store, EffectPerformer& performer, const Clock& 
                 spdlog::warn("outbox job {} not delivered yet: {}", job.id.value(), error.what());
                 return performed;
             }
-            complete(store, job, clock);
+            complete_outbox_job(store, job, clock);
             ++performed;
         }
     }

@@ -26,6 +26,10 @@ public:
     virtual void perform(const OutboxJob& job) = 0;
 };
 
+// Marks a performed job done, in a transaction of its own; a Publish job also
+// moves its draft to `published`. For adapters that perform jobs asynchronously.
+void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock);
+
 // Performs pending jobs until none is left or one fails; returns how many
 // were performed. Completing a Publish job marks its draft published.
 std::size_t drain_outbox(Store& store, EffectPerformer& performer, const Clock& clock);

@@ -45,6 +45,11 @@ struct Context {
 
     Incident& the_incident() { return *incident; }
     void post(const ChannelName& to, std::string text) { effects.push_back(post_to(to, std::move(text))); }
+    void post_pinned(const ChannelName& to, std::string text) {
+        PostMessage message = post_to(to, std::move(text));
+        message.pin = true;
+        effects.push_back(std::move(message));
+    }
     void tell(const UserId& to, std::string text) {
         if (to != bot_user()) effects.push_back(direct_to(to, std::move(text)));   // the bot never writes to itself
     }

@@ -31,7 +31,7 @@ Outcome run(Context& ctx) {
                                    "declared " + to_string(*severity) + " \"" + title + "\"; Crisis Lead " +
                                        mention(lead)});
     const Channel& main = incident.main_channel();
-    ctx.post(main.name, incident_header(ctx.the_incident()));
+    ctx.post_pinned(main.name, incident_header(ctx.the_incident()));
     if (lead != ctx.caller)
         ctx.tell(lead, mention(ctx.caller) + " declared " + to_string(incident.id) + " (" + to_string(*severity) +
                            ", \"" + title + "\") and named you its Crisis Lead; the incident runs in " +

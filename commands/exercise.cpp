@@ -114,7 +114,7 @@ Outcome start(Context& ctx) {
     for (std::size_t i = 0; i < scenario.injects.size(); ++i)
         schedule(ctx, ScheduleKind::exercise_inject, std::to_string(i), ctx.now + scenario.injects[i].at);
 
-    ctx.post(main.name, incident_header(ctx.the_incident()) + "\nEXERCISE \"" + name + "\": " + scenario.description +
+    ctx.post_pinned(main.name, incident_header(ctx.the_incident()) + "\nEXERCISE \"" + name + "\": " + scenario.description +
                             "\n" + injects + " will be posted here. Respond as you would for real: drafts, "
                             "approvals, escalations and summaries stay in this exercise's channels. The Crisis Lead "
                             "ends it with /incident exercise end for the scorecard.");

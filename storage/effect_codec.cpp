@@ -69,7 +69,8 @@ json encode(const PostMessage& e) {
     return json{{"type", "post"},
                 {"channel", e.channel ? json(e.channel->value()) : json(nullptr)},
                 {"user", optional_user(e.user)},
-                {"text", e.text}};
+                {"text", e.text},
+                {"pin", e.pin}};
 }
 
 json encode(const PostCard& e) {
@@ -173,6 +174,7 @@ Effect decode_object(const json& j) {
         if (auto channel = maybe<std::string>(j, "channel")) post.channel = ChannelName{*channel};
         post.user = maybe_user(j, "user");
         post.text = text(j, "text");
+        post.pin = j.value("pin", false);
         if (!post.channel && !post.user) throw StorageError("post effect has neither channel nor user");
         return post;
     }

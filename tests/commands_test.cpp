@@ -68,6 +68,7 @@ TEST_CASE("declare sev1 opens the main channel, three workstreams, invites stake
     CHECK_THAT(header[0].text, Contains("Crisis Lead: @alice"));
     CHECK_THAT(header[0].text, Contains("#inc-1-engineering"));
     CHECK_THAT(header[0].text, Contains("#inc-1-legal"));
+    CHECK(header[0].pin);   // found at a glance in the channel's pins
 
     // The channel exists before anyone is invited to it or anything is posted in it.
     const auto created = index_of_first<CreateChannel>(fx, [](const CreateChannel& c) { return c.name.value() == kMain; });

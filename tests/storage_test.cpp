@@ -508,6 +508,10 @@ TEST_CASE("effect codec: every effect round-trips", "[storage]") {
         CHECK_FALSE(direct.channel);
         CHECK(direct.user == std::optional<UserId>(UserId{"alice"}));
         CHECK(direct.text == "psst");
+        CHECK_FALSE(direct.pin);
+        PostMessage header = post_to(ChannelName{"inc-7-x"}, "INC-7 header");
+        header.pin = true;
+        CHECK(round_trip(header).pin);
         // Invalid UTF-8 from a client is replaced, not a reason to lose the message.
         CHECK(round_trip(post_to(ChannelName{"c"}, "bad \xff byte")).text == "bad \xef\xbf\xbd byte");
     }

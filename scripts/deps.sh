@@ -3,6 +3,7 @@
 warroom_packages=(
   g++ cmake make pkg-config ccache
   libsqlite3-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libedit-dev
+  libboost1.81-dev libssl-dev openssl
   catch2
 )
 

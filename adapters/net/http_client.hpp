@@ -1,0 +1,60 @@
+#pragma once
+// An HTTP/1.1 client for one origin over TLS (or plain on loopback), on Asio
+// C++20 coroutines. Connections are kept alive and reused; a connection the
+// server closed is reopened transparently for the next request. Several
+// coroutines may call at once: each request gets an idle connection or a new
+// one (at most kMaxConnections open; beyond that, callers wait their turn).
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "adapters/net/endpoint.hpp"
+
+namespace warroom::net {
+
+struct HttpResponse {
+    unsigned status = 0;
+    std::string body;
+    std::optional<std::chrono::seconds> retry_after;   // the Retry-After header, when present and numeric
+};
+
+struct HttpRequest {
+    std::string target;                // absolute path and query, e.g. "/api/chat.postMessage"
+    std::string content_type;          // "" for no body
+    std::string body;
+    std::string authorization;         // the whole header value, "Bearer xoxb-..."; never logged
+};
+
+class HttpClient {
+public:
+    static constexpr std::size_t kMaxConnections = 4;
+
+    // `tls` must outlive the client. The endpoint's target is ignored: requests name their own.
+    HttpClient(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, Endpoint origin,
+               std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    // Sends the request (POST) and reads the whole response. Throws
+    // boost::system::system_error when the network fails or the timeout
+    // passes (connect, TLS handshake, write and read each count against it).
+    // Any HTTP status is a response, not an error.
+    boost::asio::awaitable<HttpResponse> post(HttpRequest request);
+
+    // Closes idle connections; requests in flight finish or fail.
+    void close();
+
+    const Endpoint& origin() const;
+
+private:
+    struct State;
+    std::shared_ptr<State> state_;
+};
+
+}  // namespace warroom::net

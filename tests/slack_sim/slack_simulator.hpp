@@ -1,0 +1,127 @@
+#pragma once
+// A Slack workspace on loopback for tests: the Web API methods warroom uses
+// and Socket Mode's WebSocket, over TLS with a CA generated for the run,
+// with Slack's response shapes, errors and limits. Its users type slash
+// commands and click buttons as real clients would; fault switches make it
+// drop sockets, send `disconnect`, answer 429 or 500.
+//
+// It runs on its own thread; every public member is thread-safe.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace warroom::slack_sim {
+
+struct SimChannel {
+    std::string id;                    // C... public, G... private, D... a direct message
+    std::string name;                  // "" for a direct message
+    bool is_private = false;
+    bool is_im = false;
+    std::string creator;               // user id
+    std::set<std::string> members;     // user ids, the bot's among them when it is in
+    std::string topic;
+    std::string purpose;
+    std::vector<std::string> pinned;   // message ts
+};
+
+struct SimMessage {
+    std::string channel;               // id
+    std::string ts;
+    std::string user;                  // author's user id (the bot's for bot posts)
+    std::string text;
+    nlohmann::json blocks;             // null when none
+    nlohmann::json metadata;           // null when none
+    int edits = 0;                     // chat.update calls on it
+    std::optional<std::string> ephemeral_to;  // chat.postEphemeral: only this user sees it
+};
+
+struct SimAck {
+    std::string envelope_id;
+    nlohmann::json payload;            // null for a bare ack
+    std::chrono::milliseconds latency{};   // from the envelope's (latest) sending to its ack
+    int connection = 0;                // which connection (1, 2, ...) carried it
+};
+
+struct SimApiCall {
+    std::string method;
+    std::string token;                 // the bearer token presented
+    nlohmann::json args;               // JSON body or form fields as an object
+    unsigned http_status = 200;
+    std::string error;                 // Slack's error code when ok:false, "" otherwise
+};
+
+class SlackSimulator {
+public:
+    // Listens on 127.0.0.1, a free port, TLS on. Writes the CA it generated
+    // to a temporary file (ca_file()) removed by the destructor.
+    SlackSimulator();
+    ~SlackSimulator();
+    SlackSimulator(const SlackSimulator&) = delete;
+    SlackSimulator& operator=(const SlackSimulator&) = delete;
+
+    std::string api_url() const;       // "https://localhost:PORT/api/"
+    std::string ca_file() const;       // PEM of the CA that signed the server's certificate
+    std::string app_token() const;     // "xapp-..."
+    std::string bot_token() const;     // "xoxb-..."
+    std::string bot_user_id() const;   // the bot's own user id (auth.test answers it)
+
+    // The workspace.
+    std::string add_user(const std::string& name);                       // returns "U..."
+    std::string add_channel(const std::string& name, bool is_private, const std::vector<std::string>& members);
+    std::optional<SimChannel> channel(const std::string& id) const;
+    std::optional<SimChannel> channel_by_name(const std::string& name) const;
+    std::vector<SimChannel> channels() const;
+    std::vector<SimMessage> messages(const std::string& channel_id) const;   // oldest first, ephemeral included
+    std::optional<SimMessage> message(const std::string& channel_id, const std::string& ts) const;
+
+    // Users acting. Each returns the envelope id; the envelope waits until a
+    // connection has said hello, then goes to the newest such connection.
+    // slash_command: `text` as typed; mentions written "@name" or "#name" are
+    // sent escaped as Slack does (<@U123|name>, <#C123|name>), & < > as entities.
+    std::string slash_command(const std::string& user_id, const std::string& channel_id, const std::string& text,
+                              const std::string& command = "/incident");
+    // Clicks the button `action_id` on a message the user can see; throws
+    // std::runtime_error if the message or button does not exist or the user
+    // is not in the channel (a real client could not click it).
+    std::string click(const std::string& user_id, const std::string& channel_id, const std::string& message_ts,
+                      const std::string& action_id);
+    // Sends a frame as is (malformed JSON, unknown types); returns its
+    // envelope_id when it has one, else "".
+    std::string send_raw_frame(const std::string& text);
+
+    // What the bot did.
+    std::vector<SimAck> acks() const;
+    std::vector<std::string> unacked_envelopes() const;   // sent and not yet acked
+    std::vector<SimApiCall> api_calls() const;
+    std::size_t connections_opened() const;  // WebSocket connections that got hello
+    std::size_t open_connections() const;
+    // Every envelope sent, with how many times (redeliveries after a dropped socket count again).
+    std::size_t envelopes_sent() const;
+
+    // Waits until `condition` holds (checked whenever the simulator's state
+    // changes, and at least every 50 ms) or the deadline passes; returns whether it held.
+    bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds deadline) const;
+
+    // Fault switches.
+    void disconnect_every(std::size_t envelopes);           // send `disconnect` (refresh_requested) after every N envelopes; 0: never
+    void send_disconnect();                                 // now, on the newest connection
+    void drop_sockets();                                    // close every WebSocket abruptly (TCP reset, no close frame)
+    void rate_limit(const std::string& method, int calls, int retry_after_seconds = 1);  // next N calls: HTTP 429
+    void fail(const std::string& method, int calls, unsigned status = 500);             // next N calls: that status
+    // Slack redelivers an envelope not acked within this time (retry_attempt + 1,
+    // same envelope_id), as it does for Events API; default 3 s.
+    void set_ack_timeout(std::chrono::milliseconds timeout);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace warroom::slack_sim

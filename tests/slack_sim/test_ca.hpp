@@ -1,0 +1,19 @@
+#pragma once
+// A certificate authority made for one test run, and a server certificate it
+// signed for localhost and 127.0.0.1, so the bot's TLS client verifies the
+// simulator exactly as it verifies slack.com: chain, validity and host name.
+#include <string>
+
+namespace warroom::slack_sim {
+
+struct TestCertificates {
+    std::string ca_certificate_pem;      // what a client trusts (SSL_CERT_FILE or an extra CA file)
+    std::string server_certificate_pem;  // CN=localhost, SAN DNS:localhost and IP:127.0.0.1
+    std::string server_private_key_pem;
+};
+
+// Uses OpenSSL 3's C API with EC P-256 keys (fast to generate, also under
+// sanitizers). Throws std::runtime_error naming the OpenSSL step that failed.
+TestCertificates generate_test_certificates();
+
+}  // namespace warroom::slack_sim

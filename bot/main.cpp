@@ -10,6 +10,7 @@
 
 #include "adapters/console/console_adapter.hpp"
 #include "adapters/slack/manifest.hpp"
+#include "adapters/slack/slack_bot.hpp"
 #include "bot/config.hpp"
 #include "bot/engine.hpp"
 #include "bot/export.hpp"
@@ -100,15 +101,47 @@ std::optional<Time> simulated_start(Store& store, const std::string& requested) 
     return std::chrono::floor<std::chrono::minutes>(SystemClock().now());
 }
 
-int run_console(const Runtime& runtime, const std::optional<std::string>& script,
-                const std::optional<std::string>& simulated_clock) {
-    std::unique_ptr<SqliteStore> store;
+// The database, or nothing after saying why on stderr.
+std::unique_ptr<SqliteStore> open_database(const std::string& path) {
     try {
-        store = SqliteStore::open(runtime.config.database);
+        return SqliteStore::open(path);
     } catch (const StorageError& error) {
-        std::cerr << "warroom: cannot open the database " << runtime.config.database << ": " << error.what() << '\n';
+        std::cerr << "warroom: cannot open the database " << path << ": " << error.what() << '\n';
+        return nullptr;
+    }
+}
+
+int run_slack(const Runtime& runtime) {
+    const EnvironmentLookup env = process_environment();
+    slack::SlackSettings settings;
+    settings.app_token = env("SLACK_APP_TOKEN").value_or("");
+    settings.bot_token = env("SLACK_BOT_TOKEN").value_or("");
+    if (auto url = env("SLACK_API_URL")) settings.api_url = *url;
+    settings.stop_on_signals = true;
+    // SSL_CERT_FILE / SSL_CERT_DIR reach OpenSSL directly (the system store otherwise).
+    if (const std::string problem = slack::check_slack_settings(settings); !problem.empty()) {
+        std::cerr << "warroom: " << problem << '\n';
         return 1;
     }
+    std::unique_ptr<SqliteStore> store = open_database(runtime.config.database);
+    if (!store) return 1;
+    SystemClock clock;
+    Engine engine(*store, runtime.playbook, clock);
+    std::cerr << "warroom: connecting to Slack (" << settings.api_url << "), database " << runtime.config.database
+              << "; Ctrl-C stops\n";
+    try {
+        slack::SlackBot bot(engine, *store, clock, settings);
+        return bot.run();
+    } catch (const std::exception& error) {
+        std::cerr << "warroom: " << error.what() << '\n';
+        return 1;
+    }
+}
+
+int run_console(const Runtime& runtime, const std::optional<std::string>& script,
+                const std::optional<std::string>& simulated_clock) {
+    std::unique_ptr<SqliteStore> store = open_database(runtime.config.database);
+    if (!store) return 1;
     SystemClock system_clock;
     std::optional<ManualClock> manual_clock;
     if (simulated_clock) {
@@ -185,9 +218,7 @@ int main(int argc, char** argv) {
 
     switch (runtime->config.platform) {
         case Platform::slack:
-            std::cerr << "warroom: SLACK_APP_TOKEN is set, but this build has no Slack adapter yet; unset it to "
-                         "run the console\n";
-            return 2;
+            return run_slack(*runtime);
         case Platform::matrix:
             std::cerr << "warroom: MATRIX_HOMESERVER is set, but this build has no Matrix adapter yet; unset it to "
                          "run the console\n";

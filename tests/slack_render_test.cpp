@@ -17,6 +17,7 @@
 using namespace warroom;
 using namespace warroom::slack;
 using Catch::Contains;
+using Catch::StartsWith;
 using nlohmann::json;
 
 namespace {
@@ -113,6 +114,16 @@ TEST_CASE("live mentions and channel links only for real Slack ids") {
     CHECK(user_mention(UserId("U1|x")) == "U1|x");
     CHECK(channel_reference(ChannelName("inc-1-x"), SlackChannelId("C0123")) == "<#C0123>");
     CHECK(channel_reference(ChannelName("inc-1-x"), std::nullopt) == "#inc-1-x");
+}
+
+TEST_CASE("the core's @mentions of Slack ids become live mentions, and nothing else does") {
+    CHECK(escape_mrkdwn_with_mentions("@U0123ABC now leads engineering") == "<@U0123ABC> now leads engineering");
+    CHECK(escape_mrkdwn_with_mentions("Crisis Lead (@U0LEAD), by @W0X9.") == "Crisis Lead (<@U0LEAD>), by <@W0X9>.");
+    // Not Slack ids, or not whole words: left as text.
+    CHECK(escape_mrkdwn_with_mentions("@alice @here @channel") == "@alice @here @channel");
+    CHECK(escape_mrkdwn_with_mentions("mail@U0123ABC @U0123ABCdef @U1") == "mail@U0123ABC @U0123ABCdef @U1");
+    // User text still cannot form markup around a mention.
+    CHECK(escape_mrkdwn_with_mentions("<@U0123ABC|x> & <!here>") == "&lt;<@U0123ABC>|x&gt; &amp; &lt;!here&gt;");
 }
 
 TEST_CASE("a pending approval card shows the draft and the three decision buttons") {
@@ -354,6 +365,8 @@ TEST_CASE("cards go out as blocks with a fallback text, and updates as chat.upda
     CHECK(post.body["channel"] == "D1");
     CHECK(post.body["blocks"] == approval_card_blocks(card));
     CHECK_THAT(post.body["text"].get<std::string>(), Contains("D-3"));
+    // The text is what notifies: it names the Crisis Lead the card is for.
+    CHECK_THAT(post.body["text"].get<std::string>(), StartsWith("<@U0LEAD> "));
 
     Card decided = card;
     decided.state = DraftState::approved;

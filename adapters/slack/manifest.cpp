@@ -19,7 +19,7 @@ constexpr const char* kBotScopes[] = {
     "groups:history",      // the same repeat check in private channels
     "pins:write",          // pins.add for the incident header
     "users:read",          // users.info: names for user ids in headers and reviews
-    "im:write",            // conversations.open: direct messages (approval cards to the Crisis Lead)
+    "im:write",            // conversations.open: direct messages to one person (handover requests, reminders)
 };
 
 nlohmann::json slash_command(const char* command, const char* description) {

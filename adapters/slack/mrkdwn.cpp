@@ -56,6 +56,30 @@ std::string escape_mrkdwn(std::string_view text) {
     return out;
 }
 
+std::string escape_mrkdwn_with_mentions(std::string_view text) {
+    const std::string escaped = escape_mrkdwn(text);
+    const auto is_id_char = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+    const auto is_word_char = [&](char c) { return is_id_char(c) || (c >= 'a' && c <= 'z') || c == '_'; };
+    std::string out;
+    out.reserve(escaped.size());
+    for (std::size_t i = 0; i < escaped.size();) {
+        const bool starts_word = i == 0 || !is_word_char(escaped[i - 1]);
+        if (escaped[i] == '@' && starts_word) {
+            std::size_t end = i + 1;
+            while (end < escaped.size() && is_id_char(escaped[end])) ++end;
+            const bool ends_word = end == escaped.size() || !is_word_char(escaped[end]);
+            const UserId candidate{escaped.substr(i + 1, end - i - 1)};
+            if (ends_word && is_slack_user_id(candidate)) {
+                out += user_mention(candidate);
+                i = end;
+                continue;
+            }
+        }
+        out += escaped[i++];
+    }
+    return out;
+}
+
 std::string escape_mrkdwn_truncated(std::string_view text, std::size_t max_bytes) {
     std::string escaped = escape_mrkdwn(text);
     if (escaped.size() <= max_bytes) return escaped;

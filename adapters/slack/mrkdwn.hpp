@@ -20,6 +20,10 @@ using SlackChannelId = StrongId<SlackChannelTag, std::string>;
 // form `<!channel>`, `<@U..>` or `<url|label>`.
 std::string escape_mrkdwn(std::string_view text);
 
+// escape_mrkdwn, then each "@U0123" (a Slack user id, as the core writes
+// mentions) made a live mention "<@U0123>"; @here and @channel stay inert.
+std::string escape_mrkdwn_with_mentions(std::string_view text);
+
 // The escaped text, cut to at most max_bytes (with "…" when cut) at a place that
 // splits neither a character nor an `&amp;`-style entity.
 std::string escape_mrkdwn_truncated(std::string_view text, std::size_t max_bytes);

@@ -211,10 +211,15 @@ Inbound event_from_envelope(const Envelope& envelope, const ChannelResolver& res
     return Ignored{"envelopes of type \"" + truncate_utf8(envelope.type, 60) + "\" are not handled"};
 }
 
+std::optional<json> slash_command_payload(const Reply& reply) {
+    if (reply.text.empty()) return std::nullopt;
+    std::string text = escape_mrkdwn_with_mentions(reply.text);
+    if (text.size() > kMaxAnswerBytes) text = escape_mrkdwn_truncated(reply.text, kMaxAnswerBytes);
+    return json{{"response_type", "ephemeral"}, {"text", std::move(text)}};
+}
+
 std::string slash_command_answer(std::string_view envelope_id, const Reply& reply) {
-    if (reply.text.empty()) return ack_frame(envelope_id);
-    const std::string text = escape_mrkdwn_truncated(reply.text, kMaxAnswerBytes);
-    return ack_frame(envelope_id, json{{"response_type", "ephemeral"}, {"text", text}});
+    return ack_frame(envelope_id, slash_command_payload(reply));
 }
 
 }  // namespace warroom::slack

@@ -62,6 +62,10 @@ Inbound event_from_block_actions(const nlohmann::json& payload, const ChannelRes
 // <https://x|label> becomes "label (https://x)", and &amp; &lt; &gt; are decoded.
 std::string command_text_from_slack(std::string_view text, const ChannelResolver& resolve);
 
+// The ack payload that answers a slash command: the reply shown only to the
+// caller, mrkdwn-escaped with live mentions; none for a reply with no text.
+std::optional<nlohmann::json> slash_command_payload(const Reply& reply);
+
 // The ack that answers a slash command: the reply, mrkdwn-escaped, shown only
 // to the caller. A reply with no text (a redelivered event) is a bare ack.
 std::string slash_command_answer(std::string_view envelope_id, const Reply& reply);

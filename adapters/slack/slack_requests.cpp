@@ -25,13 +25,15 @@ ApiRequest update(const SlackChannelId& channel, const MessageTs& ts, json field
 
 std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to) {
     std::vector<ApiRequest> requests;
-    for (std::string& piece : split_mrkdwn(escape_mrkdwn(effect.text), kMaxPostBytes))
+    for (std::string& piece : split_mrkdwn(escape_mrkdwn_with_mentions(effect.text), kMaxPostBytes))
         requests.push_back(post(to, {{"text", std::move(piece)}}));
     return requests;
 }
 
 ApiRequest post_card_request(const PostCard& effect, const SlackChannelId& to) {
-    return post(to, {{"text", approval_card_fallback(effect.card)}, {"blocks", approval_card_blocks(effect.card)}});
+    // The mention in `text` is what notifies the Crisis Lead; the blocks are what everyone sees.
+    return post(to, {{"text", user_mention(effect.to) + " " + approval_card_fallback(effect.card)},
+                     {"blocks", approval_card_blocks(effect.card)}});
 }
 
 ApiRequest update_card_request(const UpdateCard& effect, const SlackChannelId& channel, const MessageTs& ts) {
@@ -47,7 +49,7 @@ ApiRequest update_escalation_request(const UpdateEscalation& effect, const Slack
 }
 
 ApiRequest publish_request(const Publish& effect, OutboxJobId job, const SlackChannelId& channel) {
-    return post(channel, {{"text", escape_mrkdwn(effect.text)},
+    return post(channel, {{"text", escape_mrkdwn_with_mentions(effect.text)},
                           {"metadata",
                            {{"event_type", std::string(kPublishEventType)},
                             {"event_payload", {{"outbox_job", job.value()}, {"draft", to_string(effect.draft)}}}}}});

@@ -1,0 +1,52 @@
+#pragma once
+// warroom on Slack: Socket Mode brings commands and clicks in, the engine
+// handles them, the outbox is performed through the Web API, schedules fire
+// on time. One thread, one io_context: the engine and storage are only ever
+// touched from it. No Beast or Asio type in this header, so main and tests
+// include it cheaply.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bot/clock.hpp"
+#include "bot/engine.hpp"
+#include "storage/store.hpp"
+
+namespace warroom::slack {
+
+struct SlackSettings {
+    std::string app_token;             // SLACK_APP_TOKEN, xapp-...: opens Socket Mode connections
+    std::string bot_token;             // SLACK_BOT_TOKEN, xoxb-...: every Web API call
+    std::string api_url = "https://slack.com/api/";   // SLACK_API_URL
+    std::optional<std::string> ca_file;                // trusted besides the system store / SSL_CERT_FILE
+    // Socket Mode heartbeat and backoff; tests shorten them.
+    std::chrono::milliseconds ping_interval{5000};
+    std::chrono::milliseconds pong_timeout{10000};
+    std::chrono::milliseconds reconnect_backoff_max{30000};
+    // How long the outbox waits before repeating a job that failed, at most.
+    std::chrono::milliseconds retry_backoff_max{60000};
+    bool stop_on_signals = false;      // SIGINT/SIGTERM end run() cleanly (the executable sets it)
+};
+
+// What is wrong with the settings, in words an admin can act on ("" when usable).
+std::string check_slack_settings(const SlackSettings& settings);
+
+class SlackBot {
+public:
+    SlackBot(Engine& engine, Store& store, const Clock& clock, SlackSettings settings);
+    ~SlackBot();
+    SlackBot(const SlackBot&) = delete;
+    SlackBot& operator=(const SlackBot&) = delete;
+
+    // Runs until stop() (returns 0) or a fatal error such as a refused token (returns 1, logged).
+    int run();
+    // Safe from any thread, including before run() started.
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace warroom::slack

@@ -1,0 +1,307 @@
+#include "adapters/slack/slack_performer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+namespace warroom::slack {
+namespace {
+
+using boost::asio::awaitable;
+using nlohmann::json;
+
+// Ends the job as not done; perform() turns it into a Delivery.
+class NotDone : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+constexpr std::size_t kMaxChannelName = 80;
+constexpr int kMaxNameSuffix = 9;
+
+bool is_slack_error(const ApiResult& result, std::string_view code) {
+    return result.outcome == ApiResult::Outcome::slack_error && result.error == code;
+}
+
+// An invitation error about one person, not about the channel: skip that person.
+bool is_per_user_invite_error(const std::string& error) {
+    return error.rfind("user_", 0) == 0 || error.rfind("ura_", 0) == 0 || error.rfind("cant_invite", 0) == 0 ||
+           error == "already_in_channel";
+}
+
+std::string suffixed(const std::string& name, int n) {
+    const std::string suffix = "-" + std::to_string(n);
+    return name.substr(0, kMaxChannelName - suffix.size()) + suffix;
+}
+
+std::string string_at(const json& object, std::string_view key) {
+    if (!object.is_object()) return {};
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+MessageRef posted_at(const json& answer, const SlackChannelId& fallback_channel) {
+    std::string channel = string_at(answer, "channel");
+    return MessageRef{SlackChannelId{channel.empty() ? fallback_channel.value() : channel},
+                      MessageTs{string_at(answer, "ts")}};
+}
+
+// Requests are built outside co_await expressions and passed as named
+// values: GCC 12 miscompiles temporaries (and braced JSON initialisers) that
+// live across a co_await within one expression.
+ApiRequest pin_request(const MessageRef& where) {
+    return {"pins.add", {{"channel", where.channel.value()}, {"timestamp", where.ts.value()}}};
+}
+
+ApiRequest recent_history_request(const SlackChannelId& channel) {
+    return {"conversations.history", {{"channel", channel.value()}, {"limit", 100}, {"include_all_metadata", true}}};
+}
+
+ApiRequest invite_one_request(const SlackChannelId& channel, const UserId& user) {
+    return invite_requests(channel, std::vector<UserId>{user}).front();
+}
+
+ApiRequest open_direct_request(const UserId& user) { return {"conversations.open", {{"users", user.value()}}}; }
+
+ApiRequest list_channels_request(const std::string& cursor) {
+    json args{{"types", "public_channel,private_channel"}, {"exclude_archived", true}, {"limit", 200}};
+    if (!cursor.empty()) args["cursor"] = cursor;
+    return {"conversations.list", std::move(args)};
+}
+
+}  // namespace
+
+SlackPerformer::SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user)
+    : store_(store), api_(api), refs_(refs), bot_user_(std::move(bot_user)) {}
+
+awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
+    try {
+        co_await std::visit(
+            [&](const auto& effect) -> awaitable<void> {
+                using T = std::decay_t<decltype(effect)>;
+                if constexpr (std::is_same_v<T, CreateChannel>) return create_channel(effect);
+                else if constexpr (std::is_same_v<T, InviteUsers>) return invite(effect);
+                else if constexpr (std::is_same_v<T, PostMessage>) return post_message(effect, job.id);
+                else if constexpr (std::is_same_v<T, PostCard>) return post_card(effect);
+                else if constexpr (std::is_same_v<T, UpdateCard>) return update_card(effect);
+                else if constexpr (std::is_same_v<T, Publish>) return publish(effect, job.id);
+                else if constexpr (std::is_same_v<T, PostEscalation>) return post_escalation(effect);
+                else return update_escalation(effect);
+            },
+            job.effect);
+    } catch (const NotDone& not_done) {
+        co_return Delivery{false, not_done.what()};
+    } catch (const StorageError& error) {
+        co_return Delivery{false, std::string("storage: ") + error.what()};
+    }
+    co_return Delivery{true, {}};
+}
+
+awaitable<json> SlackPerformer::call_ok(const ApiRequest& request) {
+    ApiResult result = co_await api_.call(request);
+    if (!result.ok()) throw NotDone(describe_api_error(request.method, result));
+    co_return std::move(result.body);
+}
+
+awaitable<void> SlackPerformer::create_channel(const CreateChannel& effect) {
+    std::optional<SlackChannelId> id = refs_.channel_id(effect.name);
+    for (int attempt = 1; !id && attempt <= kMaxNameSuffix; ++attempt) {
+        CreateChannel named = effect;
+        named.name = ChannelName{attempt == 1 ? effect.name.value() : suffixed(effect.name.value(), attempt)};
+        const ApiRequest create = create_channel_request(named);
+        ApiResult created = co_await api_.call(create);
+        if (created.ok()) {
+            id = SlackChannelId{string_at(created.body.value("channel", json::object()), "id")};
+            if (id->value().empty()) throw NotDone("conversations.create answered without a channel id");
+        } else if (is_slack_error(created, "name_taken")) {
+            // Ours from an attempt whose answer was lost (a crash, a timeout)? Then
+            // it is completed, not duplicated; someone else's name gets a suffix.
+            auto listed = co_await find_listed_channel(named.name.value());
+            if (listed && listed->is_member && listed->creator == bot_user_.value()) id = listed->id;
+            else spdlog::info("channel name {} is taken in Slack; trying another", named.name.value());
+        } else {
+            throw NotDone(describe_api_error("conversations.create", created));
+        }
+    }
+    if (!id) throw NotDone("no free Slack channel name for " + to_string(effect.name) + " (tried " +
+                           std::to_string(kMaxNameSuffix) + " suffixes)");
+    refs_.remember_channel(effect.name, *id);
+
+    if (effect.topic.empty()) co_return;
+    const ApiRequest set_topic = set_topic_request(*id, effect.topic);
+    ApiResult topic = co_await api_.call(set_topic);
+    if (topic.outcome == ApiResult::Outcome::transient) throw NotDone(describe_api_error("conversations.setTopic", topic));
+    if (!topic.ok()) spdlog::warn("{}", describe_api_error("conversations.setTopic", topic));
+}
+
+awaitable<void> SlackPerformer::invite(const InviteUsers& effect) {
+    std::vector<UserId> users;
+    for (const UserId& user : effect.users) {
+        if (user == bot_user_) continue;
+        if (!is_slack_user_id(user)) {
+            spdlog::warn("cannot invite \"{}\" to {}: not a Slack user id (the playbook must name people by "
+                         "their Slack id, like U0123ABCD)", user.value(), to_string(effect.channel));
+            continue;
+        }
+        users.push_back(user);
+    }
+    if (users.empty()) co_return;
+    const SlackChannelId channel = co_await channel_id(effect.channel);
+    for (const ApiRequest& batch : invite_requests(channel, users)) {
+        ApiResult invited = co_await api_.call(batch);
+        if (invited.ok()) continue;
+        if (invited.outcome == ApiResult::Outcome::transient || !is_per_user_invite_error(invited.error))
+            throw NotDone(describe_api_error("conversations.invite", invited));
+        // Slack refuses a whole batch for one person already in or unknown:
+        // invite one by one, so everyone else still gets in.
+        std::string listed = batch.body.value("users", std::string());
+        for (std::size_t start = 0; start < listed.size();) {
+            const std::size_t comma = std::min(listed.find(',', start), listed.size());
+            const UserId user{listed.substr(start, comma - start)};
+            start = comma + 1;
+            const ApiRequest invite_one = invite_one_request(channel, user);
+            ApiResult one = co_await api_.call(invite_one);
+            if (one.ok() || is_slack_error(one, "already_in_channel") || is_slack_error(one, "cant_invite_self"))
+                continue;
+            if (one.outcome == ApiResult::Outcome::slack_error && is_per_user_invite_error(one.error)) {
+                spdlog::warn("{} was not invited to {}: {}", user.value(), to_string(effect.channel),
+                             describe_api_error("conversations.invite", one));
+                continue;
+            }
+            throw NotDone(describe_api_error("conversations.invite", one));
+        }
+    }
+}
+
+awaitable<void> SlackPerformer::post_message(const PostMessage& effect, OutboxJobId job) {
+    SlackChannelId to;
+    if (effect.channel) {
+        to = co_await channel_id(*effect.channel);
+    } else if (effect.user && is_slack_user_id(*effect.user)) {
+        to = co_await direct_channel(*effect.user);
+    } else {
+        spdlog::warn("a direct message to \"{}\" was dropped: not a Slack user id",
+                     effect.user ? effect.user->value() : std::string("(nobody)"));
+        co_return;
+    }
+    const std::vector<ApiRequest> pieces = post_message_requests(effect, to);
+    // A repeat resumes after the last piece that went out, so nothing is posted twice.
+    for (std::size_t piece = refs_.pieces_posted(job); piece < pieces.size(); ++piece) {
+        const json posted = co_await call_ok(pieces[piece]);
+        refs_.mark_pieces_posted(job, piece + 1);
+        if (piece == 0 && effect.pin) {
+            const MessageRef where = posted_at(posted, to);
+            const ApiRequest pin = pin_request(where);
+            ApiResult pinned = co_await api_.call(pin);
+            // A header that is not pinned is still posted: worth a warning, not a repeat.
+            if (!pinned.ok() && !is_slack_error(pinned, "already_pinned"))
+                spdlog::warn("the incident header was posted but not pinned: {}", describe_api_error("pins.add", pinned));
+        }
+    }
+}
+
+awaitable<SlackChannelId> SlackPerformer::card_channel(const Card& card, const UserId& lead) {
+    std::optional<ChannelName> main;
+    {
+        auto tx = store_.begin();
+        if (auto incident = tx->incident(card.incident)) main = incident->main_channel().name;
+    }
+    if (main) co_return co_await channel_id(*main);
+    co_return co_await direct_channel(lead);
+}
+
+awaitable<void> SlackPerformer::post_card(const PostCard& effect) {
+    const SlackChannelId channel = co_await card_channel(effect.card, effect.to);
+    const ApiRequest post = post_card_request(effect, channel);
+    const json posted = co_await call_ok(post);
+    refs_.remember_card(effect.card.draft, posted_at(posted, channel));
+}
+
+awaitable<void> SlackPerformer::update_card(const UpdateCard& effect) {
+    if (auto where = refs_.card(effect.card.draft)) {
+        const ApiRequest update = update_card_request(effect, where->channel, where->ts);
+        ApiResult updated = co_await api_.call(update);
+        if (updated.ok()) co_return;
+        if (!is_slack_error(updated, "message_not_found")) throw NotDone(describe_api_error("chat.update", updated));
+    }
+    // The card is gone (deleted by someone, or never recorded): post the outcome as a new card.
+    const PostCard again{effect.to, effect.card};
+    co_await post_card(again);
+}
+
+awaitable<void> SlackPerformer::publish(const Publish& effect, OutboxJobId job) {
+    const SlackChannelId channel = co_await channel_id(effect.channel);
+    if (refs_.publish_attempted(job)) {
+        // Sent before, answer unknown (a crash, a timeout, a 5xx): look before repeating.
+        const ApiRequest recent = recent_history_request(channel);
+        const json history = co_await call_ok(recent);
+        if (history_has_publish(history, job)) {
+            spdlog::info("{} was already published in {}; not posting it again", to_string(effect.draft),
+                         to_string(effect.channel));
+            co_return;
+        }
+    }
+    refs_.mark_publish_attempted(job);
+    const ApiRequest post = publish_request(effect, job, channel);
+    co_await call_ok(post);
+}
+
+awaitable<void> SlackPerformer::post_escalation(const PostEscalation& effect) {
+    const SlackChannelId channel = co_await channel_id(effect.channel);
+    const ApiRequest post = post_escalation_request(effect, channel);
+    const json posted = co_await call_ok(post);
+    refs_.remember_escalation_card(effect.card.escalation, posted_at(posted, channel));
+}
+
+awaitable<void> SlackPerformer::update_escalation(const UpdateEscalation& effect) {
+    if (auto where = refs_.escalation_card(effect.card.escalation)) {
+        const ApiRequest update = update_escalation_request(effect, where->channel, where->ts);
+        ApiResult updated = co_await api_.call(update);
+        if (updated.ok()) co_return;
+        if (!is_slack_error(updated, "message_not_found")) throw NotDone(describe_api_error("chat.update", updated));
+    }
+    const PostEscalation again{effect.channel, effect.card};
+    co_await post_escalation(again);
+}
+
+awaitable<SlackChannelId> SlackPerformer::channel_id(const ChannelName& name) {
+    if (auto known = refs_.channel_id(name)) co_return *known;
+    // Audience channels (#exec-briefing) are the admin's: found by name once,
+    // then kept, since conversations.list is Tier 2.
+    auto listed = co_await find_listed_channel(name.value());
+    if (!listed)
+        throw NotDone("warroom cannot see a Slack channel named " + to_string(name) +
+                      ": create it (or rename the playbook's channel) and invite warroom to it with /invite @warroom");
+    refs_.remember_channel(name, listed->id);
+    if (!listed->is_member)
+        spdlog::warn("warroom is not a member of {}: posts there will fail until someone types /invite @warroom in it",
+                     to_string(name));
+    co_return listed->id;
+}
+
+awaitable<SlackChannelId> SlackPerformer::direct_channel(const UserId& user) {
+    if (auto known = refs_.direct_channel(user)) co_return *known;
+    const ApiRequest open = open_direct_request(user);
+    const json opened = co_await call_ok(open);
+    SlackChannelId id{string_at(opened.value("channel", json::object()), "id")};
+    if (id.value().empty()) throw NotDone("conversations.open answered without a channel id");
+    refs_.remember_direct_channel(user, id);
+    co_return id;
+}
+
+awaitable<std::optional<SlackPerformer::ListedChannel>> SlackPerformer::find_listed_channel(const std::string& name) {
+    std::string cursor;
+    do {
+        const ApiRequest list = list_channels_request(cursor);
+        const json page = co_await call_ok(list);
+        for (const json& channel : page.value("channels", json::array())) {
+            if (string_at(channel, "name") != name) continue;
+            co_return ListedChannel{SlackChannelId{string_at(channel, "id")}, channel.value("is_member", false),
+                                    string_at(channel, "creator")};
+        }
+        cursor = string_at(page.value("response_metadata", json::object()), "next_cursor");
+    } while (!cursor.empty());
+    co_return std::nullopt;
+}
+
+}  // namespace warroom::slack

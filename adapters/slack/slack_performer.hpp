@@ -1,0 +1,63 @@
+#pragma once
+// Performs one outbox job on Slack through the Web API. Every job may be
+// repeated (after a crash, or after a failure half-way), so each step checks
+// what is already done: a channel created earlier is found again rather than
+// duplicated, invitations tolerate members already in, long posts resume
+// after the last piece posted, and a publish that was sent before is looked
+// up in the channel's history (by its metadata) before it is sent again.
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "adapters/slack/slack_refs.hpp"
+#include "adapters/slack/web_api.hpp"
+#include "bot/effect.hpp"
+#include "storage/store.hpp"
+
+namespace warroom::slack {
+
+struct Delivery {
+    bool done = false;
+    std::string problem;               // when not done: what went wrong, in words an admin can act on
+};
+
+class SlackPerformer {
+public:
+    // `bot_user` is warroom's own Slack user id (from auth.test): never invited.
+    SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user);
+
+    boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
+
+private:
+    struct ListedChannel {
+        SlackChannelId id;
+        bool is_member = false;
+        std::string creator;
+    };
+
+    boost::asio::awaitable<void> create_channel(const CreateChannel& effect);
+    boost::asio::awaitable<void> invite(const InviteUsers& effect);
+    boost::asio::awaitable<void> post_message(const PostMessage& effect, OutboxJobId job);
+    boost::asio::awaitable<void> post_card(const PostCard& effect);
+    boost::asio::awaitable<void> update_card(const UpdateCard& effect);
+    boost::asio::awaitable<void> publish(const Publish& effect, OutboxJobId job);
+    boost::asio::awaitable<void> post_escalation(const PostEscalation& effect);
+    boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect);
+
+    // The Slack id of a warroom channel: stored, else looked up once by name.
+    boost::asio::awaitable<SlackChannelId> channel_id(const ChannelName& name);
+    boost::asio::awaitable<SlackChannelId> direct_channel(const UserId& user);
+    // Where a draft's card goes: the incident's main channel, where the team sees what awaits approval.
+    boost::asio::awaitable<SlackChannelId> card_channel(const Card& card, const UserId& lead);
+    boost::asio::awaitable<std::optional<ListedChannel>> find_listed_channel(const std::string& name);
+    // Calls and returns the answer; a failure ends the job as not done.
+    boost::asio::awaitable<nlohmann::json> call_ok(const ApiRequest& request);
+
+    Store& store_;
+    WebApi& api_;
+    SlackRefs& refs_;
+    UserId bot_user_;
+};
+
+}  // namespace warroom::slack

@@ -1,0 +1,54 @@
+#pragma once
+// What the Slack adapter learned from Slack and must remember across
+// restarts, kept in storage's platform_refs: which Slack channel is which
+// warroom channel (both ways), where each card was posted, the direct-message
+// channel per user, and which publishes were attempted (so a repeat checks
+// the channel's history first).
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "adapters/slack/mrkdwn.hpp"
+#include "adapters/slack/slack_requests.hpp"
+#include "storage/store.hpp"
+
+namespace warroom::slack {
+
+// A message's place: its channel and ts.
+struct MessageRef {
+    SlackChannelId channel;
+    MessageTs ts;
+};
+
+class SlackRefs {
+public:
+    explicit SlackRefs(Store& store) : store_(store) {}
+
+    std::optional<SlackChannelId> channel_id(const ChannelName& name);
+    std::optional<ChannelName> channel_name(const SlackChannelId& id);
+    void remember_channel(const ChannelName& name, const SlackChannelId& id);
+
+    std::optional<SlackChannelId> direct_channel(const UserId& user);
+    void remember_direct_channel(const UserId& user, const SlackChannelId& id);
+
+    std::optional<MessageRef> card(const DraftId& draft);
+    void remember_card(const DraftId& draft, const MessageRef& where);
+    std::optional<MessageRef> escalation_card(const EscalationId& escalation);
+    void remember_escalation_card(const EscalationId& escalation, const MessageRef& where);
+
+    // A publish that was sent at least once may be in the channel already.
+    bool publish_attempted(OutboxJobId job);
+    void mark_publish_attempted(OutboxJobId job);
+
+    // How many pieces of a long post are already posted (0 when none).
+    std::size_t pieces_posted(OutboxJobId job);
+    void mark_pieces_posted(OutboxJobId job, std::size_t pieces);
+
+private:
+    std::optional<std::string> get(std::string_view kind, std::string_view key);
+    void set(std::string_view kind, std::string_view key, std::string_view value);
+
+    Store& store_;
+};
+
+}  // namespace warroom::slack

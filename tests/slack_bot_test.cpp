@@ -1,0 +1,298 @@
+// The Slack bot end to end: slash commands over Socket Mode, channels and
+// invitations through the Web API, approval cards and their buttons, and the
+// approved message published exactly once; then the same run through
+// disconnects, a dropped socket, 429s and a 500; then bad input.
+#include "slack_support.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <functional>
+
+namespace warroom::test {
+namespace {
+
+const std::string kMain = "inc-1-payroll-phishing-campaign";
+const std::string kDraftText =
+    "Phishing against payroll contained: 3 accounts reset, no data loss found so far. Next update 11:00.";
+
+std::size_t count_containing(const std::vector<slack_sim::SimMessage>& messages, const std::string& text) {
+    return static_cast<std::size_t>(
+        std::count_if(messages.begin(), messages.end(), [&](const auto& m) { return m.text.find(text) != std::string::npos; }));
+}
+
+bool outbox_empty(Store& store) {
+    auto tx = store.begin();
+    return tx->pending_jobs(1).empty();
+}
+
+// The console script's incident (examples/full-incident.txt), typed in Slack.
+// `after_declaring` runs between the declaration and the rest (the fault test drops the socket there).
+void run_full_incident(SlackWorld& world, const std::function<void()>& after_declaring = [] {}) {
+    auto& sim = world.sim;
+    CHECK_THAT(world.command("alice", "general", "declare sev1 Payroll phishing campaign"),
+               Catch::Contains("INC-1"));
+    after_declaring();
+
+    const auto main = world.channel_named(kMain);
+    CHECK(main.is_private);
+    CHECK(sim.wait_for([&] {
+        const auto now = sim.channel(main.id);
+        if (!now) return false;
+        // The lead and the sev1 stakeholders (legal, pr, customer-comms, support).
+        for (const char* person : {"alice", "lena", "pat", "cora", "sam"})
+            if (!now->members.count(world.id(person))) return false;
+        return !now->topic.empty() && now->pinned.size() == 1;
+    }, 15s));
+    const auto header = sim.message(main.id, sim.channel(main.id)->pinned.front());
+    REQUIRE(header);
+    CHECK_THAT(header->text, Catch::Contains("Payroll phishing campaign"));
+    for (const char* workstream : {"inc-1-engineering", "inc-1-communications", "inc-1-legal"})
+        CHECK(world.channel_named(workstream).is_private);
+
+    CHECK_THAT(world.command("alice", kMain, "workstream engineering @bob"), Catch::Contains("now leads"));
+    CHECK_THAT(world.command("alice", kMain, "workstream communications @carol"), Catch::Contains("now leads"));
+    world.wait_until_member("inc-1-communications", "carol");
+
+    CHECK_THAT(world.command("carol", "inc-1-communications", "draft exec " + kDraftText), Catch::Contains("D-1"));
+    const auto card = world.wait_for_card(kMain, "D-1");
+    CHECK_THAT(card.text, Catch::Contains("<@" + world.id("alice") + ">"));
+    CHECK_THAT(card.blocks.dump(), Catch::Contains("Phishing against payroll contained"));
+
+    // bob is not the Crisis Lead: refused privately, the card stays as it was.
+    world.wait_until_member(kMain, "bob");
+    sim.click(world.id("bob"), main.id, card.ts, "warroom.approve");
+    CHECK(sim.wait_for([&] {
+        for (const auto& m : world.posts_in(kMain, true))
+            if (m.ephemeral_to == world.id("bob") && m.text.find("Crisis Lead") != std::string::npos) return true;
+        return false;
+    }, 15s));
+    CHECK(sim.message(main.id, card.ts)->edits == 0);
+    CHECK(world.posts_in("exec-briefing").empty());
+
+    // alice is: the card shows the outcome and the message is published once.
+    sim.click(world.id("alice"), main.id, card.ts, "warroom.approve");
+    CHECK(sim.wait_for([&] { return count_containing(world.posts_in("exec-briefing"), "Phishing against payroll") == 1; }, 20s));
+    CHECK(sim.wait_for([&] { return sim.message(main.id, card.ts)->edits >= 1; }, 15s));
+    const auto decided = sim.message(main.id, card.ts);
+    CHECK_THAT(decided->blocks.dump(), Catch::Contains("Approved"));
+    CHECK_THAT(decided->blocks.dump(), !Catch::Contains("warroom.approve"));
+
+    CHECK_THAT(world.command("alice", kMain, "status mitigated"), Catch::Contains("mitigated"));
+    REQUIRE(sim.wait_for([&] { return outbox_empty(*world.observer); }, 30s));
+}
+
+void check_published_once_and_acked(SlackWorld& world) {
+    auto& sim = world.sim;
+    const auto published = world.posts_in("exec-briefing");
+    REQUIRE(count_containing(published, "Phishing against payroll") == 1);
+    const auto& post = *std::find_if(published.begin(), published.end(),
+                                     [](const auto& m) { return m.text.find("Phishing against payroll") != std::string::npos; });
+    CHECK_THAT(post.text, Catch::Contains(kDraftText));
+    CHECK_THAT(post.text, Catch::Contains("INC-1"));
+    CHECK(post.metadata.value("event_type", "") == "warroom_publish");
+
+    // No channel twice, no incident twice.
+    std::size_t incident_channels = 0;
+    for (const auto& channel : sim.channels())
+        if (channel.name.rfind("inc-", 0) == 0) ++incident_channels;
+    CHECK(incident_channels == 4);
+    CHECK_FALSE(sim.channel_by_name("inc-2-payroll-phishing-campaign"));
+    {
+        auto tx = world.store->begin();
+        CHECK(tx->incidents(false).size() == 1);
+        CHECK(tx->drafts(IncidentId{1}).size() == 1);
+        CHECK(tx->draft(DraftId{1})->state == DraftState::published);
+    }
+    for (const auto& ack : sim.acks()) CHECK(ack.latency < 3s);
+    CHECK(sim.unacked_envelopes().empty());
+}
+
+TEST_CASE("slack: the full incident over Socket Mode and the Web API, TLS on", "[slack_bot]") {
+    SlackWorld world;
+    world.start();
+    run_full_incident(world);
+    world.stop();
+    CHECK(world.exit_code == 0);
+    check_published_once_and_acked(world);
+}
+
+TEST_CASE("slack: the same incident through disconnects, a dropped socket, 429s and a 500", "[slack_bot]") {
+    CapturedLog log;
+    SlackWorld world;
+    world.sim.disconnect_every(3);
+    world.sim.rate_limit("chat.postMessage", 2, 1);
+    world.sim.rate_limit("conversations.create", 1, 1);
+    world.sim.fail("conversations.invite", 1, 500);
+    world.start();
+
+    run_full_incident(world, [&] {
+        world.sim.drop_sockets();
+        world.sim.fail("chat.postMessage", 1, 503);
+    });
+    world.stop();
+    check_published_once_and_acked(world);
+    // The faults did happen: refreshes and a drop (new connections), 429s and 5xx answered.
+    CHECK(world.sim.connections_opened() >= 3);
+    std::map<std::string, int> faulted;
+    for (const auto& call : world.sim.api_calls())
+        if (call.http_status != 200) ++faulted[call.method + " " + std::to_string(call.http_status)];
+    CHECK(faulted["chat.postMessage 429"] == 2);
+    CHECK(faulted["conversations.create 429"] == 1);
+    CHECK(faulted["conversations.invite 500"] == 1);
+    CHECK(faulted["chat.postMessage 503"] == 1);
+
+    const std::string logged = log.text();
+    CHECK_THAT(logged, !Catch::Contains(world.sim.app_token()));
+    CHECK_THAT(logged, !Catch::Contains(world.sim.bot_token()));
+    CHECK_THAT(logged, !Catch::Contains("ticket="));
+}
+
+// What a crash right after Slack accepted the post, before the job was marked
+// done, leaves behind: the publish job pending again.
+void reopen_publish_job(const std::filesystem::path& database) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(database.string().c_str(), &db) == SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, "UPDATE outbox SET done_at = NULL WHERE effect LIKE '%\"type\":\"publish\"%'",
+                                nullptr, nullptr, &error);
+    const int changed = sqlite3_changes(db);
+    sqlite3_free(error);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+    REQUIRE(changed == 1);
+}
+
+TEST_CASE("slack: a publish repeated after a crash finds itself in the channel and is not posted twice",
+          "[slack_bot]") {
+    SlackWorld world;
+    world.start();
+    CHECK_THAT(world.command("alice", "general", "declare sev3 Lost laptop"), Catch::Contains("INC-1"));
+    const auto main = world.channel_named("inc-1-lost-laptop");
+    world.wait_until_member("inc-1-lost-laptop", "alice");
+    CHECK_THAT(world.command("alice", "inc-1-lost-laptop", "draft exec A laptop was stolen; disk encrypted."),
+               Catch::Contains("D-1"));
+    const auto card = world.wait_for_card("inc-1-lost-laptop", "D-1");
+    world.sim.click(world.id("alice"), main.id, card.ts, "warroom.approve");
+    REQUIRE(world.sim.wait_for([&] { return count_containing(world.posts_in("exec-briefing"), "laptop was stolen") == 1; }, 15s));
+    REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
+    world.stop();
+
+    reopen_publish_job(world.database.path);
+    world.start();
+    REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
+    world.stop();
+    CHECK(count_containing(world.posts_in("exec-briefing"), "laptop was stolen") == 1);
+    bool looked = false;
+    for (const auto& call : world.sim.api_calls())
+        looked = looked || (call.method == "conversations.history" && call.args.value("include_all_metadata", "") == "true");
+    CHECK(looked);
+}
+
+TEST_CASE("slack: a channel made before a crash is completed, and a name someone else took gets a suffix",
+          "[slack_bot]") {
+    SlackWorld world;
+    // warroom created this one, then crashed before recording it.
+    world.sim.add_channel("inc-1-leaked-deploy-key", true, {world.sim.bot_user_id()});
+    // Someone else's channel has the name warroom wants for a workstream.
+    world.sim.add_channel("inc-1-engineering", false, {world.id("bob")});
+    world.start();
+    CHECK_THAT(world.command("alice", "general", "declare sev2 Leaked deploy key"), Catch::Contains("INC-1"));
+    const auto engineering = world.channel_named("inc-1-engineering-2");
+    CHECK(engineering.is_private);
+    REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
+
+    const auto main = world.channel_named("inc-1-leaked-deploy-key");
+    CHECK(main.members.count(world.id("alice")) == 1);
+    CHECK(world.sim.channel(main.id)->pinned.size() == 1);
+    CHECK_FALSE(world.sim.channel_by_name("inc-1-leaked-deploy-key-2"));
+    CHECK(world.sim.channel(world.channel_named("inc-1-engineering").id)->members.count(world.id("alice")) == 0);
+    // Commands typed in the suffixed channel belong to the engineering workstream.
+    world.wait_until_member("inc-1-engineering-2", "alice");
+    CHECK_THAT(world.command("alice", "inc-1-engineering-2", "update Key rotated"), Catch::Contains("engineering"));
+    world.stop();
+}
+
+TEST_CASE("slack: bad input is acked and logged, changes nothing, and the bot carries on", "[slack_bot]") {
+    CapturedLog log;
+    SlackWorld world;
+    world.start();
+    auto& sim = world.sim;
+    CHECK_THAT(world.command("alice", "general", "declare sev2 Leaked deploy key"), Catch::Contains("INC-1"));
+    const auto main = world.channel_named("inc-1-leaked-deploy-key");
+    REQUIRE(sim.wait_for([&] { return outbox_empty(*world.observer); }, 20s));
+    const auto fingerprint = [&] {
+        auto tx = world.observer->begin();
+        return std::to_string(tx->incidents(false).size()) + "/" + std::to_string(tx->drafts(IncidentId{1}).size()) +
+               "/" + std::to_string(tx->pending_jobs(100).size()) + "/" + std::to_string(sim.channels().size());
+    };
+    const std::string before = fingerprint();
+
+    const std::string user = world.id("bob");
+    const nlohmann::json click_base = {
+        {"type", "block_actions"},
+        {"user", {{"id", user}, {"username", "bob"}}},
+        {"container", {{"type", "message"}, {"message_ts", "1.000001"}, {"channel_id", main.id}}},
+        {"channel", {{"id", main.id}}},
+        {"trigger_id", "t-bad"},
+        {"response_url", ""}};
+    auto click_with = [&](const std::string& envelope, const std::string& action_id, const std::string& value) {
+        nlohmann::json payload = click_base;
+        payload["actions"] = {{{"action_id", action_id}, {"value", value}, {"type", "button"}, {"action_ts", envelope}}};
+        return nlohmann::json{{"envelope_id", envelope}, {"type", "interactive"}, {"payload", payload},
+                              {"accepts_response_payload", false}}.dump();
+    };
+    const std::vector<std::string> frames = {
+        R"({"envelope_id":"bad-1","type":"mystery_type","payload":{}})",
+        R"({"envelope_id":"bad-2","type":"slash_commands","payload":{"command":"/incident","text":"list"}})",
+        R"({"envelope_id":"bad-3","type":"slash_commands","payload":"not an object"})",
+        click_with("bad-4", "warroom.explode", "D-1"),
+        click_with("bad-5", "warroom.approve", "D-99"),
+        click_with("bad-6", "warroom.approve", "not-a-draft"),
+    };
+    for (const std::string& frame : frames) sim.send_raw_frame(frame);
+    sim.send_raw_frame("{\"envelope_id\": \"bad-7\", this is not json");
+    sim.send_raw_frame(std::string(1 << 16, '['));
+    for (const char* envelope : {"bad-1", "bad-2", "bad-3", "bad-4", "bad-5", "bad-6"})
+        CHECK(sim.wait_for([&] { return world.ack_of(envelope).has_value(); }, 10s));
+
+    // Still alive and still answering; nothing changed.
+    CHECK_THAT(world.command("alice", "general", "list"), Catch::Contains("INC-1"));
+    CHECK(fingerprint() == before);
+    world.stop();
+    CHECK(world.exit_code == 0);
+    const std::string logged = log.text();
+    CHECK_THAT(logged, Catch::Contains("mystery_type"));
+    CHECK_THAT(logged, Catch::Contains("warroom.explode"));
+}
+
+TEST_CASE("slack: a refused bot token stops the bot with a message naming the setting", "[slack_bot]") {
+    CapturedLog log;
+    SlackWorld world;
+    slack::SlackSettings settings;
+    settings.app_token = world.sim.app_token();
+    settings.bot_token = "xoxb-not-the-right-one";
+    settings.api_url = world.sim.api_url();
+    settings.ca_file = world.sim.ca_file();
+    slack::SlackBot bot(*world.engine, *world.store, world.clock, settings);
+    CHECK(bot.run() == 1);
+    CHECK_THAT(log.text(), Catch::Contains("SLACK_BOT_TOKEN"));
+    CHECK_THAT(log.text(), !Catch::Contains("xoxb-not-the-right-one"));
+}
+
+TEST_CASE("slack: settings are checked before connecting", "[slack_bot]") {
+    slack::SlackSettings settings;
+    settings.app_token = "xoxb-swapped";
+    settings.bot_token = "xapp-swapped";
+    CHECK_THAT(slack::check_slack_settings(settings), Catch::Contains("SLACK_APP_TOKEN"));
+    settings.app_token = "xapp-1";
+    CHECK_THAT(slack::check_slack_settings(settings), Catch::Contains("SLACK_BOT_TOKEN"));
+    settings.bot_token = "xoxb-1";
+    settings.api_url = "http://slack.example.com/api/";
+    CHECK_THAT(slack::check_slack_settings(settings), Catch::Contains("SLACK_API_URL"));
+    settings.api_url = "https://slack.com/api/";
+    CHECK(slack::check_slack_settings(settings).empty());
+}
+
+}  // namespace
+}  // namespace warroom::test

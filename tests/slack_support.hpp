@@ -1,0 +1,144 @@
+#pragma once
+// The whole Slack bot in process against the Slack simulator: the bundled
+// playbook with its people turned into Slack users, a SQLite file, the bot on
+// a thread of its own, and helpers that act as the workspace's users would.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "adapters/slack/slack_bot.hpp"
+#include "captured_log.hpp"
+#include "console_support.hpp"
+#include "slack_sim/slack_simulator.hpp"
+
+namespace warroom::test {
+
+using namespace std::chrono_literals;
+
+struct SlackWorld {
+    SlackWorld() {
+        for (const char* name : {"alice", "bob", "carol", "lena", "pat", "cora", "sam", "erin"})
+            ids[name] = sim.add_user(name);
+        std::vector<std::string> everyone;
+        for (const auto& [name, id] : ids) everyone.push_back(id);
+        general = sim.add_channel("general", false, everyone);
+        // The audience channels an admin made and invited warroom to.
+        std::vector<std::string> with_bot = everyone;
+        with_bot.push_back(sim.bot_user_id());
+        for (const char* audience : {"exec-briefing", "announcements", "customer-comms", "press-office"})
+            sim.add_channel(audience, true, with_bot);
+        playbook = slack_playbook();
+        store = SqliteStore::open(database.path.string());
+        observer = SqliteStore::open(database.path.string());
+        engine = std::make_unique<Engine>(*store, playbook, clock);
+    }
+
+    ~SlackWorld() { stop(); }
+
+    // The bundled playbook, its people named by their Slack ids as a Slack playbook must.
+    Playbook slack_playbook() {
+        std::string json(bundled_playbook_json());
+        for (const auto& [name, id] : ids) {
+            const std::string quoted = "\"" + name + "\"";
+            for (std::size_t at = json.find(quoted); at != std::string::npos; at = json.find(quoted, at + 1))
+                json.replace(at, quoted.size(), "\"" + id + "\"");
+        }
+        PlaybookLoad load = parse_playbook(json);
+        REQUIRE(load.problems.empty());
+        return *load.playbook;
+    }
+
+    void start() {
+        slack::SlackSettings settings;
+        settings.app_token = sim.app_token();
+        settings.bot_token = sim.bot_token();
+        settings.api_url = sim.api_url();
+        settings.ca_file = sim.ca_file();
+        settings.ping_interval = 1s;
+        settings.pong_timeout = 3s;
+        settings.reconnect_backoff_max = 1s;
+        settings.retry_backoff_max = 2s;
+        const std::size_t connections_before = sim.connections_opened();
+        bot = std::make_unique<slack::SlackBot>(*engine, *store, clock, settings);
+        thread = std::thread([this] { exit_code = bot->run(); });
+        REQUIRE(sim.wait_for([&] { return sim.connections_opened() > connections_before; }, 10s));
+    }
+
+    void stop() {
+        if (!bot) return;
+        bot->stop();
+        thread.join();
+        bot.reset();
+    }
+
+    const std::string& id(const std::string& name) const { return ids.at(name); }
+
+    // A slash command typed by `user` in the channel named `channel`; waits
+    // for its ack and returns the ephemeral answer's text.
+    std::string command(const std::string& user, const std::string& channel, const std::string& text) {
+        const std::string channel_id = channel_named(channel).id;
+        const std::string envelope = sim.slash_command(id(user), channel_id, text);
+        std::optional<slack_sim::SimAck> ack;
+        REQUIRE(sim.wait_for([&] { return (ack = ack_of(envelope)).has_value(); }, 10s));
+        if (ack->payload.is_object()) return ack->payload.value("text", std::string());
+        return {};
+    }
+
+    std::optional<slack_sim::SimAck> ack_of(const std::string& envelope) const {
+        for (const slack_sim::SimAck& ack : sim.acks())
+            if (ack.envelope_id == envelope) return ack;
+        return std::nullopt;
+    }
+
+    slack_sim::SimChannel channel_named(const std::string& name) {
+        std::optional<slack_sim::SimChannel> found;
+        REQUIRE(sim.wait_for([&] { return (found = sim.channel_by_name(name)).has_value(); }, 10s));
+        return *found;
+    }
+
+    // Waits until warroom has invited `user` into the channel named `channel`.
+    void wait_until_member(const std::string& channel, const std::string& user) {
+        const std::string channel_id = channel_named(channel).id;
+        REQUIRE(sim.wait_for([&] { return sim.channel(channel_id)->members.count(id(user)) == 1; }, 15s));
+    }
+
+    std::vector<slack_sim::SimMessage> posts_in(const std::string& channel_name, bool with_ephemeral = false) {
+        std::vector<slack_sim::SimMessage> posts;
+        for (auto& message : sim.messages(channel_named(channel_name).id))
+            if (with_ephemeral || !message.ephemeral_to) posts.push_back(std::move(message));
+        return posts;
+    }
+
+    // The approval card of `draft` ("D-1"): the message whose buttons carry that value.
+    std::optional<slack_sim::SimMessage> card_of(const std::string& channel_name, const std::string& draft) {
+        for (auto& message : posts_in(channel_name))
+            if (message.blocks.is_array() && message.blocks.dump().find("\"value\":\"" + draft + "\"") != std::string::npos)
+                return message;
+        return std::nullopt;
+    }
+
+    slack_sim::SimMessage wait_for_card(const std::string& channel_name, const std::string& draft) {
+        std::optional<slack_sim::SimMessage> card;
+        REQUIRE(sim.wait_for([&] { return (card = card_of(channel_name, draft)).has_value(); }, 15s));
+        return *card;
+    }
+
+    slack_sim::SlackSimulator sim;
+    std::map<std::string, std::string> ids;   // name -> Slack user id
+    std::string general;
+    TempDatabase database;
+    Playbook playbook;
+    std::unique_ptr<SqliteStore> store;      // the bot's, used only on its thread while it runs
+    std::unique_ptr<SqliteStore> observer;   // the test's own connection to the same file
+    SystemClock clock;
+    std::unique_ptr<Engine> engine;
+    std::unique_ptr<slack::SlackBot> bot;
+    std::thread thread;
+    int exit_code = -1;
+};
+
+}  // namespace warroom::test

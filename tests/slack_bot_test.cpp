@@ -4,9 +4,16 @@
 // disconnects, a dropped socket, 429s and a 500; then bad input.
 #include "slack_support.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 
 namespace warroom::test {
@@ -211,6 +218,92 @@ TEST_CASE("slack: a channel made before a crash is completed, and a name someone
     world.wait_until_member("inc-1-engineering-2", "alice");
     CHECK_THAT(world.command("alice", "inc-1-engineering-2", "update Key rotated"), Catch::Contains("engineering"));
     world.stop();
+}
+
+TEST_CASE("slack: an escalation card in the executives' channel, decided by an executive's click only",
+          "[slack_bot]") {
+    SlackWorld world;
+    world.start();
+    CHECK_THAT(world.command("alice", "general", "declare sev2 Ransomware on a file server"), Catch::Contains("INC-1"));
+    world.wait_until_member("inc-1-ransomware-on-a-file-server", "alice");
+    CHECK_THAT(world.command("alice", "inc-1-ransomware-on-a-file-server", "escalate Take the file servers offline"),
+               Catch::Contains("E-1"));
+    std::optional<slack_sim::SimMessage> card;
+    REQUIRE(world.sim.wait_for([&] {
+        for (auto& message : world.posts_in("exec-briefing"))
+            if (message.blocks.dump().find("\"value\":\"E-1\"") != std::string::npos) card = message;
+        return card.has_value();
+    }, 15s));
+    const std::string exec_channel = world.channel_named("exec-briefing").id;
+
+    // alice leads the incident but is no executive.
+    world.sim.click(world.id("alice"), exec_channel, card->ts, "warroom.allow");
+    CHECK(world.sim.wait_for([&] {
+        for (const auto& m : world.posts_in("exec-briefing", true))
+            if (m.ephemeral_to == world.id("alice")) return true;
+        return false;
+    }, 15s));
+    CHECK(world.sim.message(exec_channel, card->ts)->edits == 0);
+
+    world.sim.click(world.id("erin"), exec_channel, card->ts, "warroom.allow");
+    CHECK(world.sim.wait_for([&] { return world.sim.message(exec_channel, card->ts)->edits == 1; }, 15s));
+    CHECK_THAT(world.sim.message(exec_channel, card->ts)->blocks.dump(), Catch::Contains("Allowed"));
+    CHECK_THAT(world.sim.message(exec_channel, card->ts)->blocks.dump(), !Catch::Contains("warroom.allow"));
+    world.stop();
+}
+
+TEST_CASE("slack: the warroom executable runs on Slack from its environment and stops cleanly on SIGTERM",
+          "[slack_bot]") {
+    SlackWorld world;
+    const auto playbook = std::filesystem::path(temp_path("warroom-slack-playbook")).replace_extension(".json");
+    const auto log = std::filesystem::path(temp_path("warroom-slack")).replace_extension(".log");
+    {
+        // Without its scenarios, whose files sit beside the bundled playbook, not in /tmp.
+        nlohmann::json book = nlohmann::json::parse(world.slack_playbook_json());
+        book.erase("scenarios");
+        std::ofstream out(playbook);
+        out << book.dump(2);
+    }
+    // Only the environment configures it; the simulator's CA is trusted through SSL_CERT_FILE alone.
+    std::vector<std::string> environment = {
+        "SLACK_APP_TOKEN=" + world.sim.app_token(), "SLACK_BOT_TOKEN=" + world.sim.bot_token(),
+        "SLACK_API_URL=" + world.sim.api_url(),     "SSL_CERT_FILE=" + world.sim.ca_file(),
+        "WARROOM_DB=" + world.database.path.string(), "WARROOM_PLAYBOOK=" + playbook.string(),
+        "WARROOM_LOG_LEVEL=info"};
+    if (const char* asan = std::getenv("ASAN_OPTIONS")) environment.push_back(std::string("ASAN_OPTIONS=") + asan);
+    std::vector<char*> envp;
+    for (std::string& entry : environment) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    std::string binary = WARROOM_BINARY;
+    char* argv[] = {binary.data(), nullptr};
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, envp.data()) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+
+    const bool connected = world.sim.wait_for([&] { return world.sim.connections_opened() == 1; }, 20s);
+    std::string answer;
+    if (connected) answer = world.command("alice", "general", "declare sev3 Phished laptop");
+    const bool created = world.sim.wait_for([&] { return world.sim.channel_by_name("inc-1-phished-laptop").has_value(); }, 20s);
+    kill(pid, SIGTERM);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    const std::string logged = read_file(log);
+    std::filesystem::remove(playbook);
+    std::filesystem::remove(log);
+
+    INFO(logged);
+    CHECK(connected);
+    CHECK_THAT(answer, Catch::Contains("INC-1"));
+    CHECK(created);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK_THAT(logged, Catch::Contains("signed in to Slack"));
+    CHECK_THAT(logged, !Catch::Contains(world.sim.app_token()));
+    CHECK_THAT(logged, !Catch::Contains(world.sim.bot_token()));
 }
 
 TEST_CASE("slack: bad input is acked and logged, changes nothing, and the bot carries on", "[slack_bot]") {

@@ -40,14 +40,18 @@ struct SlackWorld {
     ~SlackWorld() { stop(); }
 
     // The bundled playbook, its people named by their Slack ids as a Slack playbook must.
-    Playbook slack_playbook() {
+    std::string slack_playbook_json() const {
         std::string json(bundled_playbook_json());
         for (const auto& [name, id] : ids) {
             const std::string quoted = "\"" + name + "\"";
             for (std::size_t at = json.find(quoted); at != std::string::npos; at = json.find(quoted, at + 1))
                 json.replace(at, quoted.size(), "\"" + id + "\"");
         }
-        PlaybookLoad load = parse_playbook(json);
+        return json;
+    }
+
+    Playbook slack_playbook() {
+        PlaybookLoad load = parse_playbook(slack_playbook_json());
         REQUIRE(load.problems.empty());
         return *load.playbook;
     }

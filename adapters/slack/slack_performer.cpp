@@ -217,12 +217,17 @@ awaitable<void> SlackPerformer::post_card(const PostCard& effect) {
     refs_.remember_card(effect.card.draft, posted_at(posted, channel));
 }
 
+awaitable<bool> SlackPerformer::updated_in_place(const ApiRequest& update) {
+    ApiResult updated = co_await api_.call(update);
+    if (updated.ok()) co_return true;
+    if (is_slack_error(updated, "message_not_found")) co_return false;
+    throw NotDone(describe_api_error(update.method, updated));
+}
+
 awaitable<void> SlackPerformer::update_card(const UpdateCard& effect) {
     if (auto where = refs_.card(effect.card.draft)) {
         const ApiRequest update = update_card_request(effect, where->channel, where->ts);
-        ApiResult updated = co_await api_.call(update);
-        if (updated.ok()) co_return;
-        if (!is_slack_error(updated, "message_not_found")) throw NotDone(describe_api_error("chat.update", updated));
+        if (co_await updated_in_place(update)) co_return;
     }
     // The card is gone (deleted by someone, or never recorded): post the outcome as a new card.
     const PostCard again{effect.to, effect.card};
@@ -256,9 +261,7 @@ awaitable<void> SlackPerformer::post_escalation(const PostEscalation& effect) {
 awaitable<void> SlackPerformer::update_escalation(const UpdateEscalation& effect) {
     if (auto where = refs_.escalation_card(effect.card.escalation)) {
         const ApiRequest update = update_escalation_request(effect, where->channel, where->ts);
-        ApiResult updated = co_await api_.call(update);
-        if (updated.ok()) co_return;
-        if (!is_slack_error(updated, "message_not_found")) throw NotDone(describe_api_error("chat.update", updated));
+        if (co_await updated_in_place(update)) co_return;
     }
     const PostEscalation again{effect.channel, effect.card};
     co_await post_escalation(again);

@@ -51,6 +51,8 @@ private:
     // Where a draft's card goes: the incident's main channel, where the team sees what awaits approval.
     boost::asio::awaitable<SlackChannelId> card_channel(const Card& card, const UserId& lead);
     boost::asio::awaitable<std::optional<ListedChannel>> find_listed_channel(const std::string& name);
+    // chat.update of a card; false when the message is gone (deleted), so the caller posts it anew.
+    boost::asio::awaitable<bool> updated_in_place(const ApiRequest& update);
     // Calls and returns the answer; a failure ends the job as not done.
     boost::asio::awaitable<nlohmann::json> call_ok(const ApiRequest& request);
 

@@ -54,8 +54,11 @@ void run_full_incident(SlackWorld& world, const std::function<void()>& after_dec
     const auto header = sim.message(main.id, sim.channel(main.id)->pinned.front());
     REQUIRE(header);
     CHECK_THAT(header->text, Catch::Contains("Payroll phishing campaign"));
-    for (const char* workstream : {"inc-1-engineering", "inc-1-communications", "inc-1-legal"})
+    for (const char* workstream : {"inc-1-engineering", "inc-1-communications", "inc-1-legal"}) {
         CHECK(world.channel_named(workstream).is_private);
+        // The header links each channel, whatever Slack named it.
+        CHECK_THAT(header->text, Catch::Contains("<#" + world.channel_named(workstream).id + ">"));
+    }
 
     CHECK_THAT(world.command("alice", kMain, "workstream engineering @bob"), Catch::Contains("now leads"));
     CHECK_THAT(world.command("alice", kMain, "workstream communications @carol"), Catch::Contains("now leads"));
@@ -217,6 +220,8 @@ TEST_CASE("slack: a channel made before a crash is completed, and a name someone
     // Commands typed in the suffixed channel belong to the engineering workstream.
     world.wait_until_member("inc-1-engineering-2", "alice");
     CHECK_THAT(world.command("alice", "inc-1-engineering-2", "update Key rotated"), Catch::Contains("engineering"));
+    const auto header = world.sim.message(main.id, world.sim.channel(main.id)->pinned.front());
+    CHECK_THAT(header->text, Catch::Contains("<#" + engineering.id + ">"));
     world.stop();
 }
 

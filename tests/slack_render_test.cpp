@@ -117,13 +117,28 @@ TEST_CASE("live mentions and channel links only for real Slack ids") {
 }
 
 TEST_CASE("the core's @mentions of Slack ids become live mentions, and nothing else does") {
-    CHECK(escape_mrkdwn_with_mentions("@U0123ABC now leads engineering") == "<@U0123ABC> now leads engineering");
-    CHECK(escape_mrkdwn_with_mentions("Crisis Lead (@U0LEAD), by @W0X9.") == "Crisis Lead (<@U0LEAD>), by <@W0X9>.");
+    CHECK(escape_mrkdwn_with_links("@U0123ABC now leads engineering") == "<@U0123ABC> now leads engineering");
+    CHECK(escape_mrkdwn_with_links("Crisis Lead (@U0LEAD), by @W0X9.") == "Crisis Lead (<@U0LEAD>), by <@W0X9>.");
     // Not Slack ids, or not whole words: left as text.
-    CHECK(escape_mrkdwn_with_mentions("@alice @here @channel") == "@alice @here @channel");
-    CHECK(escape_mrkdwn_with_mentions("mail@U0123ABC @U0123ABCdef @U1") == "mail@U0123ABC @U0123ABCdef @U1");
+    CHECK(escape_mrkdwn_with_links("@alice @here @channel") == "@alice @here @channel");
+    CHECK(escape_mrkdwn_with_links("mail@U0123ABC @U0123ABCdef @U1") == "mail@U0123ABC @U0123ABCdef @U1");
     // User text still cannot form markup around a mention.
-    CHECK(escape_mrkdwn_with_mentions("<@U0123ABC|x> & <!here>") == "&lt;<@U0123ABC>|x&gt; &amp; &lt;!here&gt;");
+    CHECK(escape_mrkdwn_with_links("<@U0123ABC|x> & <!here>") == "&lt;<@U0123ABC>|x&gt; &amp; &lt;!here&gt;");
+}
+
+TEST_CASE("channel names warroom knows become links to the channel Slack has") {
+    const ChannelIdLookup known = [](const ChannelName& name) -> std::optional<SlackChannelId> {
+        if (name == ChannelName("inc-1-engineering")) return SlackChannelId("G07ENG");
+        return std::nullopt;
+    };
+    CHECK(escape_mrkdwn_with_links("Channels: #inc-1-engineering (main), #inc-1-legal.", known) ==
+          "Channels: <#G07ENG> (main), #inc-1-legal.");
+    CHECK(escape_mrkdwn_with_links("see #inc-1-engineering-, or x#inc-1-engineering", known) ==
+          "see <#G07ENG>-, or x#inc-1-engineering");
+    CHECK(escape_mrkdwn_with_links("#inc-1-engineering", {}) == "#inc-1-engineering");
+    const auto requests = post_message_requests(post_to(ChannelName("inc-1-x"), "in #inc-1-engineering"),
+                                                SlackChannelId("C1"), known);
+    CHECK(requests.front().body["text"] == "in <#G07ENG>");
 }
 
 TEST_CASE("a pending approval card shows the draft and the three decision buttons") {

@@ -56,14 +56,28 @@ std::string escape_mrkdwn(std::string_view text) {
     return out;
 }
 
-std::string escape_mrkdwn_with_mentions(std::string_view text) {
+std::string escape_mrkdwn_with_links(std::string_view text, const ChannelIdLookup& channels) {
     const std::string escaped = escape_mrkdwn(text);
     const auto is_id_char = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
     const auto is_word_char = [&](char c) { return is_id_char(c) || (c >= 'a' && c <= 'z') || c == '_'; };
+    const auto is_channel_char = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; };
     std::string out;
     out.reserve(escaped.size());
     for (std::size_t i = 0; i < escaped.size();) {
         const bool starts_word = i == 0 || !is_word_char(escaped[i - 1]);
+        if (escaped[i] == '#' && starts_word && channels) {
+            std::size_t end = i + 1;
+            while (end < escaped.size() && is_channel_char(escaped[end])) ++end;
+            // A sentence may end right after the name: "see #inc-1-x."
+            while (end > i + 1 && escaped[end - 1] == '-') --end;
+            if (end > i + 1) {
+                if (auto id = channels(ChannelName{escaped.substr(i + 1, end - i - 1)})) {
+                    out += "<#" + id->value() + ">";
+                    i = end;
+                    continue;
+                }
+            }
+        }
         if (escaped[i] == '@' && starts_word) {
             std::size_t end = i + 1;
             while (end < escaped.size() && is_id_char(escaped[end])) ++end;

@@ -2,6 +2,7 @@
 // Slack mrkdwn: user text made inert, and the few live references the bot
 // writes on purpose (user mentions, channel links).
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,9 +21,14 @@ using SlackChannelId = StrongId<SlackChannelTag, std::string>;
 // form `<!channel>`, `<@U..>` or `<url|label>`.
 std::string escape_mrkdwn(std::string_view text);
 
-// escape_mrkdwn, then each "@U0123" (a Slack user id, as the core writes
-// mentions) made a live mention "<@U0123>"; @here and @channel stay inert.
-std::string escape_mrkdwn_with_mentions(std::string_view text);
+// Finds the Slack id of a warroom channel, if the adapter knows it.
+using ChannelIdLookup = std::function<std::optional<SlackChannelId>(const ChannelName&)>;
+
+// escape_mrkdwn, then the references the core writes made live: "@U0123" (a
+// Slack user id) becomes the mention "<@U0123>", and "#inc-1-x" a channel
+// link "<#C0123>" when `channels` knows it (so a channel Slack named
+// differently, inc-1-x-2, is still found). @here and @channel stay inert.
+std::string escape_mrkdwn_with_links(std::string_view text, const ChannelIdLookup& channels = {});
 
 // The escaped text, cut to at most max_bytes (with "…" when cut) at a place that
 // splits neither a character nor an `&amp;`-style entity.

@@ -249,7 +249,7 @@ std::optional<json> SlackBot::Impl::on_envelope(const Envelope& envelope) {
     wake_outbox();
     wake_scheduler();
     if (std::holds_alternative<CommandText>(event.event.what) || event.channel_id.value().empty())
-        return slash_command_payload(reply);
+        return slash_command_payload(reply, [this](const ChannelName& name) { return refs.channel_id(name); });
     // A click is answered by its card changing; a refused click by a note only the clicker sees.
     if (reply.kind == Reply::Kind::error && !reply.text.empty())
         asio::co_spawn(io, tell_privately(event.channel_id, event.event.user, reply.text), asio::detached);

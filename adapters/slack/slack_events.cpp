@@ -211,9 +211,9 @@ Inbound event_from_envelope(const Envelope& envelope, const ChannelResolver& res
     return Ignored{"envelopes of type \"" + truncate_utf8(envelope.type, 60) + "\" are not handled"};
 }
 
-std::optional<json> slash_command_payload(const Reply& reply) {
+std::optional<json> slash_command_payload(const Reply& reply, const ChannelIdLookup& channels) {
     if (reply.text.empty()) return std::nullopt;
-    std::string text = escape_mrkdwn_with_mentions(reply.text);
+    std::string text = escape_mrkdwn_with_links(reply.text, channels);
     if (text.size() > kMaxAnswerBytes) text = escape_mrkdwn_truncated(reply.text, kMaxAnswerBytes);
     return json{{"response_type", "ephemeral"}, {"text", std::move(text)}};
 }

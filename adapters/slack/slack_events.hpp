@@ -64,7 +64,7 @@ std::string command_text_from_slack(std::string_view text, const ChannelResolver
 
 // The ack payload that answers a slash command: the reply shown only to the
 // caller, mrkdwn-escaped with live mentions; none for a reply with no text.
-std::optional<nlohmann::json> slash_command_payload(const Reply& reply);
+std::optional<nlohmann::json> slash_command_payload(const Reply& reply, const ChannelIdLookup& channels = {});
 
 // The ack that answers a slash command: the reply, mrkdwn-escaped, shown only
 // to the caller. A reply with no text (a redelivered event) is a bare ack.

@@ -184,7 +184,8 @@ awaitable<void> SlackPerformer::post_message(const PostMessage& effect, OutboxJo
                      effect.user ? effect.user->value() : std::string("(nobody)"));
         co_return;
     }
-    const std::vector<ApiRequest> pieces = post_message_requests(effect, to);
+    const ChannelIdLookup links = [this](const ChannelName& name) { return refs_.channel_id(name); };
+    const std::vector<ApiRequest> pieces = post_message_requests(effect, to, links);
     // A repeat resumes after the last piece that went out, so nothing is posted twice.
     for (std::size_t piece = refs_.pieces_posted(job); piece < pieces.size(); ++piece) {
         const json posted = co_await call_ok(pieces[piece]);

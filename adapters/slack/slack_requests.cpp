@@ -23,9 +23,10 @@ ApiRequest update(const SlackChannelId& channel, const MessageTs& ts, json field
 
 }  // namespace
 
-std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to) {
+std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to,
+                                              const ChannelIdLookup& channels) {
     std::vector<ApiRequest> requests;
-    for (std::string& piece : split_mrkdwn(escape_mrkdwn_with_mentions(effect.text), kMaxPostBytes))
+    for (std::string& piece : split_mrkdwn(escape_mrkdwn_with_links(effect.text, channels), kMaxPostBytes))
         requests.push_back(post(to, {{"text", std::move(piece)}}));
     return requests;
 }
@@ -49,7 +50,7 @@ ApiRequest update_escalation_request(const UpdateEscalation& effect, const Slack
 }
 
 ApiRequest publish_request(const Publish& effect, OutboxJobId job, const SlackChannelId& channel) {
-    return post(channel, {{"text", escape_mrkdwn_with_mentions(effect.text)},
+    return post(channel, {{"text", escape_mrkdwn_with_links(effect.text)},
                           {"metadata",
                            {{"event_type", std::string(kPublishEventType)},
                             {"event_payload", {{"outbox_job", job.value()}, {"draft", to_string(effect.draft)}}}}}});

@@ -34,7 +34,9 @@ inline constexpr std::string_view kPublishEventType = "warroom_publish";
 
 // chat.postMessage, one per piece when the text is long (split at lines).
 // `to` is the channel, or for a direct message the DM conversation's id.
-std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to);
+// Channel names in the text become links when `channels` knows them.
+std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to,
+                                              const ChannelIdLookup& channels = {});
 
 // chat.postMessage with the approval card's blocks, in the lead's DM.
 ApiRequest post_card_request(const PostCard& effect, const SlackChannelId& to);

@@ -110,8 +110,12 @@ private:
             problem(path, "a user name cannot be empty: write one such as \"alice\", or remove the entry");
             return std::nullopt;
         }
-        if (name->front() == '@') {
-            problem(path, in_quotes(*name) + " starts with '@': write the plain user name " + in_quotes(name->substr(1)));
+        // A Matrix id keeps its '@' ("@erin:example.org"), as commands write it;
+        // any other leading '@' is a mention typed out of habit.
+        const bool matrix_id = name->front() == '@' && name->find(':') != std::string::npos;
+        if (name->front() == '@' && !matrix_id) {
+            problem(path, in_quotes(*name) + " starts with '@': write the plain user name " + in_quotes(name->substr(1)) +
+                              " (or, on Matrix, the full id such as \"@" + name->substr(1) + ":example.org\")");
             return std::nullopt;
         }
         if (has_whitespace(*name)) {

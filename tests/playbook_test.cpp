@@ -282,12 +282,13 @@ TEST_CASE("each kind of problem is reported at its JSON pointer", "[playbook]") 
         require_single_problem(parse(document), "/audiences/press", {"write {\"channel\": \"press-office\"}"});
     }
     SECTION("user names") {
-        document["admins"] = {"@alice", "bob smith", "", "carol"};
+        document["admins"] = {"@alice", "bob smith", "", "carol", "@erin:example.org"};
         const PlaybookLoad load = parse(document);
         INFO(describe(load));
         REQUIRE(load.problems.size() == 3);
         CHECK(problem_at(load, "/admins/0")->message ==
-              "\"@alice\" starts with '@': write the plain user name \"alice\"");
+              "\"@alice\" starts with '@': write the plain user name \"alice\" (or, on Matrix, the full id such as "
+              "\"@alice:example.org\")");
         CHECK_THAT(problem_at(load, "/admins/1")->message, Catch::Contains("whitespace"));
         CHECK_THAT(problem_at(load, "/admins/2")->message, Catch::Contains("cannot be empty"));
     }

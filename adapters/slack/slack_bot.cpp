@@ -248,10 +248,11 @@ std::optional<json> SlackBot::Impl::on_envelope(const Envelope& envelope) {
     }
     wake_outbox();
     wake_scheduler();
-    if (std::holds_alternative<CommandText>(event.event.what) || event.channel_id.value().empty())
+    // A slash command's answer rides in its ack, shown only to the caller.
+    if (envelope.type == "slash_commands")
         return slash_command_payload(reply, [this](const ChannelName& name) { return refs.channel_id(name); });
     // A click is answered by its card changing; a refused click by a note only the clicker sees.
-    if (reply.kind == Reply::Kind::error && !reply.text.empty())
+    if (reply.kind == Reply::Kind::error && !reply.text.empty() && !event.channel_id.value().empty())
         asio::co_spawn(io, tell_privately(event.channel_id, event.event.user, reply.text), asio::detached);
     return std::nullopt;
 }

@@ -337,6 +337,8 @@ TEST_CASE("SocketModeClient reconnects after a dropped socket and handles a rede
     REQUIRE(world.sim.wait_for([&] { return world.ack_of(id).has_value(); }, kWait));
     CHECK(world.times_handled(id) == 1);
     CHECK(world.ack_of(id)->connection == 2);
+    // The caller still sees the answer the lost ack carried.
+    CHECK(world.ack_of(id)->payload == json{{"text", "handled drop"}});
     CHECK(world.sim.envelopes_sent() >= 2);
 
     // And the new connection works as the old one did.

@@ -4,7 +4,7 @@
 #include <deque>
 #include <random>
 #include <type_traits>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -222,8 +222,10 @@ struct Core {
     int newest_ready = 0;              // number of the newest connection that said hello
 
     std::vector<std::shared_ptr<Connection>> live;   // connecting or open
+    // Recent envelope ids, oldest first, with the ack payload each got: a
+    // redelivery (its first ack lost with a dropped socket) gets the same answer.
     std::deque<std::string> recent_order;
-    std::unordered_set<std::string> recent_ids;
+    std::unordered_map<std::string, std::optional<nlohmann::json>> recent_answers;
 
     asio::steady_timer backoff_timer;
     // Cancels a pending apps.connections.open, which may be waiting out a rate limit.
@@ -238,15 +240,14 @@ void forget(Core& core, const std::shared_ptr<Connection>& connection) {
     std::erase(core.live, connection);
 }
 
-// Returns true the first time an envelope id is seen.
-bool remember(Core& core, const std::string& envelope_id) {
-    if (!core.recent_ids.insert(envelope_id).second) return false;
+// Keeps the ack payload sent for an envelope, forgetting the oldest beyond kRememberedEnvelopes.
+void remember(Core& core, const std::string& envelope_id, std::optional<nlohmann::json> payload) {
+    core.recent_answers.emplace(envelope_id, std::move(payload));
     core.recent_order.push_back(envelope_id);
     if (core.recent_order.size() > kRememberedEnvelopes) {
-        core.recent_ids.erase(core.recent_order.front());
+        core.recent_answers.erase(core.recent_order.front());
         core.recent_order.pop_front();
     }
-    return true;
 }
 
 milliseconds jittered(Core& core, milliseconds backoff) {
@@ -325,11 +326,12 @@ void on_hello(Core& core, const std::shared_ptr<Connection>& connection, const H
 
 void on_envelope(const std::shared_ptr<Core>& core, const std::shared_ptr<Connection>& connection,
                  const Envelope& envelope) {
-    if (!remember(*core, envelope.envelope_id)) {
-        spdlog::info("Socket Mode: envelope {} ({}) arrived again (retry {}, {}); acked, not handled twice",
+    if (auto seen = core->recent_answers.find(envelope.envelope_id); seen != core->recent_answers.end()) {
+        spdlog::info("Socket Mode: envelope {} ({}) arrived again (retry {}, {}); acked with the same answer, not "
+                     "handled twice",
                      envelope.envelope_id, envelope.type, envelope.retry_attempt,
                      envelope.retry_reason.empty() ? "no reason given" : envelope.retry_reason);
-        send(core, connection, Outgoing{Outgoing::Kind::text, ack_frame(envelope.envelope_id)});
+        send(core, connection, Outgoing{Outgoing::Kind::text, ack_frame(envelope.envelope_id, seen->second)});
         return;
     }
     std::optional<nlohmann::json> payload;
@@ -341,6 +343,7 @@ void on_envelope(const std::shared_ptr<Core>& core, const std::shared_ptr<Connec
                       error.what());
     }
     ++core->handled_count;
+    remember(*core, envelope.envelope_id, payload);
     send(core, connection, Outgoing{Outgoing::Kind::text, ack_frame(envelope.envelope_id, payload)});
 }
 

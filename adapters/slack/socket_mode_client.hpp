@@ -4,8 +4,8 @@
 // Each connection: apps.connections.open with the app token for a single-use
 // wss:// URL, connect, wait for `hello`, then read frames. Every envelope is
 // acked on the socket it came on, by its envelope_id, with the payload the
-// handler returns; an envelope id seen before is acked again but not handled
-// twice. On `disconnect` the next connection is opened first and the old one
+// handler returns; an envelope id seen before is acked again with the same
+// payload (its first ack may have been lost) but not handled twice. On `disconnect` the next connection is opened first and the old one
 // closed only once the new one said hello, so no envelope falls in a gap. The
 // client pings every ping_interval and drops a socket whose pong has not come
 // within pong_timeout; a lost connection is reopened with jittered

@@ -1,6 +1,7 @@
 #include "adapters/slack/slack_events.hpp"
 
 #include "adapters/slack/mrkdwn.hpp"
+#include "bot/json_fields.hpp"
 #include "bot/text.hpp"
 
 namespace warroom::slack {
@@ -10,19 +11,6 @@ using nlohmann::json;
 
 constexpr std::string_view kEventPrefix = "slack:";
 
-std::optional<std::string> string_field(const json& object, const char* key) {
-    if (!object.is_object()) return std::nullopt;
-    auto it = object.find(key);
-    if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) return std::nullopt;
-    return it->get<std::string>();
-}
-
-const json& object_field(const json& object, const char* key) {
-    static const json none;
-    if (!object.is_object()) return none;
-    auto it = object.find(key);
-    return it != object.end() && it->is_object() ? *it : none;
-}
 
 std::optional<ChannelName> known_channel(const std::string& id, const ChannelResolver& resolve) {
     return resolve && !id.empty() ? resolve(SlackChannelId{id}) : std::nullopt;

@@ -1,0 +1,137 @@
+#include "adapters/matrix/matrix_requests.hpp"
+
+#include "adapters/matrix/matrix_html.hpp"
+#include "bot/text.hpp"
+
+namespace warroom::matrix {
+namespace {
+
+using nlohmann::json;
+
+bool is_unreserved(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '~';
+}
+
+std::string room_path(std::string_view room_id) {
+    return std::string(kClientApi) + "/rooms/" + percent_encode(room_id);
+}
+
+std::string state_path(std::string_view room_id, std::string_view type, std::string_view state_key) {
+    return room_path(room_id) + "/state/" + percent_encode(type) + "/" + percent_encode(state_key);
+}
+
+}  // namespace
+
+std::string percent_encode(std::string_view segment) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(segment.size());
+    for (char ch : segment) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (is_unreserved(c)) {
+            out += ch;
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 0x0F];
+        }
+    }
+    return out;
+}
+
+std::string transaction_id(OutboxJobId job, std::size_t piece) {
+    return "warroom.job-" + std::to_string(job.value()) + "." + std::to_string(piece);
+}
+
+MatrixRequest create_room_request(const CreateChannel& effect, const UserId& bot, const UserId& lead) {
+    json users = json::object();
+    users[lead.value()] = 50;
+    users[bot.value()] = 100;   // after the lead: if they are the same account, it keeps 100
+    json body = {{"preset", effect.is_private ? "private_chat" : "public_chat"},
+                 {"visibility", "private"},
+                 {"name", effect.name.value()},
+                 {"room_alias_name", effect.name.value()},
+                 {"invite", json::array()},
+                 {"power_level_content_override", {{"users", std::move(users)}}}};
+    if (!effect.topic.empty()) body["topic"] = truncate_utf8(effect.topic, kMaxTopicBytes);
+    return {"POST", std::string(kClientApi) + "/createRoom", std::move(body)};
+}
+
+MatrixRequest invite_request(std::string_view room_id, const UserId& user) {
+    return {"POST", room_path(room_id) + "/invite", {{"user_id", user.value()}}};
+}
+
+MatrixRequest set_topic_request(std::string_view room_id, std::string_view topic) {
+    return {"PUT", state_path(room_id, "m.room.topic", ""), {{"topic", truncate_utf8(topic, kMaxTopicBytes)}}};
+}
+
+MatrixRequest get_power_levels_request(std::string_view room_id) {
+    return {"GET", state_path(room_id, "m.room.power_levels", ""), nullptr};
+}
+
+MatrixRequest handover_power_levels_request(std::string_view room_id, const json& current, const UserId& bot,
+                                            const UserId& new_lead, const UserId& old_lead) {
+    json levels = current.is_object() ? current : json::object();
+    if (!levels.contains("users") || !levels["users"].is_object()) levels["users"] = json::object();
+    json& users = levels["users"];
+    if (old_lead != bot && old_lead != new_lead) users.erase(old_lead.value());
+    users[new_lead.value()] = 50;
+    users[bot.value()] = 100;
+    return {"PUT", state_path(room_id, "m.room.power_levels", ""), std::move(levels)};
+}
+
+MatrixRequest send_message_request(std::string_view room_id, const json& content, OutboxJobId job, std::size_t piece) {
+    return {"PUT", room_path(room_id) + "/send/m.room.message/" + percent_encode(transaction_id(job, piece)), content};
+}
+
+std::vector<MatrixRequest> post_notice_requests(std::string_view room_id, std::string_view text, OutboxJobId job) {
+    std::vector<MatrixRequest> requests;
+    std::size_t piece = 0;
+    for (const json& content : notice_contents(text))
+        requests.push_back(send_message_request(room_id, content, job, ++piece));
+    return requests;
+}
+
+MatrixRequest send_reaction_request(std::string_view room_id, std::string_view target_event_id, std::string_view key,
+                                    OutboxJobId job, std::size_t piece) {
+    json content = {
+        {"m.relates_to",
+         {{"rel_type", "m.annotation"}, {"event_id", std::string(target_event_id)}, {"key", std::string(key)}}}};
+    return {"PUT", room_path(room_id) + "/send/m.reaction/" + percent_encode(transaction_id(job, piece)),
+            std::move(content)};
+}
+
+MatrixRequest join_request(std::string_view room_id_or_alias) {
+    return {"POST", std::string(kClientApi) + "/join/" + percent_encode(room_id_or_alias), json::object()};
+}
+
+MatrixRequest alias_lookup_request(std::string_view alias) {
+    return {"GET", std::string(kClientApi) + "/directory/room/" + percent_encode(alias), nullptr};
+}
+
+json sync_filter() {
+    const json none = {{"types", json::array()}};
+    return {{"presence", none},
+            {"account_data", none},
+            {"room",
+             {{"timeline", {{"types", {"m.room.message", "m.reaction"}}, {"lazy_load_members", true}}},
+              // Only membership, and only of the timeline's senders: who invited whom is in invite_state.
+              {"state", {{"types", {"m.room.member"}}, {"lazy_load_members", true}}},
+              {"ephemeral", none},
+              {"account_data", none}}}};
+}
+
+MatrixRequest create_filter_request(const UserId& bot) {
+    return {"POST", std::string(kClientApi) + "/user/" + percent_encode(bot.value()) + "/filter", sync_filter()};
+}
+
+MatrixRequest sync_request(const std::optional<std::string>& since, std::chrono::milliseconds timeout,
+                           std::string_view filter_id) {
+    std::string path = std::string(kClientApi) + "/sync?filter=" + percent_encode(filter_id) +
+                       "&timeout=" + std::to_string(timeout.count());
+    if (since) path += "&since=" + percent_encode(*since);
+    return {"GET", std::move(path), nullptr};
+}
+
+}  // namespace warroom::matrix

@@ -1,0 +1,89 @@
+#pragma once
+// Client-server API requests for each thing the Matrix adapter does: method,
+// path (with every id percent-encoded) and JSON body. Sending, retries and
+// rate limits are the HTTP client's business; ids the core does not know
+// (room ids, card event ids, the lead's Matrix id) are passed in.
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/effect.hpp"
+
+namespace warroom::matrix {
+
+inline constexpr std::string_view kClientApi = "/_matrix/client/v3";
+inline constexpr std::size_t kMaxTopicBytes = 1024;
+
+struct MatrixRequest {
+    std::string method;                // "GET", "POST", "PUT"
+    std::string path;                  // from kClientApi on, with its query if any
+    nlohmann::json body;               // null for GET
+};
+
+// RFC 3986: every byte but the unreserved ALPHA DIGIT - . _ ~ as %XX, so a
+// room id's '!' and ':', an alias's '#' and an event id's '$' (or '/' in
+// older room versions) can never change the path's structure.
+std::string percent_encode(std::string_view segment);
+
+// "warroom.job-17.2": the same job and piece always give the same id, so a
+// send repeated after a crash is answered with the first event, not a second.
+std::string transaction_id(OutboxJobId job, std::size_t piece);
+
+// POST /createRoom. preset private_chat for a private channel (join rule
+// invite), public_chat otherwise; never listed in the room directory; name and
+// alias the channel name. power_level_content_override.users replaces the
+// whole users map (which would otherwise give the creator 100), so the bot is
+// listed with 100 and the lead with 50. Nobody is invited here: invitations are
+// a separate step, as on Slack, so each retries alone.
+MatrixRequest create_room_request(const CreateChannel& effect, const UserId& bot, const UserId& lead);
+
+// POST /rooms/{room}/invite for one user.
+MatrixRequest invite_request(std::string_view room_id, const UserId& user);
+
+// PUT /rooms/{room}/state/m.room.topic/ (the empty state key), cut to kMaxTopicBytes.
+MatrixRequest set_topic_request(std::string_view room_id, std::string_view topic);
+
+// GET /rooms/{room}/state/m.room.power_levels/: the current levels, needed
+// because a state PUT replaces the whole event.
+MatrixRequest get_power_levels_request(std::string_view room_id);
+
+// PUT /rooms/{room}/state/m.room.power_levels/ for a handover: the current
+// content (from get_power_levels_request) with the bot at 100, the new lead at
+// 50 and the old lead removed (back to users_default). Everything else in
+// `current` is kept; anything but an object starts from an empty one.
+MatrixRequest handover_power_levels_request(std::string_view room_id, const nlohmann::json& current, const UserId& bot,
+                                            const UserId& new_lead, const UserId& old_lead);
+
+// PUT /rooms/{room}/send/m.room.message/{txn}.
+MatrixRequest send_message_request(std::string_view room_id, const nlohmann::json& content, OutboxJobId job,
+                                   std::size_t piece);
+// The notices of a post, one request per piece (see notice_contents).
+std::vector<MatrixRequest> post_notice_requests(std::string_view room_id, std::string_view text, OutboxJobId job);
+// PUT /rooms/{room}/send/m.reaction/{txn}: an annotation on `target_event_id`.
+MatrixRequest send_reaction_request(std::string_view room_id, std::string_view target_event_id, std::string_view key,
+                                    OutboxJobId job, std::size_t piece);
+
+// POST /join/{room id or alias}.
+MatrixRequest join_request(std::string_view room_id_or_alias);
+
+// GET /directory/room/{alias}, e.g. "#inc-1-payroll:example.org" -> {room_id}.
+MatrixRequest alias_lookup_request(std::string_view alias);
+
+// The filter warroom syncs with: timelines of m.room.message and m.reaction
+// only, members loaded lazily (just the senders of those events), no
+// presence, typing, receipts or account data.
+nlohmann::json sync_filter();
+// POST /user/{bot}/filter with sync_filter(); the answer's filter_id goes to sync_request.
+MatrixRequest create_filter_request(const UserId& bot);
+
+// GET /sync?filter=..&timeout=..[&since=..]. No `since` is the first sync,
+// which returns recent history: the adapter must not run it as new commands.
+MatrixRequest sync_request(const std::optional<std::string>& since, std::chrono::milliseconds timeout,
+                           std::string_view filter_id);
+
+}  // namespace warroom::matrix

@@ -3,8 +3,10 @@
 // Retry-After.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -32,10 +34,14 @@ using tcp = asio::ip::tcp;
 
 // Answers every POST with its own body, on a thread per connection. With
 // close_after_each it closes each connection after one answer without saying
-// so, as a server does whose keep-alive timeout passed.
+// so, as a server does whose keep-alive timeout passed. With hold_until_open
+// above 1, each answer waits until that many connections were open at once
+// (or a deadline passed), so a test sees whether the client really overlaps
+// its callers.
 class EchoServer {
 public:
-    explicit EchoServer(bool close_after_each) : close_after_each_(close_after_each) {
+    explicit EchoServer(bool close_after_each, int hold_until_open = 1)
+        : close_after_each_(close_after_each), hold_until_open_(hold_until_open) {
         acceptor_.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
         acceptor_.listen();
         accepting_ = std::thread([this] { accept_all(); });
@@ -70,9 +76,11 @@ private:
     }
 
     void serve(tcp::socket& socket) {
-        const int now_open = ++open_;
-        for (int seen = most_at_once_; now_open > seen && !most_at_once_.compare_exchange_weak(seen, now_open);) {
+        {
+            std::lock_guard lock(mutex_);
+            most_at_once_ = std::max(most_at_once_.load(), ++open_);
         }
+        opened_.notify_all();
         beast::flat_buffer buffer;
         for (;;) {
             http::request<http::string_body> request;
@@ -80,8 +88,10 @@ private:
             http::read(socket, buffer, request, ec);
             if (ec) break;
             ++requests_;
-            // Long enough for concurrent callers to overlap.
-            std::this_thread::sleep_for(20ms);
+            {
+                std::unique_lock lock(mutex_);
+                opened_.wait_for(lock, 5s, [&] { return most_at_once_ >= hold_until_open_; });
+            }
             http::response<http::string_body> response{request.body() == "busy" ? http::status::too_many_requests
                                                                                : http::status::ok,
                                                        11};
@@ -98,6 +108,9 @@ private:
     }
 
     const bool close_after_each_;
+    const int hold_until_open_;
+    std::mutex mutex_;
+    std::condition_variable opened_;
     asio::io_context io_;
     tcp::acceptor acceptor_{io_, tcp::v4()};
     std::thread accepting_;
@@ -154,7 +167,7 @@ TEST_CASE("HttpClient sends again on a new connection when the server closed the
 }
 
 TEST_CASE("HttpClient serves concurrent callers on at most kMaxConnections connections", "[slack_client]") {
-    EchoServer server(false);
+    EchoServer server(false, 2);
     ClientRun run;
     HttpClient client(run.io.get_executor(), run.tls, server.endpoint(), 5s);
     std::vector<std::string> bodies;

@@ -50,6 +50,7 @@ void log_unexpected_end(const char* what, std::exception_ptr error) {
 const char* effect_name(const Effect& effect) {
     static constexpr const char* kNames[] = {"create channel", "invite",   "post",       "post card",
                                              "update card",    "publish", "escalation", "escalation update"};
+    static_assert(std::size(kNames) == std::variant_size_v<Effect>, "one name per kind of effect");
     return kNames[effect.index()];
 }
 

@@ -34,13 +34,19 @@ void SlackRefs::set(std::string_view kind, std::string_view key, std::string_vie
 }
 
 std::optional<SlackChannelId> SlackRefs::channel_id(const ChannelName& name) {
-    if (auto id = get(kChannelId, name.value())) return SlackChannelId{*id};
-    return std::nullopt;
+    if (auto known = ids_by_name_.find(name); known != ids_by_name_.end()) return known->second;
+    auto id = get(kChannelId, name.value());
+    if (!id) return std::nullopt;
+    ids_by_name_.emplace(name, SlackChannelId{*id});
+    return SlackChannelId{*id};
 }
 
 std::optional<ChannelName> SlackRefs::channel_name(const SlackChannelId& id) {
-    if (auto name = get(kChannelName, id.value())) return ChannelName{*name};
-    return std::nullopt;
+    if (auto known = names_by_id_.find(id); known != names_by_id_.end()) return known->second;
+    auto name = get(kChannelName, id.value());
+    if (!name) return std::nullopt;
+    names_by_id_.emplace(id, ChannelName{*name});
+    return ChannelName{*name};
 }
 
 void SlackRefs::remember_channel(const ChannelName& name, const SlackChannelId& id) {
@@ -48,6 +54,8 @@ void SlackRefs::remember_channel(const ChannelName& name, const SlackChannelId& 
     tx->set_platform_ref(kChannelId, name.value(), id.value());
     tx->set_platform_ref(kChannelName, id.value(), name.value());
     tx->commit();
+    ids_by_name_.insert_or_assign(name, id);
+    names_by_id_.insert_or_assign(id, name);
 }
 
 std::optional<SlackChannelId> SlackRefs::direct_channel(const UserId& user) {

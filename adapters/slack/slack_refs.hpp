@@ -4,6 +4,11 @@
 // warroom channel (both ways), where each card was posted, the direct-message
 // channel per user, and which publishes were attempted (so a repeat checks
 // the channel's history first).
+//
+// Channel ids are asked for on every event (which incident channel is this?)
+// and for every channel name in a post (to link it), so known pairs are also
+// kept in memory: a pair never changes once Slack has made the channel.
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +54,8 @@ private:
     void set(std::string_view kind, std::string_view key, std::string_view value);
 
     Store& store_;
+    std::map<ChannelName, SlackChannelId> ids_by_name_;
+    std::map<SlackChannelId, ChannelName> names_by_id_;
 };
 
 }  // namespace warroom::slack

@@ -101,8 +101,18 @@ struct UpdateEscalation {
     EscalationCard card;
 };
 
+// The Crisis Lead role changed hands. Platforms where warroom grants the
+// lead rights in each incident channel (Matrix: power level 50, so the lead
+// can moderate) move those rights from `from` to `to`.
+struct HandOverChannels {
+    IncidentId incident;
+    std::vector<ChannelName> channels;
+    UserId from;
+    UserId to;
+};
+
 using Effect = std::variant<CreateChannel, InviteUsers, PostMessage, PostCard, UpdateCard, Publish, PostEscalation,
-                            UpdateEscalation>;
+                            UpdateEscalation, HandOverChannels>;
 
 struct OutboxJob {
     OutboxJobId id;

@@ -81,7 +81,7 @@ Dispatch run_command(Context& ctx, std::string_view text) {
 
 bool is_incident_command(std::string_view text) { return strip_prefix(text).has_value(); }
 
-Reply Engine::handle(const Event& event) {
+Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
     if (event.user == bot_user()) return {Reply::Kind::ignored, {}};   // the bot's own words are never commands
     const Time now = clock_.now();
     const std::string* command_text = std::get_if<CommandText>(&event.what) ? &std::get<CommandText>(event.what).text
@@ -115,8 +115,10 @@ Reply Engine::handle(const Event& event) {
         if (result.outcome.kind == OutcomeKind::done) {
             if (ctx.incident) confine_to_exercise(*ctx.incident, ctx.effects);
             for (const Effect& effect : ctx.effects) tx->enqueue(effect, now);
+            Reply reply{Reply::Kind::ok, std::move(result.outcome.message)};
+            if (record_reply) record_reply(*tx, reply);
             tx->commit();
-            return {Reply::Kind::ok, std::move(result.outcome.message)};
+            return reply;
         }
 
         // Nothing of a failed command survives; the event id and, for a
@@ -132,8 +134,10 @@ Reply Engine::handle(const Event& event) {
             spdlog::info("refused {} for {}: {}", to_string(*result.incident), event.user.value(),
                          result.outcome.message);
         }
+        Reply reply{Reply::Kind::error, std::move(result.outcome.message)};
+        if (record_reply) record_reply(*record, reply);
         record->commit();
-        return {Reply::Kind::error, std::move(result.outcome.message)};
+        return reply;
     } catch (const StorageError& error) {
         spdlog::error("storage error while handling event {}: {}", event.id.value(), error.what());
         return {Reply::Kind::error,

@@ -2,6 +2,7 @@
 // The engine: turns a platform-neutral event into a command call, commits its
 // result with its effects in one transaction, and answers the caller. It is
 // synchronous and knows no platform.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,12 +23,19 @@ struct Reply {
     std::string text;                  // for the caller only
 };
 
+// Lets an adapter keep the answer to a command in the same transaction as
+// the command's effects (Matrix sends answers as messages, which must
+// survive a crash between the commit and the send).
+using ReplyRecorder = std::function<void(Transaction& tx, const Reply& reply)>;
+
 class Engine {
 public:
     Engine(Store& store, const Playbook& playbook, const Clock& clock)
         : store_(store), playbook_(playbook), clock_(clock) {}
 
-    Reply handle(const Event& event);
+    // `record_reply`, when set, is called before the commit of a command that
+    // succeeded or was refused (not for ignored events or storage errors).
+    Reply handle(const Event& event, const ReplyRecorder& record_reply = {});
 
     // Fires every schedule due by the clock's now, oldest first, each in its
     // own transaction with its effects; returns how many fired.

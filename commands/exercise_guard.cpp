@@ -73,6 +73,12 @@ public:
         return escalation;
     }
 
+    // Rights inside the exercise's own channels only.
+    Effect operator()(HandOverChannels handover) const {
+        std::erase_if(handover.channels, [this](const ChannelName& channel) { return !inside(channel); });
+        return handover;
+    }
+
 private:
     bool inside(const ChannelName& channel) const { return incident_.find_channel(channel) != nullptr; }
 

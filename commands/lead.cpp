@@ -52,6 +52,9 @@ Outcome accept(Context& ctx) {
     // The lead is in every channel of the incident (SPEC.md §2 Leadership).
     for (Channel& channel : incident.channels) invite_to(ctx, channel.name, {ctx.caller});
     ctx.tx.save(incident);
+    HandOverChannels handover{incident.id, {}, previous, ctx.caller};
+    for (const Channel& channel : incident.channels) handover.channels.push_back(channel.name);
+    ctx.effects.push_back(std::move(handover));
 
     // Pending drafts follow the role: the old card says where it went, the new
     // lead gets a fresh card to decide.

@@ -96,6 +96,16 @@ json encode(const UpdateEscalation& e) {
     return json{{"type", "update_escalation"}, {"channel", e.channel.value()}, {"card", encode_escalation_card(e.card)}};
 }
 
+json encode(const HandOverChannels& e) {
+    json channels = json::array();
+    for (const ChannelName& channel : e.channels) channels.push_back(channel.value());
+    return json{{"type", "hand_over_channels"},
+                {"incident", e.incident.value()},
+                {"channels", std::move(channels)},
+                {"from", e.from.value()},
+                {"to", e.to.value()}};
+}
+
 // Readers: a missing or mistyped required field throws json::exception, which
 // decode_effect turns into StorageError.
 std::string text(const json& j, const char* key) { return j.at(key).get<std::string>(); }
@@ -186,6 +196,11 @@ Effect decode_object(const json& j) {
         return PostEscalation{ChannelName{text(j, "channel")}, decode_escalation_card(j.at("card"))};
     if (type == "update_escalation")
         return UpdateEscalation{ChannelName{text(j, "channel")}, decode_escalation_card(j.at("card"))};
+    if (type == "hand_over_channels") {
+        HandOverChannels handover{IncidentId{number(j, "incident")}, {}, UserId{text(j, "from")}, UserId{text(j, "to")}};
+        for (const json& channel : j.at("channels")) handover.channels.emplace_back(channel.get<std::string>());
+        return handover;
+    }
     throw StorageError("unknown effect type: " + type);
 }
 

@@ -237,6 +237,12 @@ TEST_CASE("lead accept re-routes pending drafts to the new lead, who alone can d
     // The lead is in every channel of the incident.
     for (const Channel& channel : incident->channels) CHECK(channel.members.count(UserId{"bob"}) == 1);
     CHECK(invited_to(fx, "inc-1-engineering") == std::vector<std::string>{"bob"});
+    // Platforms that give the lead rights per channel (Matrix power levels) move them, in every channel.
+    const auto handovers = of<HandOverChannels>(fx);
+    REQUIRE(handovers.size() == 1);
+    CHECK(handovers[0].from == UserId{"alice"});
+    CHECK(handovers[0].to == UserId{"bob"});
+    CHECK(handovers[0].channels.size() == incident->channels.size());
 
     // The old card shows where D-1 went; bob gets a card of his own.
     const auto old_card = card_updates_for(fx, 1);

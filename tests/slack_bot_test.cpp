@@ -4,17 +4,14 @@
 // disconnects, a dropped socket, 429s and a 500; then bad input.
 #include "slack_support.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+
+#include "child_process.hpp"
 
 namespace warroom::test {
 namespace {
@@ -270,32 +267,18 @@ TEST_CASE("slack: the warroom executable runs on Slack from its environment and 
         out << book.dump(2);
     }
     // Only the environment configures it; the simulator's CA is trusted through SSL_CERT_FILE alone.
-    std::vector<std::string> environment = {
+    const std::vector<std::string> environment = {
         "SLACK_APP_TOKEN=" + world.sim.app_token(), "SLACK_BOT_TOKEN=" + world.sim.bot_token(),
         "SLACK_API_URL=" + world.sim.api_url(),     "SSL_CERT_FILE=" + world.sim.ca_file(),
         "WARROOM_DB=" + world.database.path.string(), "WARROOM_PLAYBOOK=" + playbook.string(),
         "WARROOM_LOG_LEVEL=info"};
-    if (const char* asan = std::getenv("ASAN_OPTIONS")) environment.push_back(std::string("ASAN_OPTIONS=") + asan);
-    std::vector<char*> envp;
-    for (std::string& entry : environment) envp.push_back(entry.data());
-    envp.push_back(nullptr);
-    std::string binary = WARROOM_BINARY;
-    char* argv[] = {binary.data(), nullptr};
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, envp.data()) == 0);
-    posix_spawn_file_actions_destroy(&actions);
+    ChildProcess bot(WARROOM_BINARY, environment, log);
 
     const bool connected = world.sim.wait_for([&] { return world.sim.connections_opened() == 1; }, 20s);
     std::string answer;
     if (connected) answer = world.command("alice", "general", "declare sev3 Phished laptop");
     const bool created = world.sim.wait_for([&] { return world.sim.channel_by_name("inc-1-phished-laptop").has_value(); }, 20s);
-    kill(pid, SIGTERM);
-    int status = -1;
-    waitpid(pid, &status, 0);
+    const int status = bot.stop(SIGTERM);
     const std::string logged = read_file(log);
     std::filesystem::remove(playbook);
     std::filesystem::remove(log);

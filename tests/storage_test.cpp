@@ -515,6 +515,14 @@ TEST_CASE("effect codec: every effect round-trips", "[storage]") {
         // Invalid UTF-8 from a client is replaced, not a reason to lose the message.
         CHECK(round_trip(post_to(ChannelName{"c"}, "bad \xff byte")).text == "bad \xef\xbf\xbd byte");
     }
+    SECTION("hand over channels") {
+        auto e = round_trip(HandOverChannels{IncidentId{7}, {ChannelName{"inc-7-x"}, ChannelName{"inc-7-legal"}},
+                                             UserId{"@alice:example.org"}, UserId{"@carol:example.org"}});
+        CHECK(e.incident == IncidentId{7});
+        CHECK(e.channels == std::vector<ChannelName>{ChannelName{"inc-7-x"}, ChannelName{"inc-7-legal"}});
+        CHECK(e.from == UserId{"@alice:example.org"});
+        CHECK(e.to == UserId{"@carol:example.org"});
+    }
     SECTION("post_card") {
         const Card card = sample_card();
         auto e = round_trip(PostCard{UserId{"alice"}, card});

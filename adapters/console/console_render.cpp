@@ -106,6 +106,8 @@ std::vector<std::string> render_effect(const Effect& effect) {
                 return lines_at(to_string(e.channel), exercise_mark(e.card.exercise) + "[escalation " +
                                                           to_string(e.card.escalation) + " updated] " +
                                                           escalation_outcome(e.card));
+            } else if constexpr (std::is_same_v<T, HandOverChannels>) {
+                return {};   // the console has no per-channel rights to move
             } else {
                 static_assert(std::is_same_v<T, Publish>);
                 return lines_at(to_string(e.channel), e.text);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <deque>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -213,10 +214,17 @@ void HttpClient::close() {
 }
 
 asio::awaitable<HttpResponse> HttpClient::post(HttpRequest request) {
+    request.method = "POST";
+    co_return co_await send(std::move(request));
+}
+
+asio::awaitable<HttpResponse> HttpClient::send(HttpRequest request) {
     // The state outlives the client while a request is in flight.
     std::shared_ptr<State> state = state_;
 
-    http::request<http::string_body> message{http::verb::post, request.target, 11};
+    const http::verb verb = http::string_to_verb(request.method);
+    if (verb == http::verb::unknown) throw std::invalid_argument("unknown HTTP method " + request.method);
+    http::request<http::string_body> message{verb, request.target, 11};
     message.set(http::field::host, host_header(state->origin));
     message.set(http::field::user_agent, "warroom");
     message.set(http::field::accept, "application/json");
@@ -224,7 +232,8 @@ asio::awaitable<HttpResponse> HttpClient::post(HttpRequest request) {
     if (!request.content_type.empty()) message.set(http::field::content_type, request.content_type);
     message.body() = std::move(request.body);
     message.keep_alive(true);
-    message.prepare_payload();
+    // A GET carries no body and so no Content-Length: 0 that some proxies refuse.
+    if (verb != http::verb::get || !message.body().empty()) message.prepare_payload();
 
     Lease lease = co_await acquire(state);
     for (bool retried = false;; retried = true) {

@@ -28,6 +28,7 @@ struct HttpRequest {
     std::string content_type;          // "" for no body
     std::string body;
     std::string authorization;         // the whole header value, "Bearer xoxb-..."; never logged
+    std::string method = "POST";       // "GET", "POST", "PUT"
 };
 
 class HttpClient {
@@ -41,10 +42,12 @@ public:
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
-    // Sends the request (POST) and reads the whole response. Throws
+    // Sends the request and reads the whole response. Throws
     // boost::system::system_error when the network fails or the timeout
     // passes (connect, TLS handshake, write and read each count against it).
     // Any HTTP status is a response, not an error.
+    boost::asio::awaitable<HttpResponse> send(HttpRequest request);
+    // send() of a request whose method is POST (Slack's Web API is all POST).
     boost::asio::awaitable<HttpResponse> post(HttpRequest request);
 
     // Closes idle connections; requests in flight finish or fail.

@@ -7,16 +7,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "adapters/net/bot_loops.hpp"
 #include "adapters/net/endpoint.hpp"
 #include "adapters/net/tls.hpp"
 #include "adapters/slack/slack_events.hpp"
 #include "adapters/slack/slack_performer.hpp"
 #include "adapters/slack/socket_mode_client.hpp"
-#include "bot/outbox.hpp"
 
 namespace warroom::slack {
 namespace {
@@ -26,33 +25,10 @@ using asio::awaitable;
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-constexpr std::size_t kOutboxBatch = 32;
 constexpr milliseconds kFirstRetry{500};
-// After stop(), work in flight gets this long to finish before it is abandoned.
-constexpr milliseconds kStopGrace{5000};
 
-// Waits for the timer; a cancel() ends the wait early, which is how loops are woken.
-awaitable<void> sleep(asio::steady_timer& timer, asio::steady_timer::duration how_long) {
-    timer.expires_after(how_long);
-    boost::system::error_code ignored;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
-
-void log_unexpected_end(const char* what, std::exception_ptr error) {
-    if (!error) return;
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        spdlog::critical("{} stopped unexpectedly: {}", what, e.what());
-    }
-}
-
-const char* effect_name(const Effect& effect) {
-    static constexpr const char* kNames[] = {"create channel", "invite",   "post",       "post card",
-                                             "update card",    "publish", "escalation", "escalation update"};
-    static_assert(std::size(kNames) == std::variant_size_v<Effect>, "one name per kind of effect");
-    return kNames[effect.index()];
-}
+using net::log_unexpected_end;
+using net::sleep;
 
 }  // namespace
 
@@ -73,9 +49,6 @@ struct SlackBot::Impl {
 
     awaitable<void> main();
     awaitable<bool> identify();
-    awaitable<void> outbox_loop();
-    awaitable<void> schedule_loop();
-    awaitable<void> watch_signals();
     std::optional<json> on_envelope(const Envelope& envelope);
     awaitable<void> tell_privately(SlackChannelId channel, UserId user, std::string text);
     void wake_outbox();
@@ -94,18 +67,19 @@ struct SlackBot::Impl {
     SlackRefs refs;
     std::optional<SlackPerformer> performer;
     std::optional<SocketModeClient> socket;
-    asio::steady_timer outbox_wake{io};
-    asio::steady_timer outbox_retry{io};
-    asio::steady_timer schedule_wake{io};
-    bool outbox_dirty = false;
-    bool schedules_dirty = false;
+    net::OutboxLoop outbox{io.get_executor(), store, clock,
+                           [this](const OutboxJob& job) { return performer->perform(job); },
+                           settings.retry_backoff_max};
+    net::ScheduleLoop schedules{io.get_executor(), engine, clock, [this] { wake_outbox(); }};
+    asio::steady_timer identify_retry{io};
     bool stopping = false;
     std::optional<std::chrono::steady_clock::time_point> stopped_at;
     int exit_code = 0;
 };
 
 awaitable<void> SlackBot::Impl::main() {
-    if (settings.stop_on_signals) asio::co_spawn(io, watch_signals(), asio::detached);
+    if (settings.stop_on_signals)
+        asio::co_spawn(io, net::stop_on_signal([this] { shutdown(); }, "closing the Slack connection"), asio::detached);
     if (!co_await identify()) {
         if (!stopping) exit_code = 1;
         shutdown();
@@ -115,8 +89,8 @@ awaitable<void> SlackBot::Impl::main() {
                    [this](const Envelope& envelope) { return on_envelope(envelope); },
                    SocketModeTimings{settings.ping_interval, settings.pong_timeout, std::chrono::seconds(10),
                                      milliseconds(500), settings.reconnect_backoff_max, std::chrono::seconds(10)});
-    asio::co_spawn(io, outbox_loop(), [](std::exception_ptr e) { log_unexpected_end("the outbox", e); });
-    asio::co_spawn(io, schedule_loop(), [](std::exception_ptr e) { log_unexpected_end("the scheduler", e); });
+    asio::co_spawn(io, outbox.run(), [](std::exception_ptr e) { log_unexpected_end("the outbox", e); });
+    asio::co_spawn(io, schedules.run(), [](std::exception_ptr e) { log_unexpected_end("the scheduler", e); });
     co_await socket->run();
 }
 
@@ -142,90 +116,10 @@ awaitable<bool> SlackBot::Impl::identify() {
             co_return false;
         }
         spdlog::warn("{}; retrying in {} ms", describe_api_error("auth.test", answer), backoff.count());
-        co_await sleep(outbox_retry, backoff);
+        co_await sleep(identify_retry, backoff);
         backoff = std::min(backoff * 2, settings.reconnect_backoff_max);
     }
     co_return false;
-}
-
-// Performs committed effects in order. A job that fails stays first in line
-// and is repeated after a growing pause: later effects may depend on it (a
-// post needs its channel), and each repeat is harmless (SlackPerformer).
-awaitable<void> SlackBot::Impl::outbox_loop() {
-    milliseconds backoff = kFirstRetry;
-    while (!stopping) {
-        outbox_dirty = false;
-        std::vector<OutboxJob> jobs;
-        bool readable = true;
-        try {
-            auto tx = store.begin();
-            jobs = tx->pending_jobs(kOutboxBatch);
-        } catch (const StorageError& error) {
-            spdlog::error("cannot read the outbox, trying again in {} ms: {}", backoff.count(), error.what());
-            readable = false;
-        }
-        if (!readable) {
-            co_await sleep(outbox_retry, backoff);
-            backoff = std::min(backoff * 2, settings.retry_backoff_max);
-            continue;
-        }
-        if (jobs.empty()) {
-            if (!outbox_dirty) co_await sleep(outbox_wake, asio::steady_timer::duration::max());
-            continue;
-        }
-        for (const OutboxJob& job : jobs) {
-            if (stopping) co_return;
-            const Delivery delivery = co_await performer->perform(job);
-            if (stopping) co_return;
-            if (!delivery.done) {
-                spdlog::warn("outbox job {} ({}) not done yet, repeating in {} ms: {}", job.id.value(),
-                             effect_name(job.effect), backoff.count(), delivery.problem);
-                co_await sleep(outbox_retry, backoff);
-                backoff = std::min(backoff * 2, settings.retry_backoff_max);
-                break;
-            }
-            backoff = kFirstRetry;
-            bool recorded = true;
-            try {
-                complete_outbox_job(store, job, clock);
-            } catch (const StorageError& error) {
-                // It will be repeated, harmlessly; the log says why.
-                spdlog::error("outbox job {} was done but could not be marked done: {}", job.id.value(), error.what());
-                recorded = false;
-            }
-            if (!recorded) {
-                co_await sleep(outbox_retry, backoff);
-                break;
-            }
-        }
-    }
-}
-
-awaitable<void> SlackBot::Impl::schedule_loop() {
-    while (!stopping) {
-        schedules_dirty = false;
-        std::optional<Time> next;
-        try {
-            if (engine.run_due_schedules() > 0) wake_outbox();
-            next = engine.next_due_time();
-        } catch (const StorageError& error) {
-            spdlog::error("schedules could not run: {}; trying again in a minute", error.what());
-            next = clock.now() + std::chrono::minutes(1);
-        }
-        if (schedules_dirty) continue;
-        const auto wait = next ? std::max<Duration>(*next - clock.now(), Duration::zero())
-                               : std::chrono::duration_cast<Duration>(std::chrono::hours(24));
-        co_await sleep(schedule_wake, std::chrono::duration_cast<asio::steady_timer::duration>(wait));
-    }
-}
-
-awaitable<void> SlackBot::Impl::watch_signals() {
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    boost::system::error_code error;
-    const int signal = co_await signals.async_wait(asio::redirect_error(asio::use_awaitable, error));
-    if (error) co_return;
-    spdlog::warn("signal {}: closing the Slack connection", signal);
-    shutdown();
 }
 
 std::optional<json> SlackBot::Impl::on_envelope(const Envelope& envelope) {
@@ -274,24 +168,18 @@ awaitable<void> SlackBot::Impl::tell_privately(SlackChannelId channel, UserId us
     }
 }
 
-void SlackBot::Impl::wake_outbox() {
-    outbox_dirty = true;
-    outbox_wake.cancel();
-}
+void SlackBot::Impl::wake_outbox() { outbox.wake(); }
 
-void SlackBot::Impl::wake_scheduler() {
-    schedules_dirty = true;
-    schedule_wake.cancel();
-}
+void SlackBot::Impl::wake_scheduler() { schedules.wake(); }
 
 void SlackBot::Impl::shutdown() {
     if (stopping) return;
     stopping = true;
     stopped_at = std::chrono::steady_clock::now();
     if (socket) socket->stop();
-    outbox_wake.cancel();
-    outbox_retry.cancel();
-    schedule_wake.cancel();
+    outbox.stop();
+    schedules.stop();
+    identify_retry.cancel();
 }
 
 SlackBot::SlackBot(Engine& engine, Store& store, const Clock& clock, SlackSettings settings)
@@ -306,12 +194,7 @@ int SlackBot::run() {
         if (e) impl.exit_code = 1;
         impl.shutdown();
     });
-    // Runs until every coroutine has ended; after stop(), what is still in
-    // flight (a slow HTTP call) gets kStopGrace and is then abandoned.
-    while (!impl.io.stopped()) {
-        impl.io.run_for(std::chrono::milliseconds(100));
-        if (impl.stopped_at && std::chrono::steady_clock::now() - *impl.stopped_at > kStopGrace) impl.io.stop();
-    }
+    net::run_until_done(impl.io, impl.stopped_at);
     return impl.exit_code;
 }
 

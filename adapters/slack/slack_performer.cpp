@@ -10,11 +10,7 @@ namespace {
 using boost::asio::awaitable;
 using nlohmann::json;
 
-// Ends the job as not done; perform() turns it into a Delivery.
-class NotDone : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+using net::NotDone;
 
 constexpr std::size_t kMaxChannelName = 80;
 constexpr int kMaxNameSuffix = 9;
@@ -27,11 +23,6 @@ bool is_slack_error(const ApiResult& result, std::string_view code) {
 bool is_per_user_invite_error(const std::string& error) {
     return error.rfind("user_", 0) == 0 || error.rfind("ura_", 0) == 0 || error.rfind("cant_invite", 0) == 0 ||
            error == "already_in_channel";
-}
-
-std::string suffixed(const std::string& name, int n) {
-    const std::string suffix = "-" + std::to_string(n);
-    return name.substr(0, kMaxChannelName - suffix.size()) + suffix;
 }
 
 std::string string_at(const json& object, std::string_view key) {
@@ -86,7 +77,8 @@ awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
                 else if constexpr (std::is_same_v<T, UpdateCard>) return update_card(effect);
                 else if constexpr (std::is_same_v<T, Publish>) return publish(effect, job.id);
                 else if constexpr (std::is_same_v<T, PostEscalation>) return post_escalation(effect);
-                else return update_escalation(effect);
+                else if constexpr (std::is_same_v<T, UpdateEscalation>) return update_escalation(effect);
+                else return hand_over(effect);
             },
             job.effect);
     } catch (const NotDone& not_done) {
@@ -107,7 +99,7 @@ awaitable<void> SlackPerformer::create_channel(const CreateChannel& effect) {
     std::optional<SlackChannelId> id = refs_.channel_id(effect.name);
     for (int attempt = 1; !id && attempt <= kMaxNameSuffix; ++attempt) {
         CreateChannel named = effect;
-        named.name = ChannelName{attempt == 1 ? effect.name.value() : suffixed(effect.name.value(), attempt)};
+        if (attempt > 1) named.name = ChannelName{net::suffixed_name(effect.name.value(), attempt, kMaxChannelName)};
         const ApiRequest create = create_channel_request(named);
         ApiResult created = co_await api_.call(create);
         if (created.ok()) {
@@ -267,6 +259,10 @@ awaitable<void> SlackPerformer::update_escalation(const UpdateEscalation& effect
     const PostEscalation again{effect.channel, effect.card};
     co_await post_escalation(again);
 }
+
+// Slack private channels have no per-channel moderators for warroom to move:
+// the new lead was invited everywhere with the accepting command.
+awaitable<void> SlackPerformer::hand_over(const HandOverChannels&) { co_return; }
 
 awaitable<SlackChannelId> SlackPerformer::channel_id(const ChannelName& name) {
     if (auto known = refs_.channel_id(name)) co_return *known;

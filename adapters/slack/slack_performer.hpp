@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/net/bot_loops.hpp"
 #include "adapters/slack/slack_refs.hpp"
 #include "adapters/slack/web_api.hpp"
 #include "bot/effect.hpp"
@@ -17,10 +18,7 @@
 
 namespace warroom::slack {
 
-struct Delivery {
-    bool done = false;
-    std::string problem;               // when not done: what went wrong, in words an admin can act on
-};
+using net::Delivery;
 
 class SlackPerformer {
 public:
@@ -44,6 +42,7 @@ private:
     boost::asio::awaitable<void> publish(const Publish& effect, OutboxJobId job);
     boost::asio::awaitable<void> post_escalation(const PostEscalation& effect);
     boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect);
+    boost::asio::awaitable<void> hand_over(const HandOverChannels& effect);
 
     // The Slack id of a warroom channel: stored, else looked up once by name.
     boost::asio::awaitable<SlackChannelId> channel_id(const ChannelName& name);

@@ -22,17 +22,6 @@ std::optional<MessageRef> decode(const std::optional<std::string>& value) {
 
 }  // namespace
 
-std::optional<std::string> SlackRefs::get(std::string_view kind, std::string_view key) {
-    auto tx = store_.begin();
-    return tx->platform_ref(kind, key);
-}
-
-void SlackRefs::set(std::string_view kind, std::string_view key, std::string_view value) {
-    auto tx = store_.begin();
-    tx->set_platform_ref(kind, key, value);
-    tx->commit();
-}
-
 std::optional<SlackChannelId> SlackRefs::channel_id(const ChannelName& name) {
     if (auto known = ids_by_name_.find(name); known != ids_by_name_.end()) return known->second;
     auto id = get(kChannelId, name.value());

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/net/stored_refs.hpp"
 #include "adapters/slack/mrkdwn.hpp"
 #include "adapters/slack/slack_requests.hpp"
 #include "storage/store.hpp"
@@ -25,9 +26,9 @@ struct MessageRef {
     MessageTs ts;
 };
 
-class SlackRefs {
+class SlackRefs : private net::StoredRefs {
 public:
-    explicit SlackRefs(Store& store) : store_(store) {}
+    explicit SlackRefs(Store& store) : StoredRefs(store) {}
 
     std::optional<SlackChannelId> channel_id(const ChannelName& name);
     std::optional<ChannelName> channel_name(const SlackChannelId& id);
@@ -50,10 +51,6 @@ public:
     void mark_pieces_posted(OutboxJobId job, std::size_t pieces);
 
 private:
-    std::optional<std::string> get(std::string_view kind, std::string_view key);
-    void set(std::string_view kind, std::string_view key, std::string_view value);
-
-    Store& store_;
     std::map<ChannelName, SlackChannelId> ids_by_name_;
     std::map<SlackChannelId, ChannelName> names_by_id_;
 };

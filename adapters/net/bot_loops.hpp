@@ -1,0 +1,91 @@
+#pragma once
+// The two loops every networked adapter runs beside its inbound connection:
+// the outbox loop, which performs committed effects in order, and the
+// schedule loop, which fires stored schedules on time. Both run as
+// coroutines on the adapter's single thread; wake() tells a loop that new
+// work was committed, stop() ends it.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "adapters/net/delivery.hpp"
+#include "bot/clock.hpp"
+#include "bot/effect.hpp"
+#include "bot/engine.hpp"
+#include "storage/store.hpp"
+
+namespace warroom::net {
+
+using Perform = std::function<boost::asio::awaitable<Delivery>(const OutboxJob&)>;
+
+// Waits on the timer for `how_long`; a cancel() ends the wait early, which is how loops are woken.
+boost::asio::awaitable<void> sleep(boost::asio::steady_timer& timer, boost::asio::steady_timer::duration how_long);
+
+// Performs committed effects in order. A job that fails stays first in line
+// and is repeated after a growing pause (0.5 s doubling up to retry_max):
+// later effects may depend on it (a post needs its channel), and the
+// performer makes every repeat harmless.
+class OutboxLoop {
+public:
+    OutboxLoop(boost::asio::any_io_executor executor, Store& store, const Clock& clock, Perform perform,
+               std::chrono::milliseconds retry_max);
+
+    boost::asio::awaitable<void> run();
+    void wake();
+    void stop();
+
+private:
+    boost::asio::awaitable<void> pause(std::chrono::milliseconds& backoff);
+
+    Store& store_;
+    const Clock& clock_;
+    Perform perform_;
+    std::chrono::milliseconds retry_max_;
+    boost::asio::steady_timer wake_timer_;
+    boost::asio::steady_timer retry_timer_;
+    bool dirty_ = false;
+    bool stopping_ = false;
+};
+
+// Fires the engine's due schedules, then sleeps until the next one is due
+// (or until woken, when a command may have added one).
+class ScheduleLoop {
+public:
+    // `fired` is called after schedules fired, so the adapter can wake its outbox.
+    ScheduleLoop(boost::asio::any_io_executor executor, Engine& engine, const Clock& clock, std::function<void()> fired);
+
+    boost::asio::awaitable<void> run();
+    void wake();
+    void stop();
+
+private:
+    Engine& engine_;
+    const Clock& clock_;
+    std::function<void()> fired_;
+    boost::asio::steady_timer wake_timer_;
+    bool dirty_ = false;
+    bool stopping_ = false;
+};
+
+// Runs `io` until every coroutine on it has ended. Once `stopped_at` is set
+// (by the adapter's shutdown), what is still in flight, such as a long-poll
+// or a slow HTTP call, gets five seconds to finish and is then abandoned.
+void run_until_done(boost::asio::io_context& io,
+                    const std::optional<std::chrono::steady_clock::time_point>& stopped_at);
+
+// Waits for SIGINT or SIGTERM, logs it, and calls `stop`.
+boost::asio::awaitable<void> stop_on_signal(std::function<void()> stop, std::string what);
+
+// Logs why a coroutine that should have run until stop() ended (co_spawn's completion handler).
+void log_unexpected_end(const char* what, std::exception_ptr error);
+
+// A short name for the kind of effect, for log lines ("create channel", "publish", ...).
+const char* effect_name(const Effect& effect);
+
+}  // namespace warroom::net

@@ -1,0 +1,29 @@
+#pragma once
+// What the platform performers share: the result of one attempt at an
+// outbox job, the exception that ends an attempt early, and the suffixed
+// names tried when a channel name is taken on the platform.
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace warroom::net {
+
+// What became of one attempt to perform an outbox job on the platform.
+struct Delivery {
+    bool done = false;
+    std::string problem;               // when not done: what went wrong, in words an admin can act on
+};
+
+// Thrown inside a performer to end the attempt as not done; perform() turns it into a Delivery.
+class NotDone : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// "inc-1-legal-2": the n-th choice for a name someone else holds, still at most max_length bytes.
+inline std::string suffixed_name(const std::string& name, int n, std::size_t max_length) {
+    const std::string suffix = "-" + std::to_string(n);
+    return name.substr(0, max_length - suffix.size()) + suffix;
+}
+
+}  // namespace warroom::net

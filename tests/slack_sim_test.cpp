@@ -1,115 +1,55 @@
 // The Slack simulator speaks Slack's wire protocol: checked from the outside
-// with a small blocking client (Beast over TLS, verifying the simulator's
-// certificate against ca_file() for host "localhost"), not through its insides.
+// with a small client (Beast over TLS, verifying the simulator's certificate
+// against ca_file() for host "localhost"), not through its insides.
 #include <catch2/catch.hpp>
 
-#include <cctype>
 #include <chrono>
-#include <cstdio>
 #include <optional>
 #include <regex>
 #include <set>
 #include <stdexcept>
 #include <string>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <nlohmann/json.hpp>
 
+#include "sim_common/https_test_client.hpp"
 #include "slack_sim/slack_simulator.hpp"
 
 using namespace warroom::slack_sim;
 using namespace std::chrono_literals;
 using nlohmann::json;
+using warroom::sim_common::HttpReply;
+using warroom::sim_common::HttpsTestClient;
 
 namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace ssl = asio::ssl;
 namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using TlsStream = HttpsTestClient::TlsStream;
 
 constexpr auto kWait = 2000ms;
-
-// "https://localhost:PORT/api/" or "wss://localhost:PORT/link/?..." -> PORT
-unsigned short port_of(const std::string& url) {
-    std::size_t colon = url.find("localhost:");
-    REQUIRE(colon != std::string::npos);
-    return static_cast<unsigned short>(std::stoi(url.substr(colon + 10)));
-}
 
 std::string target_of(const std::string& url) {
     return url.substr(url.find('/', url.find("://") + 3));
 }
 
-struct HttpReply {
-    unsigned status = 0;
-    std::string retry_after;
-    std::string content_type;
-    std::string text;
-    json body;                         // null unless the body is JSON
-};
-
-// A TLS connection to the simulator that verifies it exactly as the bot does: chain to the test CA, host "localhost".
-class TlsConnection {
-public:
-    TlsConnection(asio::io_context& io, ssl::context& tls, unsigned short port) : stream_(io, tls) {
-        SSL_set_tlsext_host_name(stream_.native_handle(), "localhost");
-        stream_.set_verify_callback(ssl::host_name_verification("localhost"));
-        beast::get_lowest_layer(stream_).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-        stream_.handshake(ssl::stream_base::client);
-    }
-    TlsStream& stream() { return stream_; }
-
-private:
-    TlsStream stream_;
-};
-
 class SlackClient {
 public:
-    explicit SlackClient(const SlackSimulator& sim) : port_(port_of(sim.api_url())) {
-        tls_.set_verify_mode(ssl::verify_peer);
-        tls_.load_verify_file(sim.ca_file());
-    }
+    explicit SlackClient(const SlackSimulator& sim) : https_(sim.api_url(), sim.ca_file()), ca_file_(sim.ca_file()) {}
 
     // One request on a fresh connection (or on `connection` when given, for keep-alive).
     HttpReply send(const std::string& method, const std::optional<std::string>& token, const std::string& body,
-                   const std::string& content_type, TlsConnection* connection = nullptr, bool close = false) {
-        std::optional<TlsConnection> fresh;
-        if (!connection) connection = &fresh.emplace(io_, tls_, port_);
-        http::request<http::string_body> request{http::verb::post, "/api/" + method, 11};
-        request.set(http::field::host, "localhost:" + std::to_string(port_));
-        if (token) request.set(http::field::authorization, "Bearer " + *token);
+                   const std::string& content_type, TlsStream* connection = nullptr, bool close = false) {
+        HttpsTestClient::Request request = https_.request(http::verb::post, "/api/" + method, token.value_or(""));
         if (!content_type.empty()) request.set(http::field::content_type, content_type);
         if (close) request.keep_alive(false);
         request.body() = body;
-        request.prepare_payload();
-        http::write(connection->stream(), request);
-
-        beast::flat_buffer buffer;
-        http::response<http::string_body> response;
-        http::read(connection->stream(), buffer, response);
-        HttpReply reply;
-        reply.status = response.result_int();
-        reply.retry_after = std::string(response[http::field::retry_after]);
-        reply.content_type = std::string(response[http::field::content_type]);
-        reply.text = response.body();
-        reply.body = json::parse(reply.text, nullptr, false);
-        if (reply.body.is_discarded()) reply.body = nullptr;
-        return reply;
+        return https_.send(request, connection);
     }
 
     HttpReply post_json(const std::string& method, const std::string& token, const json& args) {
@@ -120,43 +60,38 @@ public:
         return send(method, token, form, "application/x-www-form-urlencoded");
     }
 
-    TlsConnection connect() { return TlsConnection(io_, tls_, port_); }
-
-    asio::io_context& io() { return io_; }
-    ssl::context& tls() { return tls_; }
+    TlsStream connect() { return https_.connect(); }
+    const std::string& ca_file() const { return ca_file_; }
 
 private:
-    asio::io_context io_;
-    ssl::context tls_{ssl::context::tls_client};
-    unsigned short port_;
+    HttpsTestClient https_;
+    std::string ca_file_;
 };
 
-// A Socket Mode client: sync handshake and writes, reads with a deadline (so a broken simulator fails, not hangs).
+// A Socket Mode client: sync WebSocket handshake and writes, reads with a deadline (so a broken simulator
+// fails, not hangs). It connects to the port the wss URL names.
 class SocketModeClient {
 public:
-    SocketModeClient(SlackClient& client, const std::string& wss_url) : ws_(io_, client.tls()) {
-        TlsStream& tls = ws_.next_layer();
-        SSL_set_tlsext_host_name(tls.native_handle(), "localhost");
-        tls.set_verify_callback(ssl::host_name_verification("localhost"));
-        unsigned short port = port_of(wss_url);
-        beast::get_lowest_layer(ws_).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-        tls.handshake(ssl::stream_base::client);
-        ws_.handshake(upgrade_response_, "localhost:" + std::to_string(port), target_of(wss_url), handshake_error_);
+    SocketModeClient(SlackClient& client, const std::string& wss_url)
+        : https_(wss_url, client.ca_file()), ws_(https_.connect()) {
+        std::string host = "localhost:" + std::to_string(warroom::sim_common::port_of(wss_url));
+        ws_.handshake(upgrade_response_, host, target_of(wss_url), handshake_error_);
     }
 
     bool upgraded() const { return !handshake_error_; }
     unsigned upgrade_status() const { return upgrade_response_.result_int(); }
 
     json read(std::chrono::milliseconds deadline = kWait) {
+        asio::io_context& io = https_.io();
         beast::flat_buffer buffer;
         std::optional<beast::error_code> result;
         ws_.async_read(buffer, [&](beast::error_code error, std::size_t) { result = error; });
-        io_.restart();
-        io_.run_for(deadline);
+        io.restart();
+        io.run_for(deadline);
         if (!result) {
             beast::get_lowest_layer(ws_).close();
-            io_.restart();
-            io_.run();
+            io.restart();
+            io.run();
             throw std::runtime_error("no WebSocket frame within the deadline");
         }
         if (*result) throw beast::system_error(*result);
@@ -166,7 +101,7 @@ public:
     void send(const json& frame) { ws_.write(asio::buffer(frame.dump())); }
 
 private:
-    asio::io_context io_;
+    HttpsTestClient https_;
     websocket::stream<TlsStream> ws_;
     websocket::response_type upgrade_response_;
     beast::error_code handshake_error_;
@@ -176,20 +111,6 @@ std::string open_socket_url(SlackClient& client, const SlackSimulator& sim) {
     HttpReply reply = client.post_form("apps.connections.open", sim.app_token(), "");
     REQUIRE(reply.body["ok"] == true);
     return reply.body["url"].get<std::string>();
-}
-
-std::string url_encode(const std::string& text) {
-    std::string encoded;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-            encoded += static_cast<char>(c);
-        } else {
-            char escape[4];
-            std::snprintf(escape, sizeof escape, "%%%02X", c);
-            encoded += escape;
-        }
-    }
-    return encoded;
 }
 
 json buttons_block(const std::string& action_id) {
@@ -209,7 +130,7 @@ TEST_CASE("slack simulator answers auth.test over TLS verified against its CA, w
     SlackClient client(sim);
     REQUIRE(sim.api_url().rfind("https://localhost:", 0) == 0);
 
-    TlsConnection connection = client.connect();
+    TlsStream connection = client.connect();
     HttpReply first = client.send("auth.test", sim.bot_token(), "", "application/x-www-form-urlencoded", &connection);
     CHECK(first.status == 200);
     CHECK(first.content_type == "application/json; charset=utf-8");
@@ -491,7 +412,7 @@ TEST_CASE("slack simulator sends a button click as a block_actions envelope", "[
     std::string outsider = sim.add_user("mallory");
     std::string exec = sim.add_channel("exec-briefing", true, {sim.bot_user_id(), erin});
     // Form-encoded, as many clients send it: blocks travel as a JSON string.
-    std::string blocks = url_encode(json::array({buttons_block("approve")}).dump());
+    std::string blocks = warroom::sim_common::percent_encode(json::array({buttons_block("approve")}).dump());
     HttpReply posted = client.post_form("chat.postMessage", sim.bot_token(),
                                         "channel=" + exec + "&text=Approve%20D-1%3F&blocks=" + blocks);
     REQUIRE(posted.body["ok"] == true);

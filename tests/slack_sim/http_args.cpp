@@ -1,49 +1,17 @@
 #include "slack_sim/http_args.hpp"
 
+#include "sim_common/request_target.hpp"
+
 namespace warroom::slack_sim {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 constexpr std::string_view kBase64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 }  // namespace
 
-std::string url_decode(std::string_view encoded) {
-    std::string decoded;
-    decoded.reserve(encoded.size());
-    for (std::size_t i = 0; i < encoded.size(); ++i) {
-        char c = encoded[i];
-        if (c == '+') {
-            decoded += ' ';
-        } else if (c == '%' && i + 2 < encoded.size() && hex_value(encoded[i + 1]) >= 0 &&
-                   hex_value(encoded[i + 2]) >= 0) {
-            decoded += static_cast<char>(hex_value(encoded[i + 1]) * 16 + hex_value(encoded[i + 2]));
-            i += 2;
-        } else {
-            decoded += c;
-        }
-    }
-    return decoded;
-}
-
 nlohmann::json parse_form(std::string_view encoded) {
     nlohmann::json fields = nlohmann::json::object();
-    while (!encoded.empty()) {
-        std::size_t end = encoded.find('&');
-        std::string_view pair = encoded.substr(0, end);
-        encoded = end == std::string_view::npos ? std::string_view{} : encoded.substr(end + 1);
-        if (pair.empty()) continue;
-        std::size_t equals = pair.find('=');
-        std::string key = url_decode(pair.substr(0, equals));
-        std::string value = equals == std::string_view::npos ? "" : url_decode(pair.substr(equals + 1));
-        fields[key] = value;
-    }
+    for (auto& [key, value] : sim_common::query_pairs(encoded)) fields[key] = std::move(value);
     return fields;
 }
 

@@ -11,9 +11,6 @@ namespace warroom::slack_sim {
 // "a=1&b=x%20y+z" -> {"a":"1","b":"x y z"}; a repeated key keeps its last value.
 nlohmann::json parse_form(std::string_view encoded);
 
-// "%41+b" -> "A b"; a malformed escape is kept as written.
-std::string url_decode(std::string_view encoded);
-
 std::string base64_encode(std::string_view data);
 std::string base64_decode(std::string_view encoded);   // "" when not base64
 

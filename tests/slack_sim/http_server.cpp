@@ -1,15 +1,9 @@
-// The simulator's front door: TLS on one loopback port, HTTP/1.1 with
-// keep-alive, routing to the Web API, response_urls and Socket Mode upgrades.
-#include <iostream>
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+// The simulator's front door: HTTPS on its loopback port (sim_common serves
+// the connections), routing to the Web API, response_urls and Socket Mode upgrades.
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "sim_common/https_connection.hpp"
+#include "sim_common/request_target.hpp"
 #include "slack_sim/simulator_impl.hpp"
 #include "slack_sim/web_api.hpp"
 
@@ -22,11 +16,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
-constexpr std::chrono::seconds kKeepAliveIdle{60};
-constexpr std::size_t kMaxRequestBody = 16 * 1024 * 1024;
-
 HttpResponse text_response(const HttpRequest& request, http::status status, const std::string& text) {
     HttpResponse response{status, request.version()};
     response.set(http::field::content_type, "text/plain");
@@ -36,62 +25,24 @@ HttpResponse text_response(const HttpRequest& request, http::status status, cons
 
 }  // namespace
 
-void report_escaped_exception(std::exception_ptr error) {
-    if (!error) return;
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        std::cerr << "slack simulator: internal error: " << e.what() << '\n';
-    }
-}
-
-asio::awaitable<void> SlackSimulator::Impl::accept_connections() {
-    for (;;) {
-        auto [error, socket] = co_await acceptor.async_accept(use_nothrow);
-        if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        if (error) continue;   // e.g. the client reset before we accepted; keep serving the others
-        asio::co_spawn(io, serve_http(std::move(socket)), report_escaped_exception);
-    }
-}
-
 asio::awaitable<void> SlackSimulator::Impl::serve_http(tcp::socket socket) {
-    TlsStream stream(std::move(socket), tls);
-    beast::get_lowest_layer(stream).expires_after(kTlsHandshakeTimeout);
-    if (auto [error] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_nothrow); error) co_return;
+    return sim_common::serve_https(
+        std::move(socket), server.tls(), "slack-sim",
+        [this](HttpRequest& request, TlsStream& stream) { return handle_request(request, stream); });
+}
 
-    beast::flat_buffer buffer;
-    for (;;) {
-        beast::get_lowest_layer(stream).expires_after(kKeepAliveIdle);
-        http::request_parser<http::string_body> parser;
-        parser.body_limit(kMaxRequestBody);
-        // end_of_stream (the client closed), a reset, or the idle timeout all end the connection.
-        if (auto [error, read] = co_await http::async_read(stream, buffer, parser, use_nothrow); error) co_return;
-        HttpRequest request = parser.release();
-
-        if (beast::websocket::is_upgrade(request)) {
-            beast::get_lowest_layer(stream).expires_never();   // the WebSocket keeps its own timeouts
-            co_await serve_socket_mode(std::move(stream), std::move(request));
-            co_return;
-        }
-
-        HttpResponse response = respond(request);
-        response.keep_alive(request.keep_alive());
-        response.set(http::field::server, "slack-sim");
-        response.prepare_payload();
-        if (auto [error, written] = co_await http::async_write(stream, response, use_nothrow); error) co_return;
-        if (!response.keep_alive()) {
-            beast::get_lowest_layer(stream).expires_after(kTlsHandshakeTimeout);
-            co_await stream.async_shutdown(use_nothrow);
-            co_return;
-        }
+asio::awaitable<std::optional<HttpResponse>> SlackSimulator::Impl::handle_request(HttpRequest& request,
+                                                                                  TlsStream& stream) {
+    if (beast::websocket::is_upgrade(request)) {
+        co_await serve_socket_mode(std::move(stream), std::move(request));
+        co_return std::nullopt;
     }
+    std::optional<HttpResponse> response = respond(request);
+    co_return std::move(response);
 }
 
 HttpResponse SlackSimulator::Impl::respond(const HttpRequest& request) {
-    std::string target(request.target());
-    std::size_t question = target.find('?');
-    std::string path = target.substr(0, question);
-    std::string query = question == std::string::npos ? "" : target.substr(question + 1);
+    auto [path, query] = sim_common::split_target(request.target());
 
     static const std::string api_prefix = "/api/";
     static const std::string response_prefix = "/response/";
@@ -106,7 +57,7 @@ HttpResponse SlackSimulator::Impl::respond(const HttpRequest& request) {
         call.content_type = std::string(request[http::field::content_type]);
         call.body = request.body();
         call.query = query;
-        ApiHttpResponse answer = update([&](SimState& s) { return handle_api_request(s, call); });
+        ApiHttpResponse answer = state.update([&](SimState& s) { return handle_api_request(s, call); });
 
         HttpResponse response{static_cast<http::status>(answer.status), request.version()};
         response.set(http::field::content_type, answer.content_type);
@@ -117,7 +68,7 @@ HttpResponse SlackSimulator::Impl::respond(const HttpRequest& request) {
     }
     if (path.rfind(response_prefix, 0) == 0 && request.method() == http::verb::post) {
         std::string id = path.substr(response_prefix.size());
-        ApiHttpResponse answer = update([&](SimState& s) { return handle_response_url(s, id, request.body()); });
+        ApiHttpResponse answer = state.update([&](SimState& s) { return handle_response_url(s, id, request.body()); });
         HttpResponse response{static_cast<http::status>(answer.status), request.version()};
         response.set(http::field::content_type, answer.content_type);
         response.body() = std::move(answer.body);

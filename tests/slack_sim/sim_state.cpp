@@ -4,8 +4,7 @@
 
 namespace warroom::slack_sim {
 
-SimState::SimState(unsigned short port)
-    : authority("localhost:" + std::to_string(port)), random_(std::random_device{}()) {
+SimState::SimState() : random_(std::random_device{}()) {
     app_token = "xapp-1-" + workspace.app_id + "-" + unique_hex(12) + "-" + unique_hex(32);
     bot_token = "xoxb-" + unique_hex(12) + "-" + unique_hex(12) + "-" + unique_hex(24);
 }

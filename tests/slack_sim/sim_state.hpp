@@ -25,14 +25,14 @@ struct ResponseUrl {
 };
 
 struct SimState {
-    explicit SimState(unsigned short port);
+    SimState();
 
     // Random hex for tokens, tickets and ids; unique within the run.
     std::string unique_hex(std::size_t digits);
     // "8-4-4-4-12" hex, as Slack's envelope ids look.
     std::string uuid_like();
 
-    const std::string authority;       // "localhost:PORT"
+    std::string authority;             // "localhost:PORT", set once the simulator listens
     Workspace workspace;
     std::string app_token;
     std::string bot_token;

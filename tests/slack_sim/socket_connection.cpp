@@ -1,20 +1,17 @@
 #include "slack_sim/socket_connection.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+
+#include "sim_common/use_nothrow.hpp"
 
 namespace warroom::slack_sim {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
-
-namespace {
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-}
+using sim_common::use_nothrow;
 
 SocketConnection::SocketConnection(int id, TlsStream stream) : id_(id), websocket_(std::move(stream)) {}
 

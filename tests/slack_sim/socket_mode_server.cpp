@@ -1,16 +1,16 @@
 // Socket Mode's WebSocket side: the ticketed upgrade, hello, envelopes to the
 // newest ready connection, acks, redelivery on timeout or a lost socket, and
 // the fault switches that send `disconnect` or drop sockets.
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include "sim_common/request_target.hpp"
+#include "sim_common/use_nothrow.hpp"
 #include "slack_sim/http_args.hpp"
 #include "slack_sim/simulator_impl.hpp"
 
@@ -20,10 +20,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
+using sim_common::use_nothrow;
 
 namespace {
-
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 std::string disconnect_frame() {
     return nlohmann::json{{"type", "disconnect"}, {"reason", "refresh_requested"}, {"debug_info", {{"host", "sim"}}}}
@@ -33,14 +32,11 @@ std::string disconnect_frame() {
 }  // namespace
 
 asio::awaitable<void> SlackSimulator::Impl::serve_socket_mode(TlsStream stream, HttpRequest upgrade) {
-    std::string target(upgrade.target());
-    std::size_t question = target.find('?');
-    std::string path = target.substr(0, question);
-    std::string ticket =
-        question == std::string::npos ? "" : parse_form(target.substr(question + 1)).value("ticket", "");
+    auto [path, query] = sim_common::split_target(upgrade.target());
+    std::string ticket = parse_form(query).value("ticket", "");
 
     // Tickets are single-use: Slack refuses a reused or unknown one before the upgrade.
-    bool admitted = (path == "/link/" || path == "/link") && update([&](SimState& s) {
+    bool admitted = (path == "/link/" || path == "/link") && state.update([&](SimState& s) {
                         auto it = s.tickets.find(ticket);
                         if (it == s.tickets.end() || it->second) return false;
                         it->second = true;
@@ -72,7 +68,8 @@ asio::awaitable<void> SlackSimulator::Impl::serve_socket_mode(TlsStream stream, 
 
     int id = connection->id();
     sockets[id] = connection;
-    nlohmann::json hello = update([&](SimState& s) { return s.socket_mode.open_connection(id, s.workspace.app_id); });
+    nlohmann::json hello =
+        state.update([&](SimState& s) { return s.socket_mode.open_connection(id, s.workspace.app_id); });
     connection->send_text(hello.dump());
     deliver_pending();
 
@@ -80,7 +77,7 @@ asio::awaitable<void> SlackSimulator::Impl::serve_socket_mode(TlsStream stream, 
         beast::flat_buffer frame;
         if (auto [error, read] = co_await ws.async_read(frame, use_nothrow); error) break;
         std::string text = beast::buffers_to_string(frame.data());
-        update([&](SimState& s) { s.socket_mode.receive(id, text, Clock::now()); });
+        state.update([&](SimState& s) { s.socket_mode.receive(id, text, Clock::now()); });
     }
     socket_ended(id);
 }
@@ -91,14 +88,14 @@ void SlackSimulator::Impl::socket_ended(int connection_id) {
         it->second->mark_closed();
         sockets.erase(it);
     }
-    update([&](SimState& s) { s.socket_mode.close_connection(connection_id); });
+    state.update([&](SimState& s) { s.socket_mode.close_connection(connection_id); });
     deliver_pending();
 }
 
 void SlackSimulator::Impl::deliver_pending() {
     for (;;) {
         std::chrono::milliseconds ack_timeout{};
-        auto delivery = update([&](SimState& s) {
+        auto delivery = state.update([&](SimState& s) {
             ack_timeout = s.socket_mode.ack_timeout;
             return s.socket_mode.next_delivery(Clock::now());
         });
@@ -108,12 +105,12 @@ void SlackSimulator::Impl::deliver_pending() {
             // The state and `sockets` change together on this thread, so this means a bug, not a race.
             report_escaped_exception(std::make_exception_ptr(
                 std::logic_error("envelope routed to unknown connection " + std::to_string(delivery->connection))));
-            update([&](SimState& s) { s.socket_mode.close_connection(delivery->connection); });
+            state.update([&](SimState& s) { s.socket_mode.close_connection(delivery->connection); });
             continue;
         }
         it->second->send_text(std::move(delivery->text));
         if (delivery->expects_ack)
-            asio::co_spawn(io, redeliver_if_unacked(delivery->key, delivery->send_number, ack_timeout),
+            asio::co_spawn(server.io(), redeliver_if_unacked(delivery->key, delivery->send_number, ack_timeout),
                            report_escaped_exception);
         if (delivery->then_disconnect) it->second->send_disconnect(disconnect_frame(), kDisconnectGrace);
     }
@@ -121,9 +118,9 @@ void SlackSimulator::Impl::deliver_pending() {
 
 asio::awaitable<void> SlackSimulator::Impl::redeliver_if_unacked(std::string envelope_key, int send_number,
                                                                  std::chrono::milliseconds timeout) {
-    asio::steady_timer timer(io, timeout);
+    asio::steady_timer timer(server.io(), timeout);
     if (auto [error] = co_await timer.async_wait(use_nothrow); error) co_return;
-    if (update([&](SimState& s) { return s.socket_mode.ack_timed_out(envelope_key, send_number); }))
+    if (state.update([&](SimState& s) { return s.socket_mode.ack_timed_out(envelope_key, send_number); }))
         deliver_pending();
 }
 

@@ -1,4 +1,4 @@
-#include "slack_sim/test_ca.hpp"
+#include "sim_common/test_ca.hpp"
 
 #include <memory>
 #include <stdexcept>
@@ -10,7 +10,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-namespace warroom::slack_sim {
+namespace warroom::sim_common {
 namespace {
 
 struct PkeyFree {
@@ -122,4 +122,4 @@ TestCertificates generate_test_certificates() {
     return {to_pem(ca.get()), to_pem(server.get()), to_pem(server_key.get())};
 }
 
-}  // namespace warroom::slack_sim
+}  // namespace warroom::sim_common

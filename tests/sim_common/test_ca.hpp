@@ -1,10 +1,11 @@
 #pragma once
 // A certificate authority made for one test run, and a server certificate it
-// signed for localhost and 127.0.0.1, so the bot's TLS client verifies the
-// simulator exactly as it verifies slack.com: chain, validity and host name.
+// signed for localhost and 127.0.0.1, so the bot's TLS client verifies a
+// simulator exactly as it verifies slack.com or a real homeserver: chain,
+// validity and host name.
 #include <string>
 
-namespace warroom::slack_sim {
+namespace warroom::sim_common {
 
 struct TestCertificates {
     std::string ca_certificate_pem;      // what a client trusts (SSL_CERT_FILE or an extra CA file)
@@ -16,4 +17,4 @@ struct TestCertificates {
 // sanitizers). Throws std::runtime_error naming the OpenSSL step that failed.
 TestCertificates generate_test_certificates();
 
-}  // namespace warroom::slack_sim
+}  // namespace warroom::sim_common

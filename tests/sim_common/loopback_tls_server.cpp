@@ -1,0 +1,99 @@
+#include "sim_common/loopback_tls_server.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+
+#include "sim_common/test_ca.hpp"
+#include "sim_common/use_nothrow.hpp"
+
+namespace warroom::sim_common {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string write_temporary_pem(const std::string& simulator, const std::string& tag, const std::string& pem) {
+    std::string path = (std::filesystem::temp_directory_path() / ("warroom-" + tag + "-ca-XXXXXX.pem")).string();
+    int fd = ::mkstemps(path.data(), 4);
+    if (fd < 0) throw std::runtime_error(simulator + ": cannot create a temporary file for the CA at " + path);
+    bool written = ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size());
+    ::close(fd);
+    if (!written) {
+        std::remove(path.c_str());
+        throw std::runtime_error(simulator + ": cannot write the CA to " + path);
+    }
+    return path;
+}
+
+}  // namespace
+
+void EscapedExceptionReporter::operator()(std::exception_ptr error) const {
+    if (!error) return;
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        std::cerr << simulator_ << ": internal error: " << e.what() << '\n';
+    }
+}
+
+LoopbackTlsServer::LoopbackTlsServer(const char* simulator, const char* tag) : report_(simulator) {
+    TestCertificates certificates = generate_test_certificates();
+    tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    tls_.use_certificate_chain(asio::buffer(certificates.server_certificate_pem));
+    tls_.use_private_key(asio::buffer(certificates.server_private_key_pem), asio::ssl::context::pem);
+
+    tcp::endpoint loopback(asio::ip::make_address("127.0.0.1"), 0);   // port 0: the kernel picks a free one
+    acceptor_.open(loopback.protocol());
+    acceptor_.bind(loopback);
+    acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
+    ca_file_ = write_temporary_pem(simulator, tag, certificates.ca_certificate_pem);
+}
+
+LoopbackTlsServer::~LoopbackTlsServer() {
+    // The members' order does the rest: the acceptor closes, then destroying the io_context frees the
+    // abandoned coroutines' frames and the sockets they hold, before the TLS context they refer to.
+    stop();
+    std::error_code ignored;
+    std::filesystem::remove(ca_file_, ignored);
+}
+
+void LoopbackTlsServer::start(ConnectionHandler serve_connection) {
+    serve_connection_ = std::move(serve_connection);
+    asio::co_spawn(io_, accept_connections(), report_);
+    io_thread_ = std::thread([this] {
+        // A handler that throws is a simulator bug; report it and keep serving rather than hang the tests.
+        for (;;) {
+            try {
+                io_.run();
+                return;
+            } catch (...) {
+                report_(std::current_exception());
+            }
+        }
+    });
+}
+
+void LoopbackTlsServer::stop() {
+    io_.stop();
+    if (io_thread_.joinable()) io_thread_.join();
+}
+
+asio::awaitable<void> LoopbackTlsServer::accept_connections() {
+    for (;;) {
+        auto [error, socket] = co_await acceptor_.async_accept(use_nothrow);
+        if (error == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+        if (error) continue;   // e.g. the client reset before we accepted; keep serving the others
+        asio::co_spawn(io_, serve_connection_(std::move(socket)), report_);
+    }
+}
+
+}  // namespace warroom::sim_common

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "adapters/console/console_adapter.hpp"
+#include "adapters/matrix/matrix_bot.hpp"
 #include "adapters/slack/manifest.hpp"
 #include "adapters/slack/slack_bot.hpp"
 #include "bot/config.hpp"
@@ -111,6 +112,24 @@ std::unique_ptr<SqliteStore> open_database(const std::string& path) {
     }
 }
 
+// Runs a networked adapter on the system clock until it stops; its exit code.
+template <class Bot, class Settings>
+int run_bot(const Runtime& runtime, const Settings& settings, const std::string& platform) {
+    std::unique_ptr<SqliteStore> store = open_database(runtime.config.database);
+    if (!store) return 1;
+    SystemClock clock;
+    Engine engine(*store, runtime.playbook, clock);
+    std::cerr << "warroom: connecting to " << platform << ", database " << runtime.config.database
+              << "; Ctrl-C stops\n";
+    try {
+        Bot bot(engine, *store, clock, settings);
+        return bot.run();
+    } catch (const std::exception& error) {
+        std::cerr << "warroom: " << error.what() << '\n';
+        return 1;
+    }
+}
+
 int run_slack(const Runtime& runtime) {
     const EnvironmentLookup env = process_environment();
     slack::SlackSettings settings;
@@ -123,19 +142,22 @@ int run_slack(const Runtime& runtime) {
         std::cerr << "warroom: " << problem << '\n';
         return 1;
     }
-    std::unique_ptr<SqliteStore> store = open_database(runtime.config.database);
-    if (!store) return 1;
-    SystemClock clock;
-    Engine engine(*store, runtime.playbook, clock);
-    std::cerr << "warroom: connecting to Slack (" << settings.api_url << "), database " << runtime.config.database
-              << "; Ctrl-C stops\n";
-    try {
-        slack::SlackBot bot(engine, *store, clock, settings);
-        return bot.run();
-    } catch (const std::exception& error) {
-        std::cerr << "warroom: " << error.what() << '\n';
+    return run_bot<slack::SlackBot>(runtime, settings, "Slack (" + settings.api_url + ")");
+}
+
+int run_matrix(const Runtime& runtime) {
+    const EnvironmentLookup env = process_environment();
+    matrix::MatrixSettings settings;
+    settings.homeserver = env("MATRIX_HOMESERVER").value_or("");
+    settings.user_id = env("MATRIX_USER_ID").value_or("");
+    settings.access_token = env("MATRIX_ACCESS_TOKEN").value_or("");
+    settings.password = env("MATRIX_PASSWORD").value_or("");
+    settings.stop_on_signals = true;
+    if (const std::string problem = matrix::check_matrix_settings(settings); !problem.empty()) {
+        std::cerr << "warroom: " << problem << '\n';
         return 1;
     }
+    return run_bot<matrix::MatrixBot>(runtime, settings, "Matrix (" + settings.homeserver + ") as " + settings.user_id);
 }
 
 int run_console(const Runtime& runtime, const std::optional<std::string>& script,
@@ -220,9 +242,7 @@ int main(int argc, char** argv) {
         case Platform::slack:
             return run_slack(*runtime);
         case Platform::matrix:
-            std::cerr << "warroom: MATRIX_HOMESERVER is set, but this build has no Matrix adapter yet; unset it to "
-                         "run the console\n";
-            return 2;
+            return run_matrix(*runtime);
         case Platform::console:
             return run_console(*runtime, std::nullopt, std::nullopt);
     }

@@ -169,6 +169,26 @@ TEST_CASE("own events, notices, edits, state and malformed events are ignored wi
     CHECK_THAT(reason_of(only_item(other)), Contains("m.sticker"));
 }
 
+TEST_CASE("broken events are marked malformed, events merely not for warroom are not", "[matrix]") {
+    const auto is_malformed = [](const SyncItem& item) {
+        REQUIRE(std::holds_alternative<Ignored>(item));
+        return std::get<Ignored>(item).malformed;
+    };
+    json no_content = text_message("$1", "x");
+    no_content["content"] = "!incident list";
+    CHECK(is_malformed(only_item(no_content)));
+    json wrong_body = text_message("$2", "x");
+    wrong_body["content"]["body"] = json::array({1});
+    CHECK(is_malformed(only_item(wrong_body)));
+    CHECK(is_malformed(only_item(text_message("$3", "!incident note " + std::string(70000, 'a')))));
+    json bad_relation = {{"event_id", "$4"}, {"sender", "@a:example.org"}, {"type", "m.reaction"},
+                         {"content", {{"m.relates_to", "yes"}}}};
+    CHECK(is_malformed(only_item(bad_relation)));
+
+    CHECK_FALSE(is_malformed(only_item(text_message("$5", "!incident list", kBot))));
+    CHECK_FALSE(is_malformed(only_item(text_message("$6", "just chatting"))));
+}
+
 TEST_CASE("reactions on a card map to decisions, whoever reacts", "[matrix]") {
     // Authorisation is the core's job: a non-lead's ✅ still reaches it, and is refused there.
     const SyncItem item = only_item(reaction("$r1", "$card-d3", "✅", "@mallory:example.org"));
@@ -197,6 +217,27 @@ TEST_CASE("reactions on unknown events or with other keys are ignored", "[matrix
     json broken = reaction("$r8", "$card-d3", "✅");
     broken["content"]["m.relates_to"].erase("key");
     CHECK_THAT(reason_of(only_item(broken)), Contains("no target event_id or key"));
+}
+
+TEST_CASE("in a room warroom has just joined, what precedes its own join is history, not commands", "[matrix]") {
+    const json own_join = {{"type", "m.room.member"}, {"state_key", kBot}, {"sender", kBot},
+                           {"event_id", "$join"}, {"content", {{"membership", "join"}}}};
+    json response = sync_with(json::array({text_message("$before", "!inc declare sev1 Old"), own_join,
+                                           text_message("$after", "!inc list")}));
+    response["rooms"]["join"][kMainRoom]["timeline"]["limited"] = true;
+    response["rooms"]["join"][kMainRoom]["timeline"]["prev_batch"] = "t1";
+    const auto result = read_sync(response, context());
+    REQUIRE(std::holds_alternative<SyncBatch>(result));
+    const auto& items = std::get<SyncBatch>(result).items;
+    REQUIRE(items.size() == 4);
+    // The gap and the command before the join are history; the command after it counts.
+    CHECK_THAT(reason_of(items[0]), Contains("before warroom joined"));
+    CHECK_THAT(reason_of(items[1]), Contains("before warroom joined"));
+    CHECK(as_event(items[3]).matrix_event_id == "$after");
+    CHECK(is_own_join(own_join, kBot));
+    json someone_else = own_join;
+    someone_else["state_key"] = "@alice:example.org";
+    CHECK_FALSE(is_own_join(someone_else, kBot));
 }
 
 TEST_CASE("a sync response gives next_batch, items in timeline order, gaps and invites", "[matrix]") {

@@ -273,7 +273,8 @@ TEST_CASE("a handover moves the lead's power level and keeps the rest", "[matrix
 
 TEST_CASE("the sync filter and path", "[matrix]") {
     const json filter = sync_filter();
-    CHECK(filter["room"]["timeline"]["types"] == json::array({"m.room.message", "m.reaction"}));
+    CHECK(filter["room"]["timeline"]["types"] == json::array({"m.room.message", "m.reaction", "m.room.member"}));
+    CHECK(invitations_filter()["room"]["timeline"]["limit"] == 0);
     CHECK(filter["room"]["timeline"]["lazy_load_members"] == true);
     CHECK(filter["presence"]["types"] == json::array());
     const MatrixRequest first = sync_request(std::nullopt, std::chrono::milliseconds(30000), "7");

@@ -259,13 +259,7 @@ TEST_CASE("slack: the warroom executable runs on Slack from its environment and 
     SlackWorld world;
     const auto playbook = std::filesystem::path(temp_path("warroom-slack-playbook")).replace_extension(".json");
     const auto log = std::filesystem::path(temp_path("warroom-slack")).replace_extension(".log");
-    {
-        // Without its scenarios, whose files sit beside the bundled playbook, not in /tmp.
-        nlohmann::json book = nlohmann::json::parse(world.slack_playbook_json());
-        book.erase("scenarios");
-        std::ofstream out(playbook);
-        out << book.dump(2);
-    }
+    world.write_playbook(playbook);
     // Only the environment configures it; the simulator's CA is trusted through SSL_CERT_FILE alone.
     const std::vector<std::string> environment = {
         "SLACK_APP_TOKEN=" + world.sim.app_token(), "SLACK_BOT_TOKEN=" + world.sim.bot_token(),

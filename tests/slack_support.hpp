@@ -11,50 +11,28 @@
 #include <thread>
 
 #include "adapters/slack/slack_bot.hpp"
+#include "bot_world.hpp"
 #include "captured_log.hpp"
-#include "console_support.hpp"
 #include "slack_sim/slack_simulator.hpp"
 
 namespace warroom::test {
 
 using namespace std::chrono_literals;
 
-struct SlackWorld {
+struct SlackWorld : BotWorld<slack::SlackBot> {
     SlackWorld() {
-        for (const char* name : {"alice", "bob", "carol", "lena", "pat", "cora", "sam", "erin"})
-            ids[name] = sim.add_user(name);
+        for (const std::string& name : kPlaybookPeople) ids[name] = sim.add_user(name);
         std::vector<std::string> everyone;
         for (const auto& [name, id] : ids) everyone.push_back(id);
         general = sim.add_channel("general", false, everyone);
         // The audience channels an admin made and invited warroom to.
         std::vector<std::string> with_bot = everyone;
         with_bot.push_back(sim.bot_user_id());
-        for (const char* audience : {"exec-briefing", "announcements", "customer-comms", "press-office"})
-            sim.add_channel(audience, true, with_bot);
-        playbook = slack_playbook();
-        store = SqliteStore::open(database.path.string());
-        observer = SqliteStore::open(database.path.string());
-        engine = std::make_unique<Engine>(*store, playbook, clock);
+        for (const std::string& audience : kAudienceChannels) sim.add_channel(audience, true, with_bot);
+        open();
     }
 
     ~SlackWorld() { stop(); }
-
-    // The bundled playbook, its people named by their Slack ids as a Slack playbook must.
-    std::string slack_playbook_json() const {
-        std::string json(bundled_playbook_json());
-        for (const auto& [name, id] : ids) {
-            const std::string quoted = "\"" + name + "\"";
-            for (std::size_t at = json.find(quoted); at != std::string::npos; at = json.find(quoted, at + 1))
-                json.replace(at, quoted.size(), "\"" + id + "\"");
-        }
-        return json;
-    }
-
-    Playbook slack_playbook() {
-        PlaybookLoad load = parse_playbook(slack_playbook_json());
-        REQUIRE(load.problems.empty());
-        return *load.playbook;
-    }
 
     void start() {
         slack::SlackSettings settings;
@@ -67,19 +45,9 @@ struct SlackWorld {
         settings.reconnect_backoff_max = 1s;
         settings.retry_backoff_max = 2s;
         const std::size_t connections_before = sim.connections_opened();
-        bot = std::make_unique<slack::SlackBot>(*engine, *store, clock, settings);
-        thread = std::thread([this] { exit_code = bot->run(); });
+        run_bot(settings);
         REQUIRE(sim.wait_for([&] { return sim.connections_opened() > connections_before; }, 10s));
     }
-
-    void stop() {
-        if (!bot) return;
-        bot->stop();
-        thread.join();
-        bot.reset();
-    }
-
-    const std::string& id(const std::string& name) const { return ids.at(name); }
 
     // A slash command typed by `user` in the channel named `channel`; waits
     // for its ack and returns the ephemeral answer's text.
@@ -132,17 +100,7 @@ struct SlackWorld {
     }
 
     slack_sim::SlackSimulator sim;
-    std::map<std::string, std::string> ids;   // name -> Slack user id
     std::string general;
-    TempDatabase database;
-    Playbook playbook;
-    std::unique_ptr<SqliteStore> store;      // the bot's, used only on its thread while it runs
-    std::unique_ptr<SqliteStore> observer;   // the test's own connection to the same file
-    SystemClock clock;
-    std::unique_ptr<Engine> engine;
-    std::unique_ptr<slack::SlackBot> bot;
-    std::thread thread;
-    int exit_code = -1;
 };
 
 }  // namespace warroom::test

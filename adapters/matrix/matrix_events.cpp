@@ -100,8 +100,21 @@ ChannelName channel_for(const std::string& room_id, const RoomResolver& rooms) {
     return ChannelName{room_id};
 }
 
+// Before warroom's own join in the same timeline: kept for the log, never acted on.
+SyncItem as_history(const SyncItem& item, const std::string& room_id) {
+    if (const auto* event = std::get_if<MatrixEvent>(&item))
+        return Ignored{"sent before warroom joined the room", room_id, event->matrix_event_id, false};
+    if (std::holds_alternative<TimelineGap>(item))
+        return Ignored{"the gap lies before warroom joined the room", room_id, "", false};
+    return item;
+}
+
 Ignored ignored(std::string reason, const std::string& room_id, const std::string& event_id) {
-    return Ignored{std::move(reason), room_id, event_id};
+    return Ignored{std::move(reason), room_id, event_id, false};
+}
+
+Ignored malformed(std::string reason, const std::string& room_id, const std::string& event_id) {
+    return Ignored{std::move(reason), room_id, event_id, true};
 }
 
 SyncItem read_message(const json& content, const std::string& room_id, const std::string& event_id,
@@ -113,11 +126,11 @@ SyncItem read_message(const json& content, const std::string& room_id, const std
                        event_id);
     auto body_it = content.find("body");
     if (body_it == content.end() || !body_it->is_string())
-        return ignored("the message has no text body", room_id, event_id);
+        return malformed("the message has no text body", room_id, event_id);
     const std::string& body = body_it->get_ref<const std::string&>();
     if (body.size() > kMaxInboundBodyBytes)
-        return ignored("the message body is over 64 KiB, too long to be a command", room_id, event_id);
-    if (!is_valid_utf8(body)) return ignored("the message body is not valid UTF-8", room_id, event_id);
+        return malformed("the message body is over 64 KiB, too long to be a command", room_id, event_id);
+    if (!is_valid_utf8(body)) return malformed("the message body is not valid UTF-8", room_id, event_id);
     if (!is_matrix_command(body)) return ignored("ordinary chat, not a command", room_id, event_id);
     std::string text = body;
     if (content.value("format", std::string()) == kHtmlFormat) {
@@ -134,11 +147,12 @@ SyncItem read_message(const json& content, const std::string& room_id, const std
 SyncItem read_reaction(const json& content, const std::string& room_id, const std::string& event_id,
                        const std::string& sender, const SyncContext& context) {
     const json& relation = object_field(content, "m.relates_to");
+    if (!relation.is_object()) return malformed("the reaction has no m.relates_to object", room_id, event_id);
     if (string_field(relation, "rel_type") != "m.annotation")
         return ignored("the reaction is not an m.annotation", room_id, event_id);
     const auto target = string_field(relation, "event_id");
     const auto key = string_field(relation, "key");
-    if (!target || !key) return ignored("the reaction has no target event_id or key", room_id, event_id);
+    if (!target || !key) return malformed("the reaction has no target event_id or key", room_id, event_id);
     const std::optional<CardRef> card = context.cards ? context.cards(*target) : std::nullopt;
     if (!card)
         return ignored("the reaction is on " + shown(*target) + ", not one of warroom's cards", room_id, event_id);
@@ -183,7 +197,7 @@ void read_invites(const json& invites, const SyncContext& context, std::vector<S
         if (inviter)
             items.push_back(Invite{room_id, *inviter});
         else
-            items.push_back(ignored("the invitation names no inviter", room_id, ""));
+            items.push_back(malformed("the invitation names no inviter", room_id, ""));
     }
 }
 
@@ -223,20 +237,26 @@ std::string command_text_with_pills(std::string_view body, std::string_view form
     return text;
 }
 
+bool is_own_join(const json& event, std::string_view bot_user_id) {
+    return event.is_object() && string_field(event, "type") == "m.room.member" &&
+           string_field(event, "state_key") == bot_user_id &&
+           string_field(object_field(event, "content"), "membership") == "join";
+}
+
 SyncItem read_timeline_event(const json& event, const std::string& room_id, const SyncContext& context) {
-    if (!event.is_object()) return ignored("a timeline entry is not an object", room_id, "");
+    if (!event.is_object()) return malformed("a timeline entry is not an object", room_id, "");
     const auto event_id = string_field(event, "event_id");
-    if (!event_id) return ignored("the event has no event_id", room_id, "");
+    if (!event_id) return malformed("the event has no event_id", room_id, "");
     const auto sender = string_field(event, "sender");
     const auto type = string_field(event, "type");
-    if (!sender || !type) return ignored("the event has no sender or type", room_id, *event_id);
+    if (!sender || !type) return malformed("the event has no sender or type", room_id, *event_id);
     if (*sender == context.bot_user_id) return ignored("warroom's own event", room_id, *event_id);
     if (event.contains("state_key")) return ignored("state events are not commands", room_id, *event_id);
     if (*type == "m.room.redaction") return ignored("redactions are not handled", room_id, *event_id);
     if (object_field(object_field(event, "unsigned"), "redacted_because").is_object())
         return ignored("the event was redacted", room_id, *event_id);
     const json& content = object_field(event, "content");
-    if (content.is_null() || content.empty()) return ignored("the event has no content", room_id, *event_id);
+    if (content.is_null() || content.empty()) return malformed("the event has no content object", room_id, *event_id);
     if (*type == "m.reaction") return read_reaction(content, room_id, *event_id, *sender, context);
     if (*type != "m.room.message")
         return ignored("events of type " + shown(*type) + " are not handled", room_id, *event_id);
@@ -258,13 +278,21 @@ std::variant<SyncBatch, SyncError> read_sync(const json& response, const SyncCon
     if (joined.is_object()) {
         for (const auto& [room_id, room] : joined.items()) {
             const json& timeline = object_field(room, "timeline");
+            const std::size_t first_of_room = batch.items.size();
             auto limited = timeline.find("limited");
             if (limited != timeline.end() && limited->is_boolean() && limited->get<bool>()) {
                 batch.items.push_back(TimelineGap{room_id, string_field(timeline, "prev_batch").value_or("")});
             }
             auto events = timeline.find("events");
             if (events == timeline.end() || !events->is_array()) continue;
-            for (const json& event : *events) batch.items.push_back(read_timeline_event(event, room_id, context));
+            for (const json& event : *events) {
+                if (is_own_join(event, context.bot_user_id)) {
+                    // A room warroom just joined comes with its history: none of it was meant for warroom.
+                    for (std::size_t earlier = first_of_room; earlier < batch.items.size(); ++earlier)
+                        batch.items[earlier] = as_history(batch.items[earlier], room_id);
+                }
+                batch.items.push_back(read_timeline_event(event, room_id, context));
+            }
         }
     }
     read_invites(object_field(rooms, "invite"), context, batch.items);

@@ -3,6 +3,8 @@
 // ("!incident ...", "!inc ..."), reactions on warroom's cards, invitations,
 // and gaps in a room's timeline. Rooms are read in the order of their ids
 // (JSON objects carry no order), and each room's events in timeline order.
+// A room warroom has just joined arrives with its recent history: what
+// precedes warroom's own join event there is history, not commands for it.
 //
 // Event ids: Matrix event ids are unique and stable, and a sync repeated after
 // a crash redelivers the same events, so "matrix:" + event_id de-duplicates.
@@ -71,6 +73,7 @@ struct Ignored {
     std::string reason;
     std::string room_id;               // where, when known
     std::string matrix_event_id;       // which, when known
+    bool malformed = false;            // broken or oversized (worth a warning), not merely not for warroom
 };
 
 using SyncItem = std::variant<MatrixEvent, Invite, TimelineGap, Ignored>;
@@ -94,6 +97,11 @@ struct SyncContext {
 std::variant<SyncBatch, SyncError> read_sync(const nlohmann::json& response, const SyncContext& context);
 // The same for the raw response body; text that is not JSON is a SyncError.
 std::variant<SyncBatch, SyncError> read_sync_body(std::string_view body, const SyncContext& context);
+
+// True for warroom's own "join" membership event. In a room's timeline,
+// everything before it is history from before warroom was in the room:
+// read_sync turns it into Ignored, and gap filling stops there.
+bool is_own_join(const nlohmann::json& event, std::string_view bot_user_id);
 
 // One timeline event of `room_id` (as read_sync reads each).
 SyncItem read_timeline_event(const nlohmann::json& event, const std::string& room_id, const SyncContext& context);

@@ -102,6 +102,30 @@ MatrixRequest send_reaction_request(std::string_view room_id, std::string_view t
             std::move(content)};
 }
 
+MatrixRequest get_state_request(std::string_view room_id, std::string_view type) {
+    return {"GET", state_path(room_id, type, ""), nullptr};
+}
+
+MatrixRequest put_state_request(std::string_view room_id, std::string_view type, const json& content) {
+    return {"PUT", state_path(room_id, type, ""), content};
+}
+
+MatrixRequest create_direct_room_request(const UserId& user) {
+    json body = {{"preset", "trusted_private_chat"},
+                 {"visibility", "private"},
+                 {"is_direct", true},
+                 {"invite", json::array({user.value()})}};
+    return {"POST", std::string(kClientApi) + "/createRoom", std::move(body)};
+}
+
+MatrixRequest messages_before_request(std::string_view room_id, std::string_view from, std::size_t limit) {
+    std::string path = room_path(room_id) + "/messages?dir=b&limit=" + std::to_string(limit);
+    if (!from.empty()) path += "&from=" + percent_encode(from);
+    return {"GET", std::move(path), nullptr};
+}
+
+MatrixRequest joined_rooms_request() { return {"GET", std::string(kClientApi) + "/joined_rooms", nullptr}; }
+
 MatrixRequest join_request(std::string_view room_id_or_alias) {
     return {"POST", std::string(kClientApi) + "/join/" + percent_encode(room_id_or_alias), json::object()};
 }
@@ -115,11 +139,19 @@ json sync_filter() {
     return {{"presence", none},
             {"account_data", none},
             {"room",
-             {{"timeline", {{"types", {"m.room.message", "m.reaction"}}, {"lazy_load_members", true}}},
+             // Membership too: warroom's own join marks where a newly joined room's history ends.
+             {{"timeline", {{"types", {"m.room.message", "m.reaction", "m.room.member"}}, {"lazy_load_members", true}}},
               // Only membership, and only of the timeline's senders: who invited whom is in invite_state.
               {"state", {{"types", {"m.room.member"}}, {"lazy_load_members", true}}},
               {"ephemeral", none},
               {"account_data", none}}}};
+}
+
+json invitations_filter() {
+    json filter = sync_filter();
+    filter["room"]["timeline"]["limit"] = 0;
+    filter["room"]["state"]["types"] = json::array();
+    return filter;
 }
 
 MatrixRequest create_filter_request(const UserId& bot) {

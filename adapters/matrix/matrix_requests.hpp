@@ -68,16 +68,34 @@ std::vector<MatrixRequest> post_notice_requests(std::string_view room_id, std::s
 MatrixRequest send_reaction_request(std::string_view room_id, std::string_view target_event_id, std::string_view key,
                                     OutboxJobId job, std::size_t piece);
 
+// GET /rooms/{room}/state/{type}/ (the empty state key): the current content.
+MatrixRequest get_state_request(std::string_view room_id, std::string_view type);
+// PUT /rooms/{room}/state/{type}/ with the whole new content.
+MatrixRequest put_state_request(std::string_view room_id, std::string_view type, const nlohmann::json& content);
+
+// POST /createRoom for a direct conversation with one person (is_direct, trusted_private_chat).
+MatrixRequest create_direct_room_request(const UserId& user);
+
+// GET /rooms/{room}/messages?from=..&dir=b&limit=..: older events, newest
+// first; without `from` ("") the newest events of the room.
+MatrixRequest messages_before_request(std::string_view room_id, std::string_view from, std::size_t limit);
+
+// GET /joined_rooms.
+MatrixRequest joined_rooms_request();
+
 // POST /join/{room id or alias}.
 MatrixRequest join_request(std::string_view room_id_or_alias);
 
 // GET /directory/room/{alias}, e.g. "#inc-1-payroll:example.org" -> {room_id}.
 MatrixRequest alias_lookup_request(std::string_view alias);
 
-// The filter warroom syncs with: timelines of m.room.message and m.reaction
-// only, members loaded lazily (just the senders of those events), no
-// presence, typing, receipts or account data.
+// The filter warroom syncs with: timelines of m.room.message, m.reaction and
+// m.room.member only, members loaded lazily (just the senders of those
+// events), no presence, typing, receipts or account data.
 nlohmann::json sync_filter();
+// The same with empty timelines: for the sync at each start that only looks
+// for invitations waiting (and, on a new database, for where to start).
+nlohmann::json invitations_filter();
 // POST /user/{bot}/filter with sync_filter(); the answer's filter_id goes to sync_request.
 MatrixRequest create_filter_request(const UserId& bot);
 

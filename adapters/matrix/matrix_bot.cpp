@@ -1,0 +1,448 @@
+#include "adapters/matrix/matrix_bot.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "adapters/matrix/client_api.hpp"
+#include "adapters/matrix/matrix_events.hpp"
+#include "adapters/matrix/matrix_html.hpp"
+#include "adapters/matrix/matrix_performer.hpp"
+#include "adapters/matrix/matrix_refs.hpp"
+#include "adapters/net/bot_loops.hpp"
+#include "adapters/net/endpoint.hpp"
+#include "adapters/net/tls.hpp"
+
+namespace warroom::matrix {
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using net::log_unexpected_end;
+using net::sleep;
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kFirstRetry{500};
+// A timeline gap is paged back at most this far (pages of kGapPage events).
+constexpr int kMaxGapPages = 10;
+constexpr std::size_t kGapPage = 100;
+// Events this much older than the previous batch's arrival are still fetched
+// from a gap: the homeserver's clock and ours may differ a little.
+constexpr std::int64_t kGapClockSlackMs = 5000;
+
+net::Endpoint homeserver_endpoint(const std::string& url) {
+    auto parsed = net::parse_endpoint(url, "https", "MATRIX_HOMESERVER");
+    if (auto* error = std::get_if<net::EndpointError>(&parsed)) throw std::invalid_argument(error->message);
+    return std::get<net::Endpoint>(std::move(parsed));
+}
+
+// Who may bring warroom into a room: the people the playbook names.
+std::set<std::string> playbook_people(const Playbook& playbook) {
+    std::set<std::string> people;
+    for (const UserId& user : playbook.admins) people.insert(user.value());
+    for (const UserId& user : playbook.executives) people.insert(user.value());
+    for (const auto& [group, users] : playbook.groups)
+        for (const UserId& user : users) people.insert(user.value());
+    return people;
+}
+
+// Milliseconds since the epoch by this machine's clock, as Matrix timestamps are.
+std::int64_t wall_clock_ms() {
+    return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Helpers kept out of coroutine bodies: GCC 12 destroys the temporaries of a
+// ?: inside a coroutine twice.
+bool older_than(const json& event, std::int64_t limit_ms) {
+    if (!event.is_object()) return false;
+    const auto ts = event.find("origin_server_ts");
+    return ts != event.end() && ts->is_number_integer() && ts->get<std::int64_t>() < limit_ms;
+}
+
+std::string describe_skipped(const Ignored& ignored) {
+    return "skipped Matrix event " + (ignored.matrix_event_id.empty() ? std::string("(no id)") : ignored.matrix_event_id) +
+           " in " + (ignored.room_id.empty() ? std::string("(no room)") : ignored.room_id) + ": " + ignored.reason;
+}
+
+const std::string token_advice =
+    "set a new MATRIX_ACCESS_TOKEN (or MATRIX_PASSWORD, so warroom logs in itself) and start warroom again";
+
+}  // namespace
+
+std::string check_matrix_settings(const MatrixSettings& settings) {
+    const auto endpoint = net::parse_endpoint(settings.homeserver, "https", "MATRIX_HOMESERVER");
+    if (const auto* error = std::get_if<net::EndpointError>(&endpoint)) return error->message;
+    if (!is_matrix_user_id(settings.user_id))
+        return "MATRIX_USER_ID must be the bot account's full Matrix id, like @warroom:example.org";
+    if (settings.access_token.empty() && settings.password.empty())
+        return "set MATRIX_ACCESS_TOKEN (the bot account's access token) or MATRIX_PASSWORD (to log in)";
+    return {};
+}
+
+struct MatrixBot::Impl {
+    Impl(Engine& engine, Store& store, const Clock& clock, MatrixSettings settings)
+        : engine(engine),
+          store(store),
+          clock(clock),
+          settings(std::move(settings)),
+          refs(store),
+          trusted_inviters(playbook_people(engine.playbook())) {}
+
+    awaitable<void> main();
+    awaitable<bool> sign_in();
+    awaitable<void> create_filter();
+    awaitable<void> sync_loop();
+    awaitable<SyncPosition> start_position();
+    awaitable<void> handle_batch(const SyncBatch& batch, std::int64_t previous_batch_at_ms);
+    awaitable<void> handle_event(const MatrixEvent& event);
+    awaitable<void> handle_invite(const Invite& invite);
+    awaitable<void> fill_gap(const TimelineGap& gap, std::int64_t previous_batch_at_ms);
+    awaitable<void> send_stored_reply(const std::string& command_event_id);
+    SyncContext sync_context();
+    // The batch of a sync answer, or nothing after logging why it cannot be used.
+    std::optional<SyncBatch> usable_batch(const MatrixRequest& request, const MatrixResult& answer);
+    void fatal(const std::string& message);
+    void shutdown();
+
+    Engine& engine;
+    Store& store;
+    const Clock& clock;
+    MatrixSettings settings;
+    MatrixRefs refs;
+    std::set<std::string> trusted_inviters;
+    UserId bot_user;
+    std::string filter_id;
+    // Declared before everything bound to it, so it is destroyed after them.
+    asio::io_context io;
+    asio::ssl::context tls = net::make_client_tls_context(settings.ca_file);
+    MatrixApi api{io.get_executor(), tls, homeserver_endpoint(settings.homeserver), settings.access_token};
+    std::optional<MatrixPerformer> performer;
+    net::OutboxLoop outbox{io.get_executor(), store, clock,
+                           [this](const OutboxJob& job) { return performer->perform(job); },
+                           settings.retry_backoff_max};
+    net::ScheduleLoop schedules{io.get_executor(), engine, clock, [this] { outbox.wake(); }};
+    asio::steady_timer retry{io};
+    bool stopping = false;
+    std::optional<std::chrono::steady_clock::time_point> stopped_at;
+    int exit_code = 0;
+};
+
+awaitable<void> MatrixBot::Impl::main() {
+    if (settings.stop_on_signals)
+        asio::co_spawn(io, net::stop_on_signal([this] { shutdown(); }, "stopping the Matrix sync"), asio::detached);
+    if (!co_await sign_in()) {
+        if (!stopping) exit_code = 1;
+        shutdown();
+        co_return;
+    }
+    co_await create_filter();
+    asio::co_spawn(io, outbox.run(), [](std::exception_ptr e) { log_unexpected_end("the outbox", e); });
+    asio::co_spawn(io, schedules.run(), [](std::exception_ptr e) { log_unexpected_end("the scheduler", e); });
+    co_await sync_loop();
+}
+
+// Logs in when only a password is given, then asks the homeserver who the
+// token belongs to: a bad token stops warroom here, with a message naming it.
+awaitable<bool> MatrixBot::Impl::sign_in() {
+    milliseconds backoff = kFirstRetry;
+    while (!stopping && settings.access_token.empty()) {
+        const MatrixRequest login = password_login_request(settings.user_id, settings.password);
+        MatrixResult answer = co_await api.call(login);
+        if (answer.ok() && answer.body.contains("access_token") && answer.body["access_token"].is_string()) {
+            settings.access_token = answer.body["access_token"].get<std::string>();
+            api.set_access_token(settings.access_token);
+            break;
+        }
+        if (answer.outcome != MatrixResult::Outcome::transient) {
+            spdlog::error("{}; check MATRIX_USER_ID and MATRIX_PASSWORD", describe_matrix_error(login, answer));
+            co_return false;
+        }
+        spdlog::warn("{}; trying again in {} ms", describe_matrix_error(login, answer), backoff.count());
+        co_await sleep(retry, backoff);
+        backoff = std::min(backoff * 2, settings.retry_backoff_max);
+    }
+    const MatrixRequest who = whoami_request();
+    while (!stopping) {
+        MatrixResult answer = co_await api.call(who);
+        if (answer.ok()) {
+            const std::string user = answer.body.value("user_id", std::string());
+            if (!is_matrix_user_id(user)) {
+                spdlog::error("the homeserver's whoami named no user; is MATRIX_HOMESERVER the client-server API?");
+                co_return false;
+            }
+            if (user != settings.user_id)
+                spdlog::warn("MATRIX_USER_ID is {} but the access token belongs to {}; acting as {}", settings.user_id,
+                             user, user);
+            bot_user = UserId{user};
+            performer.emplace(store, api, refs, bot_user);
+            spdlog::info("signed in to {} as {}", settings.homeserver, user);
+            co_return true;
+        }
+        if (answer.outcome == MatrixResult::Outcome::token_refused) {
+            spdlog::error("the homeserver refused the access token ({}): {}", answer.errcode, token_advice);
+            co_return false;
+        }
+        if (answer.outcome == MatrixResult::Outcome::refused) {
+            spdlog::error("{}; is MATRIX_HOMESERVER a Matrix homeserver?", describe_matrix_error(who, answer));
+            co_return false;
+        }
+        spdlog::warn("{}; trying again in {} ms", describe_matrix_error(who, answer), backoff.count());
+        co_await sleep(retry, backoff);
+        backoff = std::min(backoff * 2, settings.retry_backoff_max);
+    }
+    co_return false;
+}
+
+// A stored filter keeps every sync URL short; a server that will not store
+// one gets the filter inline.
+awaitable<void> MatrixBot::Impl::create_filter() {
+    const MatrixRequest create = create_filter_request(bot_user);
+    MatrixResult answer = co_await api.call(create);
+    if (answer.ok()) filter_id = answer.body.value("filter_id", std::string());
+    if (filter_id.empty()) {
+        if (!answer.ok()) spdlog::warn("{}; syncing with the filter inline", describe_matrix_error(create, answer));
+        filter_id = sync_filter().dump();
+    }
+}
+
+SyncContext MatrixBot::Impl::sync_context() {
+    return SyncContext{bot_user.value(), [this](const std::string& room_id) { return refs.channel_name(room_id); },
+                       [this](const std::string& event_id) { return refs.card(event_id); }};
+}
+
+std::optional<SyncBatch> MatrixBot::Impl::usable_batch(const MatrixRequest& request, const MatrixResult& answer) {
+    if (!answer.ok()) {
+        spdlog::warn("{}", describe_matrix_error(request, answer));
+        return std::nullopt;
+    }
+    auto read = read_sync(answer.body, sync_context());
+    if (auto* error = std::get_if<SyncError>(&read)) {
+        spdlog::warn("a sync answer could not be used: {}", error->message);
+        return std::nullopt;
+    }
+    return std::get<SyncBatch>(std::move(read));
+}
+
+// At each start, a sync without `since` and with empty timelines: the
+// invitations waiting now are answered (one a crash left unanswered
+// included), and a new database starts from its next_batch, so history from
+// before warroom first ran here is never acted on. Saved before anything is
+// joined: the window in which a crash could move that start is one commit.
+awaitable<SyncPosition> MatrixBot::Impl::start_position() {
+    std::optional<SyncPosition> stored = refs.sync_position();
+    const std::string filter = invitations_filter().dump();
+    const MatrixRequest request = sync_request(std::nullopt, milliseconds(0), filter);
+    milliseconds backoff = kFirstRetry;
+    while (!stopping) {
+        MatrixResult answer = co_await api.sync(request);
+        if (answer.outcome == MatrixResult::Outcome::token_refused) {
+            fatal("the homeserver refused the access token (" + answer.errcode + ") while syncing: " + token_advice);
+            break;
+        }
+        std::optional<SyncBatch> batch = usable_batch(request, answer);
+        if (!batch) {
+            co_await sleep(retry, backoff);
+            backoff = std::min(backoff * 2, settings.retry_backoff_max);
+            continue;
+        }
+        if (!stored) {
+            stored = SyncPosition{batch->next_batch, wall_clock_ms()};
+            refs.save_sync_position(*stored);
+            spdlog::info("first sync: what was said before warroom first ran here is not acted on");
+        }
+        for (const SyncItem& item : batch->items)
+            if (const auto* invite = std::get_if<Invite>(&item); invite && !stopping) co_await handle_invite(*invite);
+        break;
+    }
+    co_return stored.value_or(SyncPosition{});
+}
+
+// Long-polls /sync from the stored position. A batch's position is saved
+// only after every event in it was handled, so a crash replays the batch;
+// the engine recognises each event it already handled by its Matrix event id.
+awaitable<void> MatrixBot::Impl::sync_loop() {
+    SyncPosition position = co_await start_position();
+    milliseconds backoff = kFirstRetry;
+    while (!stopping) {
+        const MatrixRequest request = sync_request(position.next_batch, settings.sync_timeout, filter_id);
+        MatrixResult answer = co_await api.sync(request);
+        if (stopping) co_return;
+        if (answer.outcome == MatrixResult::Outcome::token_refused) {
+            fatal("the homeserver refused the access token (" + answer.errcode + ") while syncing: " + token_advice);
+            co_return;
+        }
+        std::optional<SyncBatch> batch = usable_batch(request, answer);
+        if (!batch) {
+            // The same position is asked again: nothing is skipped.
+            spdlog::info("syncing again in {} ms", backoff.count());
+            co_await sleep(retry, backoff);
+            backoff = std::min(backoff * 2, settings.retry_backoff_max);
+            continue;
+        }
+        backoff = kFirstRetry;
+        const std::int64_t received_at = wall_clock_ms();
+        co_await handle_batch(*batch, position.received_at_ms);
+        if (stopping) co_return;
+        position = SyncPosition{batch->next_batch, received_at};
+        try {
+            refs.save_sync_position(position);
+        } catch (const StorageError& error) {
+            // Harmless: the next start replays this batch, and its events are recognised.
+            spdlog::error("the sync position could not be saved: {}", error.what());
+        }
+        outbox.wake();
+        schedules.wake();
+    }
+}
+
+awaitable<void> MatrixBot::Impl::handle_batch(const SyncBatch& batch, std::int64_t previous_batch_at_ms) {
+    for (const SyncItem& item : batch.items) {
+        if (stopping) co_return;
+        if (const auto* invite = std::get_if<Invite>(&item)) {
+            co_await handle_invite(*invite);
+        } else if (const auto* event = std::get_if<MatrixEvent>(&item)) {
+            co_await handle_event(*event);
+        } else if (const auto* gap = std::get_if<TimelineGap>(&item)) {
+            co_await fill_gap(*gap, previous_batch_at_ms);
+        } else {
+            const auto& ignored = std::get<Ignored>(item);
+            spdlog::log(ignored.malformed ? spdlog::level::warn : spdlog::level::debug, "{}", describe_skipped(ignored));
+        }
+    }
+}
+
+awaitable<void> MatrixBot::Impl::handle_event(const MatrixEvent& event) {
+    const bool is_command = std::holds_alternative<CommandText>(event.event.what);
+    // Commands are always answered; a reaction is answered only when refused
+    // (its card's edit is the answer otherwise).
+    const ReplyRecorder record = [&](Transaction& tx, const Reply& reply) {
+        if (!is_command && reply.kind != Reply::Kind::error) return;
+        Reply shown = reply;
+        if (!is_command) shown.text = event.event.user.value() + ": " + reply.text;
+        MatrixRefs::record_reply(tx, event.matrix_event_id, StoredReply{event.room_id, shown, false});
+    };
+    Reply reply;
+    try {
+        reply = engine.handle(event.event, record);
+    } catch (const std::exception& error) {
+        // Nothing was committed: the transaction rolled back with the exception.
+        spdlog::error("Matrix event {} could not be handled: {}", event.matrix_event_id, error.what());
+        co_return;
+    }
+    if (reply.kind != Reply::Kind::ignored) {
+        outbox.wake();
+        schedules.wake();
+    }
+    // Also for an event seen before: its answer may not have gone out before a crash.
+    co_await send_stored_reply(event.matrix_event_id);
+}
+
+awaitable<void> MatrixBot::Impl::send_stored_reply(const std::string& command_event_id) {
+    std::optional<StoredReply> stored = refs.reply(command_event_id);
+    if (!stored || stored->sent || stored->reply.text.empty()) co_return;
+    const Delivery delivery = co_await performer->send_reply(stored->room_id, command_event_id, stored->reply.text);
+    if (delivery.done)
+        refs.mark_reply_sent(command_event_id);
+    else
+        spdlog::warn("the answer to {} could not be sent: {}", command_event_id, delivery.problem);
+}
+
+awaitable<void> MatrixBot::Impl::handle_invite(const Invite& invite) {
+    if (!trusted_inviters.count(invite.inviter)) {
+        spdlog::info("not joining {}: invited by {}, who is not in the playbook", invite.room_id, invite.inviter);
+        co_return;
+    }
+    const MatrixRequest join = join_request(invite.room_id);
+    MatrixResult joined = co_await api.call(join);
+    if (joined.ok()) {
+        spdlog::info("joined {} on {}'s invitation", invite.room_id, invite.inviter);
+    } else {
+        // The invitation is still there: the next start's first sync offers it again.
+        spdlog::warn("could not join {}: {}", invite.room_id, describe_matrix_error(join, joined));
+    }
+}
+
+// The server left events out of a room's timeline (limited): page back from
+// the gap to where the previous batch ended, and handle them oldest first.
+awaitable<void> MatrixBot::Impl::fill_gap(const TimelineGap& gap, std::int64_t previous_batch_at_ms) {
+    if (gap.prev_batch.empty()) co_return;
+    std::vector<json> missed;
+    std::string from = gap.prev_batch;
+    bool reached_known = false;
+    for (int page = 0; page < kMaxGapPages && !reached_known && !from.empty(); ++page) {
+        const MatrixRequest request = messages_before_request(gap.room_id, from, kGapPage);
+        MatrixResult answer = co_await api.call(request);
+        if (!answer.ok()) {
+            spdlog::warn("events skipped by the server in {} could not be fetched: {}", gap.room_id,
+                         describe_matrix_error(request, answer));
+            break;
+        }
+        const json chunk = answer.body.value("chunk", json::array());
+        for (const json& event : chunk) {
+            // Back to what the previous batch covered, and never past warroom's own joining.
+            if (older_than(event, previous_batch_at_ms - kGapClockSlackMs) || is_own_join(event, bot_user.value())) {
+                reached_known = true;
+                break;
+            }
+            missed.push_back(event);
+        }
+        from = answer.body.value("end", std::string());
+        if (chunk.empty()) break;
+    }
+    if (!reached_known && !from.empty())
+        spdlog::warn("{}: more than {} events were skipped by the server; the oldest of them are not handled",
+                     gap.room_id, kMaxGapPages * kGapPage);
+    spdlog::info("fetched {} event(s) the server left out of {}'s timeline", missed.size(), gap.room_id);
+    const SyncContext context = sync_context();
+    for (auto event = missed.rbegin(); event != missed.rend() && !stopping; ++event) {
+        const SyncItem item = read_timeline_event(*event, gap.room_id, context);
+        if (const auto* matrix_event = std::get_if<MatrixEvent>(&item)) co_await handle_event(*matrix_event);
+    }
+}
+
+void MatrixBot::Impl::fatal(const std::string& message) {
+    spdlog::error("{}", message);
+    exit_code = 1;
+    shutdown();
+}
+
+void MatrixBot::Impl::shutdown() {
+    if (stopping) return;
+    stopping = true;
+    stopped_at = std::chrono::steady_clock::now();
+    outbox.stop();
+    schedules.stop();
+    retry.cancel();
+}
+
+MatrixBot::MatrixBot(Engine& engine, Store& store, const Clock& clock, MatrixSettings settings)
+    : impl_(std::make_unique<Impl>(engine, store, clock, std::move(settings))) {}
+
+MatrixBot::~MatrixBot() = default;
+
+int MatrixBot::run() {
+    Impl& impl = *impl_;
+    asio::co_spawn(impl.io, impl.main(), [&impl](std::exception_ptr e) {
+        log_unexpected_end("the Matrix sync", e);
+        if (e) impl.exit_code = 1;
+        impl.shutdown();
+    });
+    net::run_until_done(impl.io, impl.stopped_at);
+    return impl.exit_code;
+}
+
+void MatrixBot::stop() {
+    asio::post(impl_->io, [impl = impl_.get()] { impl->shutdown(); });
+}
+
+}  // namespace warroom::matrix

@@ -1,0 +1,403 @@
+#include "adapters/matrix/matrix_performer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "adapters/matrix/matrix_cards.hpp"
+#include "adapters/matrix/matrix_html.hpp"
+#include "bot/json_fields.hpp"
+
+namespace warroom::matrix {
+namespace {
+
+using boost::asio::awaitable;
+using nlohmann::json;
+
+using net::NotDone;
+
+constexpr std::size_t kMaxAliasLocalpart = 80;
+constexpr int kMaxNameSuffix = 9;
+constexpr std::size_t kRecentHistory = 100;
+constexpr int kBotPowerLevel = 100;
+
+// A string field of an answer, "" when missing.
+std::string text_at(const json& object, const char* key) { return string_field(object, key).value_or(std::string()); }
+
+// Requests are built outside co_await expressions and passed as named
+// values: GCC 12 miscompiles temporaries (and braced JSON initialisers) that
+// live across a co_await within one expression.
+MatrixRequest send_content_request(std::string_view room_id, std::string_view type, const json& content,
+                                   std::string_view transaction) {
+    return {"PUT",
+            std::string(kClientApi) + "/rooms/" + percent_encode(room_id) + "/send/" + percent_encode(type) + "/" +
+                percent_encode(transaction),
+            content};
+}
+
+json reply_content(const std::string& text, const std::string& command_event_id) {
+    json content = notice_content(text);
+    content["m.relates_to"] = {{"m.in_reply_to", {{"event_id", command_event_id}}}};
+    return content;
+}
+
+json publish_piece(json content, const Publish& effect, OutboxJobId job, std::size_t piece) {
+    content[std::string(kPublishKey)] = {{"draft", to_string(effect.draft)}, {"job", job.value()}, {"piece", piece}};
+    return content;
+}
+
+// The pieces of `job` that the bot already published among a room's recent events.
+std::set<std::size_t> published_pieces(const json& messages, const UserId& bot, OutboxJobId job) {
+    std::set<std::size_t> pieces;
+    if (!messages.is_object() || !messages.contains("chunk") || !messages["chunk"].is_array()) return pieces;
+    for (const json& event : messages["chunk"]) {
+        if (text_at(event, "sender") != bot.value() || !event.contains("content")) continue;
+        const json& content = event["content"];
+        if (!content.is_object() || !content.contains(kPublishKey)) continue;
+        const json& marker = content[std::string(kPublishKey)];
+        if (!marker.is_object() || marker.value("job", std::int64_t{-1}) != job.value()) continue;
+        if (marker.contains("piece") && marker["piece"].is_number_unsigned())
+            pieces.insert(marker["piece"].get<std::size_t>());
+    }
+    return pieces;
+}
+
+std::string addressee(const PostMessage& message) {
+    return message.user ? message.user->value() : std::string("(nobody)");
+}
+
+std::string server_of(const UserId& user) {
+    const auto colon = user.value().find(':');
+    return colon == std::string::npos ? std::string() : user.value().substr(colon + 1);
+}
+
+}  // namespace
+
+MatrixPerformer::MatrixPerformer(Store& store, MatrixApi& api, MatrixRefs& refs, UserId bot_user)
+    : store_(store), api_(api), refs_(refs), bot_user_(std::move(bot_user)), server_name_(server_of(bot_user_)) {}
+
+std::string MatrixPerformer::alias_of(const ChannelName& name) const { return "#" + name.value() + ":" + server_name_; }
+
+awaitable<Delivery> MatrixPerformer::perform(const OutboxJob& job) {
+    try {
+        co_await std::visit(
+            [&](const auto& effect) -> awaitable<void> {
+                using T = std::decay_t<decltype(effect)>;
+                if constexpr (std::is_same_v<T, CreateChannel>) return create_room(effect);
+                else if constexpr (std::is_same_v<T, InviteUsers>) return invite(effect);
+                else if constexpr (std::is_same_v<T, PostMessage>) return post_message(effect, job.id);
+                else if constexpr (std::is_same_v<T, PostCard>) return post_card(effect, job.id);
+                else if constexpr (std::is_same_v<T, UpdateCard>) return update_card(effect, job.id);
+                else if constexpr (std::is_same_v<T, Publish>) return publish(effect, job.id);
+                else if constexpr (std::is_same_v<T, PostEscalation>) return post_escalation(effect, job.id);
+                else if constexpr (std::is_same_v<T, UpdateEscalation>) return update_escalation(effect, job.id);
+                else return hand_over(effect);
+            },
+            job.effect);
+    } catch (const NotDone& not_done) {
+        co_return Delivery{false, not_done.what()};
+    } catch (const StorageError& error) {
+        co_return Delivery{false, std::string("storage: ") + error.what()};
+    }
+    co_return Delivery{true, {}};
+}
+
+awaitable<Delivery> MatrixPerformer::send_reply(const std::string& room_id, const std::string& command_event_id,
+                                                const std::string& text) {
+    const json content = reply_content(text, command_event_id);
+    const MatrixRequest send = send_content_request(room_id, "m.room.message", content, "warroom.reply." + command_event_id);
+    MatrixResult sent = co_await api_.call(send);
+    if (sent.ok()) co_return Delivery{true, {}};
+    co_return Delivery{false, describe_matrix_error(send, sent)};
+}
+
+awaitable<json> MatrixPerformer::call_ok(const MatrixRequest& request) {
+    MatrixResult result = co_await api_.call(request);
+    if (!result.ok()) throw NotDone(describe_matrix_error(request, result));
+    co_return std::move(result.body);
+}
+
+awaitable<std::string> MatrixPerformer::send_event(const MatrixRequest& request) {
+    const json sent = co_await call_ok(request);
+    std::string event_id = text_at(sent, "event_id");
+    if (event_id.empty()) throw NotDone(request.method + " send answered without an event_id");
+    co_return event_id;
+}
+
+awaitable<void> MatrixPerformer::create_room(const CreateChannel& effect) {
+    if (refs_.room_id(effect.name)) co_return;
+    UserId lead = bot_user_;
+    {
+        auto tx = store_.begin();
+        if (auto incident = tx->incident(effect.incident)) lead = incident->lead;
+    }
+    for (int attempt = 1; attempt <= kMaxNameSuffix; ++attempt) {
+        CreateChannel named = effect;
+        if (attempt > 1) named.name = ChannelName{net::suffixed_name(effect.name.value(), attempt, kMaxAliasLocalpart)};
+        const bool tried_before = refs_.room_creation_attempted(named.name);
+        refs_.mark_room_creation_attempted(named.name);
+        const MatrixRequest create = create_room_request(named, bot_user_, lead);
+        MatrixResult created = co_await api_.call(create);
+        std::string room_id;
+        if (created.ok()) {
+            room_id = text_at(created.body, "room_id");
+            if (room_id.empty()) throw NotDone("createRoom answered without a room_id");
+        } else if (created.is("M_ROOM_IN_USE")) {
+            // Ours from an attempt whose answer was lost (a crash, a timeout)?
+            // Then it is completed, not duplicated; someone else's alias gets a suffix.
+            if (tried_before) {
+                if (auto own = co_await own_room_with_alias(alias_of(named.name))) room_id = *own;
+            }
+            if (room_id.empty()) {
+                spdlog::info("the alias {} is taken on the homeserver; trying another", alias_of(named.name));
+                continue;
+            }
+        } else {
+            throw NotDone(describe_matrix_error(create, created));
+        }
+        refs_.remember_room(effect.name, room_id);
+        co_return;
+    }
+    throw NotDone("no free Matrix room alias for " + alias_of(effect.name) + " (tried " +
+                  std::to_string(kMaxNameSuffix) + " suffixes)");
+}
+
+awaitable<std::optional<std::string>> MatrixPerformer::own_room_with_alias(const std::string& alias) {
+    const MatrixRequest lookup = alias_lookup_request(alias);
+    MatrixResult found = co_await api_.call(lookup);
+    if (!found.ok()) {
+        if (found.outcome == MatrixResult::Outcome::refused) co_return std::nullopt;
+        throw NotDone(describe_matrix_error(lookup, found));
+    }
+    const std::string room_id = text_at(found.body, "room_id");
+    if (room_id.empty()) co_return std::nullopt;
+    const MatrixRequest levels_request = get_power_levels_request(room_id);
+    MatrixResult levels = co_await api_.call(levels_request);
+    if (levels.outcome == MatrixResult::Outcome::transient) throw NotDone(describe_matrix_error(levels_request, levels));
+    if (!levels.ok()) co_return std::nullopt;   // not in it: someone else's room
+    const json users = levels.body.value("users", json::object());
+    const auto mine = users.find(bot_user_.value());
+    if (mine == users.end() || !mine->is_number_integer() || mine->get<int>() != kBotPowerLevel) co_return std::nullopt;
+    co_return room_id;
+}
+
+awaitable<void> MatrixPerformer::invite(const InviteUsers& effect) {
+    std::vector<UserId> users;
+    for (const UserId& user : effect.users) {
+        if (user == bot_user_) continue;
+        if (!is_matrix_user_id(user.value())) {
+            spdlog::warn("cannot invite \"{}\" to {}: not a Matrix user id (the playbook must name people like "
+                         "@alice:example.org)", user.value(), to_string(effect.channel));
+            continue;
+        }
+        users.push_back(user);
+    }
+    if (users.empty()) co_return;
+    const std::string room_id = co_await room_of(effect.channel);
+    for (const UserId& user : users) {
+        const MatrixRequest request = invite_request(room_id, user);
+        MatrixResult invited = co_await api_.call(request);
+        if (invited.ok()) continue;
+        if (invited.outcome != MatrixResult::Outcome::refused) throw NotDone(describe_matrix_error(request, invited));
+        // About this person (already in, unknown, banned): the others still get in.
+        if (invited.is("M_FORBIDDEN") && invited.error.find("already in the room") != std::string::npos) continue;
+        spdlog::warn("{} was not invited to {}: {}", user.value(), to_string(effect.channel),
+                     describe_matrix_error(request, invited));
+    }
+}
+
+awaitable<void> MatrixPerformer::post_message(const PostMessage& effect, OutboxJobId job) {
+    std::string room_id;
+    if (effect.channel) {
+        room_id = co_await room_of(*effect.channel);
+    } else if (effect.user && is_matrix_user_id(effect.user->value())) {
+        room_id = co_await direct_room(*effect.user);
+    } else {
+        spdlog::warn("a direct message to \"{}\" was dropped: not a Matrix user id", addressee(effect));
+        co_return;
+    }
+    // Each piece has its transaction id: a repeat of the job sends none twice.
+    const std::vector<MatrixRequest> pieces = post_notice_requests(room_id, effect.text, job);
+    for (std::size_t piece = 0; piece < pieces.size(); ++piece) {
+        const std::string event_id = co_await send_event(pieces[piece]);
+        if (piece == 0 && effect.pin) co_await pin(room_id, event_id);
+    }
+}
+
+awaitable<void> MatrixPerformer::pin(const std::string& room_id, const std::string& event_id) {
+    const MatrixRequest current = get_state_request(room_id, "m.room.pinned_events");
+    MatrixResult pinned = co_await api_.call(current);
+    json content = json::object();
+    if (pinned.ok()) content = std::move(pinned.body);
+    if (!content.contains("pinned") || !content["pinned"].is_array()) content["pinned"] = json::array();
+    for (const json& already : content["pinned"])
+        if (already == event_id) co_return;
+    content["pinned"].push_back(event_id);
+    const MatrixRequest update = put_state_request(room_id, "m.room.pinned_events", content);
+    MatrixResult updated = co_await api_.call(update);
+    // A header that is not pinned is still posted: worth a warning, not a repeat.
+    if (!updated.ok()) spdlog::warn("the incident header was posted but not pinned: {}", describe_matrix_error(update, updated));
+}
+
+awaitable<std::string> MatrixPerformer::card_room(const Card& card, const UserId& lead) {
+    std::optional<ChannelName> main;
+    {
+        auto tx = store_.begin();
+        if (auto incident = tx->incident(card.incident)) main = incident->main_channel().name;
+    }
+    if (main) co_return co_await room_of(*main);
+    co_return co_await direct_room(lead);
+}
+
+awaitable<std::string> MatrixPerformer::send_card(const std::string& room_id, const json& content, OutboxJobId job,
+                                                  const std::vector<std::string_view>& hints) {
+    const MatrixRequest send = send_message_request(room_id, content, job, 0);
+    const std::string card_event = co_await send_event(send);
+    // The bot's own reactions show which keys decide; clients let the lead click them.
+    for (std::size_t hint = 0; hint < hints.size(); ++hint) {
+        const MatrixRequest react = send_reaction_request(room_id, card_event, hints[hint], job, hint + 1);
+        MatrixResult reacted = co_await api_.call(react);
+        if (reacted.outcome == MatrixResult::Outcome::transient) throw NotDone(describe_matrix_error(react, reacted));
+        if (!reacted.ok()) spdlog::warn("a hint reaction on a card was refused: {}", describe_matrix_error(react, reacted));
+    }
+    co_return card_event;
+}
+
+awaitable<void> MatrixPerformer::post_card(const PostCard& effect, OutboxJobId job) {
+    const std::string room_id = co_await card_room(effect.card, effect.to);
+    const json content = approval_card_content(effect.card);
+    const bool live = effect.card.state == DraftState::pending && !effect.card.rerouted_to;
+    std::vector<std::string_view> hints;
+    if (live) hints = {kApproveKey, kChangesKey, kRejectKey};
+    const std::string event_id = co_await send_card(room_id, content, job, hints);
+    refs_.remember_card(effect.card.draft, room_id, event_id);
+}
+
+awaitable<bool> MatrixPerformer::edited_in_place(const std::optional<std::string>& card_event, const EditOf& edit_of,
+                                                 OutboxJobId job) {
+    if (!card_event) co_return false;
+    const std::string room_id = refs_.card_room(*card_event);
+    if (room_id.empty()) co_return false;
+    const json edit = edit_of(*card_event);
+    const MatrixRequest send = send_message_request(room_id, edit, job, 0);
+    co_await send_event(send);
+    co_return true;
+}
+
+awaitable<void> MatrixPerformer::update_card(const UpdateCard& effect, OutboxJobId job) {
+    const auto card_event = refs_.card_event(effect.card.draft);
+    const EditOf edit_of = [&](const std::string& original) { return approval_card_edit(effect.card, original); };
+    if (co_await edited_in_place(card_event, edit_of, job)) co_return;
+    // The card was never recorded (sent before this database existed): post the outcome as a new card.
+    const PostCard again{effect.to, effect.card};
+    co_await post_card(again, job);
+}
+
+awaitable<void> MatrixPerformer::publish(const Publish& effect, OutboxJobId job) {
+    const std::string room_id = co_await room_of(effect.channel);
+    std::set<std::size_t> already;
+    if (refs_.publish_attempted(job)) {
+        // Sent before with an answer unknown. The transaction id guards a repeat
+        // with the same access token; the room's history guards one with a new token.
+        const MatrixRequest recent = messages_before_request(room_id, "", kRecentHistory);
+        const json history = co_await call_ok(recent);
+        already = published_pieces(history, bot_user_, job);
+        if (!already.empty())
+            spdlog::info("{} was already (partly) published in {}; sending only what is missing", to_string(effect.draft),
+                         to_string(effect.channel));
+    }
+    refs_.mark_publish_attempted(job);
+    const std::vector<json> pieces = notice_contents(effect.text);
+    for (std::size_t piece = 1; piece <= pieces.size(); ++piece) {
+        if (already.count(piece)) continue;
+        const json content = publish_piece(pieces[piece - 1], effect, job, piece);
+        const MatrixRequest send = send_message_request(room_id, content, job, piece);
+        co_await send_event(send);
+    }
+}
+
+awaitable<void> MatrixPerformer::post_escalation(const PostEscalation& effect, OutboxJobId job) {
+    const std::string room_id = co_await room_of(effect.channel);
+    const json content = escalation_card_content(effect.card);
+    std::vector<std::string_view> hints;
+    if (effect.card.state == EscalationState::pending) hints = {kAllowKey, kDenyKey};
+    const std::string event_id = co_await send_card(room_id, content, job, hints);
+    refs_.remember_card(effect.card.escalation, room_id, event_id);
+}
+
+awaitable<void> MatrixPerformer::update_escalation(const UpdateEscalation& effect, OutboxJobId job) {
+    const auto card_event = refs_.card_event(effect.card.escalation);
+    const EditOf edit_of = [&](const std::string& original) { return escalation_card_edit(effect.card, original); };
+    if (co_await edited_in_place(card_event, edit_of, job)) co_return;
+    const PostEscalation again{effect.channel, effect.card};
+    co_await post_escalation(again, job);
+}
+
+awaitable<void> MatrixPerformer::hand_over(const HandOverChannels& effect) {
+    for (const ChannelName& channel : effect.channels) {
+        const auto room_id = refs_.room_id(channel);
+        if (!room_id) continue;   // never created on Matrix: nothing to move
+        const MatrixRequest current = get_power_levels_request(*room_id);
+        const json levels = co_await call_ok(current);
+        const MatrixRequest update = handover_power_levels_request(*room_id, levels, bot_user_, effect.to, effect.from);
+        MatrixResult updated = co_await api_.call(update);
+        if (updated.outcome == MatrixResult::Outcome::transient) throw NotDone(describe_matrix_error(update, updated));
+        if (!updated.ok())
+            spdlog::warn("the Crisis Lead's power level in {} was not moved: {}", to_string(channel),
+                         describe_matrix_error(update, updated));
+    }
+}
+
+awaitable<std::string> MatrixPerformer::room_of(const ChannelName& name) {
+    if (auto known = refs_.room_id(name)) co_return *known;
+    // An answer to a command typed in a room warroom does not manage carries the room id as its name.
+    if (name.value().starts_with('!')) co_return name.value();
+    // Audience rooms (#exec-briefing) are the admin's: found by alias, else by name, once; then kept.
+    const std::string alias = alias_of(name);
+    const MatrixRequest lookup = alias_lookup_request(alias);
+    MatrixResult found = co_await api_.call(lookup);
+    std::optional<std::string> room_id;
+    if (found.ok()) {
+        room_id = text_at(found.body, "room_id");
+    } else if (found.outcome != MatrixResult::Outcome::refused) {
+        throw NotDone(describe_matrix_error(lookup, found));
+    } else {
+        room_id = co_await find_room_by_name(name);
+    }
+    if (!room_id || room_id->empty())
+        throw NotDone("warroom finds no Matrix room " + alias + " (nor a joined room named " + name.value() +
+                      "): create it with that alias and invite " + bot_user_.value() + " to it");
+    const MatrixRequest join = join_request(*room_id);
+    MatrixResult joined = co_await api_.call(join);
+    if (!joined.ok())
+        throw NotDone("warroom cannot join " + alias + ": " + describe_matrix_error(join, joined) + "; invite " +
+                      bot_user_.value() + " to the room");
+    refs_.remember_room(name, *room_id);
+    co_return *room_id;
+}
+
+awaitable<std::optional<std::string>> MatrixPerformer::find_room_by_name(const ChannelName& name) {
+    const MatrixRequest list = joined_rooms_request();
+    const json joined = co_await call_ok(list);
+    for (const json& room : joined.value("joined_rooms", json::array())) {
+        if (!room.is_string()) continue;
+        const MatrixRequest get_name = get_state_request(room.get<std::string>(), "m.room.name");
+        MatrixResult room_name = co_await api_.call(get_name);
+        if (room_name.ok() && text_at(room_name.body, "name") == name.value()) co_return room.get<std::string>();
+    }
+    co_return std::nullopt;
+}
+
+awaitable<std::string> MatrixPerformer::direct_room(const UserId& user) {
+    if (auto known = refs_.direct_room(user)) co_return *known;
+    const MatrixRequest create = create_direct_room_request(user);
+    const json created = co_await call_ok(create);
+    std::string room_id = text_at(created, "room_id");
+    if (room_id.empty()) throw NotDone("createRoom answered without a room_id");
+    refs_.remember_direct_room(user, room_id);
+    co_return room_id;
+}
+
+}  // namespace warroom::matrix

@@ -1,0 +1,84 @@
+#pragma once
+// Performs one outbox job on a Matrix homeserver. Every job may be repeated
+// (after a crash, or after a failure half-way), so each step is safe to
+// repeat: sends carry transaction ids derived from the job, so the server
+// answers a repeat with the first event; a room whose createRoom answer was
+// lost is found again by its alias and adopted; invitations tolerate people
+// already in; and a publish that was attempted before is looked for in the
+// room's recent history (in case the access token, and with it the
+// transaction scope, changed in between).
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "adapters/matrix/client_api.hpp"
+#include "adapters/matrix/matrix_refs.hpp"
+#include "adapters/net/bot_loops.hpp"
+#include "bot/effect.hpp"
+#include "storage/store.hpp"
+
+namespace warroom::matrix {
+
+using net::Delivery;
+
+// The marker a published message carries, naming its outbox job and piece.
+inline constexpr std::string_view kPublishKey = "org.warroom.publish";
+
+class MatrixPerformer {
+public:
+    // `bot_user` is warroom's own Matrix id (from whoami): never invited, holds power 100.
+    MatrixPerformer(Store& store, MatrixApi& api, MatrixRefs& refs, UserId bot_user);
+
+    boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
+
+    // Sends the answer to a command as a notice replying to it; the
+    // transaction id comes from the command's event id, so a repeat is one message.
+    boost::asio::awaitable<Delivery> send_reply(const std::string& room_id, const std::string& command_event_id,
+                                                const std::string& text);
+
+    // "#name:server" for a channel name, on the bot's own server.
+    std::string alias_of(const ChannelName& name) const;
+
+private:
+    boost::asio::awaitable<void> create_room(const CreateChannel& effect);
+    boost::asio::awaitable<void> invite(const InviteUsers& effect);
+    boost::asio::awaitable<void> post_message(const PostMessage& effect, OutboxJobId job);
+    boost::asio::awaitable<void> post_card(const PostCard& effect, OutboxJobId job);
+    boost::asio::awaitable<void> update_card(const UpdateCard& effect, OutboxJobId job);
+    boost::asio::awaitable<void> publish(const Publish& effect, OutboxJobId job);
+    boost::asio::awaitable<void> post_escalation(const PostEscalation& effect, OutboxJobId job);
+    boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect, OutboxJobId job);
+    boost::asio::awaitable<void> hand_over(const HandOverChannels& effect);
+
+    // The room of a warroom channel: stored, else found by alias (or name) once and joined.
+    boost::asio::awaitable<std::string> room_of(const ChannelName& name);
+    boost::asio::awaitable<std::optional<std::string>> find_room_by_name(const ChannelName& name);
+    boost::asio::awaitable<std::string> direct_room(const UserId& user);
+    // Where a draft's card goes: the incident's main room, where the team sees what awaits approval.
+    boost::asio::awaitable<std::string> card_room(const Card& card, const UserId& lead);
+    // A room warroom created before its answer was lost: the alias is ours if warroom holds power 100 there.
+    boost::asio::awaitable<std::optional<std::string>> own_room_with_alias(const std::string& alias);
+    boost::asio::awaitable<void> pin(const std::string& room_id, const std::string& event_id);
+    // Sends the card, then the bot's hint reactions on it; returns the card's event id.
+    boost::asio::awaitable<std::string> send_card(const std::string& room_id, const nlohmann::json& content,
+                                                  OutboxJobId job, const std::vector<std::string_view>& hints);
+    // The edit of a card, given the card's event id.
+    using EditOf = std::function<nlohmann::json(const std::string& card_event)>;
+    // Sends the card's edit (m.replace) to its room; false when the card is unknown, so the caller posts it anew.
+    boost::asio::awaitable<bool> edited_in_place(const std::optional<std::string>& card_event, const EditOf& edit_of,
+                                                 OutboxJobId job);
+    // Calls and returns the answer; a failure ends the job as not done.
+    boost::asio::awaitable<nlohmann::json> call_ok(const MatrixRequest& request);
+    boost::asio::awaitable<std::string> send_event(const MatrixRequest& request);
+
+    Store& store_;
+    MatrixApi& api_;
+    MatrixRefs& refs_;
+    UserId bot_user_;
+    std::string server_name_;
+};
+
+}  // namespace warroom::matrix

@@ -1,0 +1,88 @@
+#pragma once
+// What the Slack and Matrix test worlds share: the bundled playbook with its
+// people renamed to the platform's user ids, a SQLite file with the bot's
+// connection and the test's own, the engine, and the bot on a thread of its
+// own, started and stopped as the real executable would be.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "console_support.hpp"
+
+namespace warroom::test {
+
+// The people of the bundled playbook (and a few more the scripts use).
+inline const std::vector<std::string> kPlaybookPeople = {"alice", "bob", "carol", "lena", "pat", "cora", "sam", "erin"};
+// The audience channels of the bundled playbook that an admin made for warroom.
+inline const std::vector<std::string> kAudienceChannels = {"exec-briefing", "announcements", "customer-comms",
+                                                           "press-office"};
+
+template <class Bot>
+struct BotWorld {
+    ~BotWorld() { stop(); }
+
+    // The bundled playbook, its people named by their platform ids as such a playbook must.
+    std::string playbook_json() const {
+        std::string json(bundled_playbook_json());
+        for (const auto& [name, id] : ids) {
+            const std::string quoted = "\"" + name + "\"";
+            for (std::size_t at = json.find(quoted); at != std::string::npos; at = json.find(quoted, at + 1))
+                json.replace(at, quoted.size(), "\"" + id + "\"");
+        }
+        return json;
+    }
+
+    // playbook_json() in a file of its own, for the executable (without the
+    // scenarios, whose files sit beside the bundled playbook, not in /tmp).
+    void write_playbook(const std::filesystem::path& path) const {
+        nlohmann::json book = nlohmann::json::parse(playbook_json());
+        book.erase("scenarios");
+        std::ofstream out(path);
+        out << book.dump(2);
+    }
+
+    // Once `ids` is filled: the playbook, the database and the engine.
+    void open() {
+        PlaybookLoad load = parse_playbook(playbook_json());
+        REQUIRE(load.problems.empty());
+        playbook = *load.playbook;
+        store = SqliteStore::open(database.path.string());
+        observer = SqliteStore::open(database.path.string());
+        engine = std::make_unique<Engine>(*store, playbook, clock);
+    }
+
+    template <class Settings>
+    void run_bot(const Settings& settings) {
+        bot = std::make_unique<Bot>(*engine, *store, clock, settings);
+        thread = std::thread([this] { exit_code = bot->run(); });
+    }
+
+    void stop() {
+        if (!bot) return;
+        bot->stop();
+        thread.join();
+        bot.reset();
+    }
+
+    const std::string& id(const std::string& name) const { return ids.at(name); }
+
+    std::map<std::string, std::string> ids;   // name -> platform user id
+    TempDatabase database;
+    Playbook playbook;
+    std::unique_ptr<SqliteStore> store;      // the bot's, used only on its thread while it runs
+    std::unique_ptr<SqliteStore> observer;   // the test's own connection to the same file
+    SystemClock clock;
+    std::unique_ptr<Engine> engine;
+    std::unique_ptr<Bot> bot;
+    std::thread thread;
+    int exit_code = -1;
+};
+
+}  // namespace warroom::test

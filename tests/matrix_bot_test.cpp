@@ -1,0 +1,485 @@
+// The Matrix bot end to end against the homeserver simulator: text commands
+// in rooms, rooms and invitations through the client-server API, approval
+// cards decided by reactions, and the approved message published exactly
+// once; then rate limits, a failing /sync, a cut timeline, an expired token,
+// malformed events, and the real executable killed and restarted.
+#include "matrix_support.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "adapters/matrix/matrix_cards.hpp"
+#include "child_process.hpp"
+
+namespace warroom::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kMain = "inc-1-payroll-phishing-campaign";
+const std::string kDraftText =
+    "Phishing against payroll contained: 3 accounts reset, no data loss found so far. Next update 11:00.";
+
+bool outbox_empty(Store& store) {
+    auto tx = store.begin();
+    return tx->pending_jobs(1).empty();
+}
+
+// Messages the bot published for `draft` in a room (each piece of a publish carries the marker).
+std::size_t publishes_of(const MatrixWorld& world, const std::string& room_id, const std::string& draft) {
+    std::size_t count = 0;
+    for (const auto& event : world.bot_messages(room_id))
+        if (event.content.value("org.warroom.publish", json::object()).value("draft", "") == draft) ++count;
+    return count;
+}
+
+std::size_t reactions_by(const MatrixWorld& world, const std::string& room_id, const std::string& event_id,
+                         const std::string& sender) {
+    std::size_t count = 0;
+    for (const auto& event : world.sim.events(room_id)) {
+        if (event.type != "m.reaction" || event.sender != sender) continue;
+        if (event.content.value("m.relates_to", json::object()).value("event_id", "") == event_id) ++count;
+    }
+    return count;
+}
+
+// Replies of the bot that mention `text`, in a room.
+std::size_t bot_lines_containing(const MatrixWorld& world, const std::string& room_id, const std::string& text) {
+    std::size_t count = 0;
+    for (const auto& event : world.bot_messages(room_id))
+        if (event.content.value("body", "").find(text) != std::string::npos) ++count;
+    return count;
+}
+
+// The console script's incident (examples/full-incident.txt), typed in Matrix rooms.
+void run_full_incident(MatrixWorld& world) {
+    auto& sim = world.sim;
+    CHECK_THAT(world.command("alice", world.general, "declare sev1 Payroll phishing campaign"), Catch::Contains("INC-1"));
+
+    const auto created = world.room_named(kMain);
+    const std::string main = created.room_id;
+    CHECK(created.join_rule == "invite");
+    CHECK(created.creator == sim.bot_user_id());
+    // The bot holds 100 and the Crisis Lead 50, so the lead can moderate.
+    CHECK(created.power_levels["users"].value(sim.bot_user_id(), 0) == 100);
+    CHECK(created.power_levels["users"].value(world.id("alice"), 0) == 50);
+    CHECK(sim.wait_for([&] {
+        const auto now = sim.room(main);
+        // The lead and the sev1 stakeholders (legal, pr, customer-comms, support).
+        for (const char* person : {"alice", "lena", "pat", "cora", "sam"})
+            if (!now->invited.count(world.id(person)) && !now->joined.count(world.id(person))) return false;
+        return !now->topic.empty() && now->pinned.size() == 1;
+    }, 15s));
+    const auto header = sim.event(sim.room(main)->pinned.front());
+    REQUIRE(header);
+    CHECK_THAT(header->content.value("body", ""), Catch::Contains("Payroll phishing campaign"));
+    CHECK(header->content.value("msgtype", "") == "m.notice");
+    for (const char* workstream : {"inc-1-engineering", "inc-1-communications", "inc-1-legal"})
+        CHECK(world.room_named(workstream).join_rule == "invite");
+
+    world.join_when_invited(kMain, "alice");
+    CHECK_THAT(world.command("alice", main, "workstream engineering @bob:localhost"), Catch::Contains("now leads"));
+    CHECK_THAT(world.command("alice", main, "workstream communications " + world.id("carol")), Catch::Contains("now leads"));
+    const std::string comms = world.join_when_invited("inc-1-communications", "carol");
+
+    CHECK_THAT(world.command("carol", comms, "draft exec " + kDraftText), Catch::Contains("D-1"));
+    const auto card = world.wait_for_card(main, "D-1");
+    CHECK_THAT(card.content.value("body", ""), Catch::Contains("Phishing against payroll contained"));
+    CHECK(card.content.value("msgtype", "") == "m.notice");
+    // The bot's own reactions show the keys that decide.
+    CHECK(sim.wait_for([&] { return reactions_by(world, main, card.event_id, sim.bot_user_id()) == 3; }, 15s));
+
+    // bob is not the Crisis Lead: his ✅ is answered once and the card stays as it was.
+    world.join_when_invited(kMain, "bob");
+    sim.react(world.id("bob"), main, card.event_id, std::string(matrix::kApproveKey));
+    CHECK(sim.wait_for([&] { return bot_lines_containing(world, main, world.id("bob") + ": ") == 1; }, 15s));
+    CHECK(world.edits_of(main, card.event_id).empty());
+    const std::string exec = sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    CHECK(publishes_of(world, exec, "D-1") == 0);
+
+    // alice is: the card is edited to show the outcome and the message is published once.
+    sim.react(world.id("alice"), main, card.event_id, std::string(matrix::kApproveKey));
+    CHECK(sim.wait_for([&] { return publishes_of(world, exec, "D-1") == 1; }, 20s));
+    CHECK(sim.wait_for([&] { return !world.edits_of(main, card.event_id).empty(); }, 15s));
+    const auto edit = world.edits_of(main, card.event_id).back();
+    CHECK_THAT(edit.content["m.new_content"].value("body", ""), Catch::Contains("Approved"));
+
+    CHECK_THAT(world.command("alice", main, "status mitigated"), Catch::Contains("mitigated"));
+    REQUIRE(sim.wait_for([&] { return outbox_empty(*world.observer); }, 30s));
+}
+
+void check_published_once(MatrixWorld& world) {
+    const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    REQUIRE(publishes_of(world, exec, "D-1") == 1);
+    for (const auto& event : world.bot_messages(exec)) {
+        if (event.content.value("org.warroom.publish", json::object()).value("draft", "") != "D-1") continue;
+        CHECK_THAT(event.content.value("body", ""), Catch::Contains(kDraftText));
+        CHECK_THAT(event.content.value("body", ""), Catch::Contains("INC-1"));
+    }
+    // No room twice, no incident twice.
+    std::size_t incident_rooms = 0;
+    for (const auto& room : world.sim.rooms())
+        for (const auto& alias : room.aliases)
+            if (alias.rfind("#inc-", 0) == 0) ++incident_rooms;
+    CHECK(incident_rooms == 4);
+    auto tx = world.observer->begin();
+    CHECK(tx->incidents(false).size() == 1);
+    CHECK(tx->drafts(IncidentId{1}).size() == 1);
+    CHECK(tx->draft(DraftId{1})->state == DraftState::published);
+}
+
+TEST_CASE("matrix: the full incident over the client-server API, TLS on, approved by the lead's reaction",
+          "[matrix_bot]") {
+    MatrixWorld world;
+    world.start();
+    run_full_incident(world);
+    world.stop();
+    CHECK(world.exit_code == 0);
+    check_published_once(world);
+}
+
+TEST_CASE("matrix: the same incident through 429s with retry_after_ms, 502s from /sync and a failed invite",
+          "[matrix_bot]") {
+    CapturedLog log;
+    MatrixWorld world;
+    world.sim.rate_limit("send", 3, 300ms);
+    world.sim.rate_limit("createRoom", 1, 200ms, /*retry_after_header=*/true);
+    world.sim.fail("invite", 1, 500);
+    world.start();
+    world.sim.fail("sync", 2, 502);
+    run_full_incident(world);
+    world.stop();
+    check_published_once(world);
+
+    // The faults really happened, and each was answered as the specification says.
+    std::size_t limited = 0, bad_gateway = 0;
+    for (const auto& request : world.sim.requests()) {
+        if (request.status == 429) ++limited;
+        if (request.status == 502 && request.endpoint == "sync") ++bad_gateway;
+    }
+    CHECK(limited == 4);
+    CHECK(bad_gateway == 2);
+    const std::string logged = log.text();
+    CHECK_THAT(logged, Catch::Contains("M_LIMIT_EXCEEDED"));
+    CHECK_THAT(logged, Catch::Contains("HTTP 502"));
+    CHECK_THAT(logged, !Catch::Contains(world.sim.bot_token()));
+}
+
+TEST_CASE("matrix: commands the server left out of a limited timeline are fetched and handled once",
+          "[matrix_bot]") {
+    MatrixWorld world;
+    world.start();
+    CHECK_THAT(world.command("alice", world.general, "declare sev3 Leaked signing key"), Catch::Contains("INC-1"));
+    const std::string main = world.join_when_invited("inc-1-leaked-signing-key", "alice");
+    REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 20s));
+    world.stop();
+
+    // While warroom is away, five notes; its next sync gets only the last two.
+    world.sim.set_timeline_limit(2);
+    std::vector<std::string> notes;
+    for (int n = 1; n <= 5; ++n)
+        notes.push_back(world.sim.send_text(world.id("alice"), main, "!incident note clue " + std::to_string(n)));
+    world.start();
+    for (const std::string& note : notes)
+        CHECK(world.sim.wait_for([&] { return world.reply_to(main, note).has_value(); }, 15s));
+    world.stop();
+
+    auto tx = world.observer->begin();
+    std::vector<std::string> recorded;
+    for (const TimelineEntry& entry : tx->timeline(IncidentId{1}))
+        if (entry.text.find("clue ") != std::string::npos) recorded.push_back(entry.text);
+    REQUIRE(recorded.size() == 5);
+    for (int n = 1; n <= 5; ++n) CHECK_THAT(recorded[n - 1], Catch::Contains("clue " + std::to_string(n)));
+    bool fetched = false;
+    for (const auto& request : world.sim.requests()) fetched = fetched || request.endpoint == "messages";
+    CHECK(fetched);
+}
+
+TEST_CASE("matrix: an expired access token stops the bot with a message naming MATRIX_ACCESS_TOKEN", "[matrix_bot]") {
+    CapturedLog log;
+    MatrixWorld world;
+    world.start();
+    CHECK_THAT(world.command("alice", world.general, "list"), Catch::Contains("No open incidents"));
+    // The next sync (within the 2 s long-poll) is refused.
+    world.sim.expire_token(world.sim.bot_token());
+    world.thread.join();
+    CHECK(world.exit_code == 1);
+    world.bot.reset();
+    CHECK_THAT(log.text(), Catch::Contains("MATRIX_ACCESS_TOKEN"));
+    CHECK_THAT(log.text(), Catch::Contains("M_UNKNOWN_TOKEN"));
+    CHECK_THAT(log.text(), !Catch::Contains(world.sim.bot_token()));
+    // It stopped instead of hammering the server with a dead token.
+    std::size_t refused = 0;
+    for (const auto& request : world.sim.requests()) refused += request.errcode == "M_UNKNOWN_TOKEN" ? 1 : 0;
+    CHECK(refused == 1);
+}
+
+TEST_CASE("matrix: malformed events are skipped with a log line and the bot keeps syncing", "[matrix_bot]") {
+    CapturedLog log;
+    MatrixWorld world;
+    world.start();
+    CHECK_THAT(world.command("alice", world.general, "declare sev3 Leaked signing key"), Catch::Contains("INC-1"));
+    const auto fingerprint = [&] {
+        auto tx = world.observer->begin();
+        return std::to_string(tx->incidents(false).size()) + "/" + std::to_string(tx->timeline(IncidentId{1}).size()) +
+               "/" + std::to_string(tx->drafts(IncidentId{1}).size());
+    };
+    REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 20s));
+    const std::string before = fingerprint();
+
+    const std::string& alice = world.id("alice");
+    const std::string huge = "!incident note " + std::string(100 * 1024, 'x');
+    const auto message = [](const std::string& text) { return json{{"msgtype", "m.text"}, {"body", text}}; };
+    const auto event = [&](json sender, const std::string& type, const std::string& id, json content) {
+        json built{{"type", type}, {"sender", std::move(sender)}, {"origin_server_ts", 1}};
+        if (!id.empty()) built["event_id"] = id;
+        if (!content.is_null()) built["content"] = std::move(content);
+        return built;
+    };
+    const json unknown_card = {
+        {"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", "$nope"}, {"key", std::string(matrix::kApproveKey)}}}};
+    const std::vector<json> malformed = {
+        event(alice, "m.room.message", "$no-content", nullptr),
+        event(alice, "m.room.message", "$content-string", "!incident declare sev1 X"),
+        event(alice, "m.room.message", "$body-number", {{"msgtype", "m.text"}, {"body", 42}}),
+        event(7, "m.room.message", "$sender-number", message("!incident declare sev1 Y")),
+        event(alice, "m.room.message", "", message("!incident declare sev1 Z")),
+        event(alice, "m.reaction", "$bad-relation", {{"m.relates_to", "yes"}}),
+        event(alice, "m.reaction", "$unknown-card", unknown_card),
+    };
+    for (const json& event : malformed) world.sim.inject_raw_event(world.general, event);
+    world.sim.send_text(alice, world.general, huge);
+    world.sim.send_event(alice, world.general, "m.room.message", {{"msgtype", "m.text"}, {"body", json::array({1, 2})}});
+
+    // Still syncing and answering; nothing changed.
+    CHECK_THAT(world.command("alice", world.general, "list"), Catch::Contains("INC-1"));
+    CHECK(fingerprint() == before);
+    world.stop();
+    CHECK(world.exit_code == 0);
+    const std::string logged = log.text();
+    for (const char* skipped : {"$no-content", "$content-string", "$body-number", "$sender-number", "$bad-relation"})
+        CHECK_THAT(logged, Catch::Contains(skipped));
+    CHECK_THAT(logged, Catch::Contains("skipped Matrix event"));
+}
+
+TEST_CASE("matrix: invitations are joined only from people in the playbook", "[matrix_bot]") {
+    CapturedLog log;
+    MatrixWorld world;
+    const std::string mallory = world.sim.add_user("mallory");
+    const std::string strangers = world.sim.create_room(mallory, "strangers", std::nullopt, {mallory});
+    world.sim.invite(strangers, mallory, world.sim.bot_user_id());
+    const std::string legal = world.sim.create_room(world.id("lena"), "legal-desk", std::nullopt, {world.id("lena")});
+    world.sim.invite(legal, world.id("lena"), world.sim.bot_user_id());
+    world.start();
+    CHECK(world.sim.wait_for([&] { return world.sim.room(legal)->joined.count(world.sim.bot_user_id()) == 1; }, 15s));
+    CHECK_THAT(world.command("lena", legal, "list"), Catch::Contains("No open incidents"));
+    CHECK(world.sim.room(strangers)->joined.count(world.sim.bot_user_id()) == 0);
+    world.stop();
+    CHECK_THAT(log.text(), Catch::Contains("not in the playbook"));
+}
+
+TEST_CASE("matrix: commands typed before warroom was in a room are history, not acted on", "[matrix_bot]") {
+    MatrixWorld world;
+    auto& sim = world.sim;
+    // Typed before warroom ever ran, and in a room it is invited to only later.
+    sim.send_text(world.id("alice"), world.general, "!incident declare sev3 Typed before warroom ran");
+    const std::string desk = sim.create_room(world.id("lena"), "legal-desk", std::nullopt, {world.id("lena")});
+    world.start();
+    const std::string before_join = sim.send_text(world.id("lena"), desk, "!incident declare sev3 Typed before it joined");
+    sim.invite(desk, world.id("lena"), sim.bot_user_id());
+    REQUIRE(sim.wait_for([&] { return sim.room(desk)->joined.count(sim.bot_user_id()) == 1; }, 15s));
+    CHECK_THAT(world.command("lena", desk, "list"), Catch::Contains("No open incidents"));
+    CHECK_THAT(world.command("alice", world.general, "list"), Catch::Contains("No open incidents"));
+    CHECK_FALSE(world.reply_to(desk, before_join));
+
+    world.stop();
+    auto tx = world.observer->begin();
+    CHECK(tx->incidents(false).empty());
+}
+
+TEST_CASE("matrix: a lead handover moves the power level to the new lead", "[matrix_bot]") {
+    MatrixWorld world;
+    world.start();
+    CHECK_THAT(world.command("alice", world.general, "declare sev3 Leaked signing key"), Catch::Contains("INC-1"));
+    const std::string main = world.join_when_invited("inc-1-leaked-signing-key", "alice");
+    CHECK_THAT(world.command("alice", main, "lead " + world.id("carol")), Catch::Contains("Asked"));
+    world.join_when_invited("inc-1-leaked-signing-key", "carol");
+    CHECK_THAT(world.command("carol", main, "lead accept"), Catch::Contains("You are now the Crisis Lead"));
+    CHECK(world.sim.wait_for([&] {
+        const json users = world.sim.room(main)->power_levels.value("users", json::object());
+        return users.value(world.id("carol"), 0) == 50 && !users.contains(world.id("alice")) &&
+               users.value(world.sim.bot_user_id(), 0) == 100;
+    }, 15s));
+    world.stop();
+}
+
+TEST_CASE("matrix: an escalation card in the executives' room is decided by an executive's reaction only",
+          "[matrix_bot]") {
+    MatrixWorld world;
+    world.start();
+    CHECK_THAT(world.command("alice", world.general, "declare sev2 Ransom note on file server"), Catch::Contains("INC-1"));
+    const std::string main = world.join_when_invited("inc-1-ransom-note-on-file-server", "alice");
+    CHECK_THAT(world.command("alice", main, "escalate Take the file server offline for 4 hours"), Catch::Contains("E-1"));
+    const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    const auto card = world.wait_for_card(exec, "E-1");
+    CHECK(world.sim.wait_for([&] { return reactions_by(world, exec, card.event_id, world.sim.bot_user_id()) == 2; }, 15s));
+
+    world.sim.react(world.id("bob"), exec, card.event_id, std::string(matrix::kAllowKey));
+    CHECK(world.sim.wait_for([&] { return bot_lines_containing(world, exec, world.id("bob") + ": ") == 1; }, 15s));
+    CHECK(world.edits_of(exec, card.event_id).empty());
+
+    world.sim.react(world.id("erin"), exec, card.event_id, std::string(matrix::kAllowKey));
+    CHECK(world.sim.wait_for([&] { return !world.edits_of(exec, card.event_id).empty(); }, 15s));
+    CHECK_THAT(world.edits_of(exec, card.event_id).back().content["m.new_content"].value("body", ""),
+               Catch::Contains("Allowed"));
+    world.stop();
+}
+
+// The real executable, configured by its environment alone, killed with
+// SIGKILL at random moments (seeded, the seed shown on failure) while an
+// incident runs, and started again each time.
+TEST_CASE("matrix: the warroom executable killed at random moments and restarted handles every command once and "
+          "publishes every approved draft once",
+          "[matrix_bot]") {
+    MatrixWorld world;
+    const auto stem = temp_path("warroom-matrix");
+    const auto playbook = std::filesystem::path(stem).replace_extension(".json");
+    const auto log = std::filesystem::path(stem).replace_extension(".log");
+    world.write_playbook(playbook);
+    const std::vector<std::string> environment = {
+        "MATRIX_HOMESERVER=" + world.sim.homeserver_url(), "MATRIX_USER_ID=" + world.sim.bot_user_id(),
+        "MATRIX_ACCESS_TOKEN=" + world.sim.bot_token(),    "SSL_CERT_FILE=" + world.sim.ca_file(),
+        "WARROOM_DB=" + world.database.path.string(),      "WARROOM_PLAYBOOK=" + playbook.string(),
+        "WARROOM_LOG_LEVEL=info"};
+    const std::uint32_t seed = std::random_device{}();
+    INFO("seed " << seed);
+    std::mt19937 random(seed);
+    auto bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
+    int kills = 0;
+    // Kills the bot once the homeserver has answered 1..20 more requests (or
+    // after 3 s, when it idles in a long-poll), then starts it again.
+    const auto crash_and_restart = [&] {
+        const std::size_t at = world.sim.requests().size() + std::uniform_int_distribution<std::size_t>(1, 20)(random);
+        world.sim.wait_for([&] { return world.sim.requests().size() >= at; }, 3s);
+        bot->stop(SIGKILL);
+        ++kills;
+        bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
+    };
+    const auto handled = [&](const std::function<bool(Transaction&)>& check) {
+        return world.sim.wait_for([&] {
+            auto tx = world.observer->begin();
+            return check(*tx);
+        }, 30s);
+    };
+
+    const auto in_general = [&] { return world.sim.room(world.general)->joined.count(world.sim.bot_user_id()) == 1; };
+    REQUIRE(world.sim.wait_for(in_general, 20s));
+    std::vector<std::string> commands;   // event id and room of every command typed
+    std::vector<std::string> command_rooms;
+    const auto type = [&](const std::string& user, const std::string& room, const std::string& text) {
+        commands.push_back(world.sim.send_text(world.id(user), room, "!incident " + text));
+        command_rooms.push_back(room);
+    };
+    type("alice", world.general, "declare sev3 Leaked signing key");
+    crash_and_restart();
+    const std::string main = world.join_when_invited("inc-1-leaked-signing-key", "alice");
+
+    constexpr int kRounds = 6;
+    for (int round = 1; round <= kRounds; ++round) {
+        type("alice", main, "note clue " + std::to_string(round));
+        type("alice", main, "draft exec Status update " + std::to_string(round));
+        crash_and_restart();
+        const DraftId draft{round};
+        REQUIRE(handled([&](Transaction& tx) { return tx.draft(draft).has_value(); }));
+        type("alice", main, "approve " + to_string(draft));
+        if (round % 2 == 0) crash_and_restart();
+    }
+    REQUIRE(handled([&](Transaction& tx) {
+        for (int round = 1; round <= kRounds; ++round)
+            if (tx.draft(DraftId{round})->state != DraftState::published) return false;
+        return tx.pending_jobs(1).empty();
+    }));
+    // Running (not just started, when SIGTERM would find no handler yet): it answers.
+    type("alice", main, "show");
+    REQUIRE(world.sim.wait_for([&] { return world.reply_to(main, commands.back()).has_value(); }, 30s));
+    const int status = bot->stop(SIGTERM);
+    const std::string logged = read_file(log);
+    std::filesystem::remove(playbook);
+    std::filesystem::remove(log);
+    INFO(logged.substr(logged.size() > 20000 ? logged.size() - 20000 : 0));
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(kills == 1 + kRounds + kRounds / 2);
+
+    // Every approved draft published exactly once.
+    const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    for (int round = 1; round <= kRounds; ++round) CHECK(publishes_of(world, exec, to_string(DraftId{round})) == 1);
+    // Every command handled once: one incident, each note once, in order, and each command answered once.
+    auto tx = world.observer->begin();
+    CHECK(tx->incidents(false).size() == 1);
+    CHECK(tx->drafts(IncidentId{1}).size() == static_cast<std::size_t>(kRounds));
+    std::vector<std::string> clues;
+    for (const TimelineEntry& entry : tx->timeline(IncidentId{1}))
+        if (entry.text.find("clue ") != std::string::npos) clues.push_back(entry.text);
+    REQUIRE(clues.size() == static_cast<std::size_t>(kRounds));
+    for (int round = 1; round <= kRounds; ++round)
+        CHECK_THAT(clues[round - 1], Catch::Contains("clue " + std::to_string(round)));
+    for (std::size_t n = 0; n < commands.size(); ++n) {
+        std::size_t replies = 0;
+        for (const auto& event : world.bot_messages(command_rooms[n])) {
+            const json relation = event.content.value("m.relates_to", json::object());
+            if (relation.value("m.in_reply_to", json::object()).value("event_id", "") == commands[n]) ++replies;
+        }
+        CHECK(replies == 1);
+    }
+    // No room made twice.
+    std::set<std::string> aliases;
+    std::size_t incident_aliases = 0;
+    for (const auto& room : world.sim.rooms())
+        for (const auto& alias : room.aliases)
+            if (alias.rfind("#inc-", 0) == 0) {
+                ++incident_aliases;
+                aliases.insert(alias);
+            }
+    CHECK(incident_aliases == 2);   // sev3: the main room and engineering
+    CHECK(aliases.count("#inc-1-leaked-signing-key:" + world.sim.server_name()) == 1);
+    CHECK_THAT(logged, !Catch::Contains(world.sim.bot_token()));
+}
+
+TEST_CASE("matrix: settings are checked before connecting", "[matrix_bot]") {
+    matrix::MatrixSettings settings;
+    settings.homeserver = "http://matrix.example.org";
+    settings.user_id = "@warroom:example.org";
+    settings.access_token = "syt_x";
+    CHECK_THAT(matrix::check_matrix_settings(settings), Catch::Contains("MATRIX_HOMESERVER"));
+    settings.homeserver = "https://matrix.example.org";
+    settings.user_id = "warroom";
+    CHECK_THAT(matrix::check_matrix_settings(settings), Catch::Contains("MATRIX_USER_ID"));
+    settings.user_id = "@warroom:example.org";
+    settings.access_token.clear();
+    CHECK_THAT(matrix::check_matrix_settings(settings), Catch::Contains("MATRIX_ACCESS_TOKEN"));
+    settings.password = "hunter2";
+    CHECK(matrix::check_matrix_settings(settings).empty());
+}
+
+TEST_CASE("matrix: with MATRIX_PASSWORD the bot logs in itself and works as with a token", "[matrix_bot]") {
+    CapturedLog log;
+    MatrixWorld world;
+    matrix::MatrixSettings settings = world.settings();
+    settings.access_token.clear();
+    settings.password = world.sim.bot_password();
+    world.start_with(settings);
+    CHECK_THAT(world.command("alice", world.general, "list"), Catch::Contains("No open incidents"));
+    world.stop();
+    bool logged_in = false;
+    for (const auto& request : world.sim.requests())
+        logged_in = logged_in || (request.endpoint == "login" && request.status == 200);
+    CHECK(logged_in);
+    CHECK_THAT(log.text(), !Catch::Contains(world.sim.bot_password()));
+}
+
+}  // namespace
+}  // namespace warroom::test

@@ -4,6 +4,7 @@
 // connection and the test's own, the engine, and the bot on a thread of its
 // own, started and stopped as the real executable would be.
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,21 @@ inline const std::vector<std::string> kPlaybookPeople = {"alice", "bob", "carol"
 // The audience channels of the bundled playbook that an admin made for warroom.
 inline const std::vector<std::string> kAudienceChannels = {"exec-briefing", "announcements", "customer-comms",
                                                            "press-office"};
+
+// Marks the (one) publish job done earlier as pending again, as if the bot
+// had crashed after publishing and before recording it.
+inline void reopen_publish_job(const std::filesystem::path& database) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(database.string().c_str(), &db) == SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, "UPDATE outbox SET done_at = NULL WHERE effect LIKE '%\"type\":\"publish\"%'",
+                                nullptr, nullptr, &error);
+    const int changed = sqlite3_changes(db);
+    sqlite3_free(error);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+    REQUIRE(changed == 1);
+}
 
 template <class Bot>
 struct BotWorld {

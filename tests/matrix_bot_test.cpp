@@ -198,6 +198,35 @@ TEST_CASE("matrix: commands the server left out of a limited timeline are fetche
     CHECK(fetched);
 }
 
+TEST_CASE("matrix: a publish repeated after a crash with a new access token finds itself and is not sent twice",
+          "[matrix_bot]") {
+    MatrixWorld world;
+    world.start();
+    CHECK_THAT(world.command("alice", world.general, "declare sev3 Lost laptop"), Catch::Contains("INC-1"));
+    const std::string main = world.join_when_invited("inc-1-lost-laptop", "alice");
+    CHECK_THAT(world.command("alice", main, "draft exec A laptop was stolen; disk encrypted."), Catch::Contains("D-1"));
+    // Decided the moment the card appears, before the bot's hint reactions are on it.
+    const auto card = world.wait_for_card(main, "D-1");
+    world.sim.react(world.id("alice"), main, card.event_id, std::string(matrix::kApproveKey));
+    const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    REQUIRE(world.sim.wait_for([&] { return publishes_of(world, exec, "D-1") == 1; }, 15s));
+    REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
+    world.stop();
+
+    // Logged in anew (another device), its transaction ids no longer match the first send's.
+    reopen_publish_job(world.database.path);
+    matrix::MatrixSettings settings = world.settings();
+    settings.access_token.clear();
+    settings.password = world.sim.bot_password();
+    world.start_with(settings);
+    REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
+    world.stop();
+    CHECK(publishes_of(world, exec, "D-1") == 1);
+    bool looked = false;
+    for (const auto& request : world.sim.requests()) looked = looked || request.endpoint == "messages";
+    CHECK(looked);
+}
+
 TEST_CASE("matrix: an expired access token stops the bot with a message naming MATRIX_ACCESS_TOKEN", "[matrix_bot]") {
     CapturedLog log;
     MatrixWorld world;

@@ -4,8 +4,6 @@
 // disconnects, a dropped socket, 429s and a 500; then bad input.
 #include "slack_support.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -157,19 +155,6 @@ TEST_CASE("slack: the same incident through disconnects, a dropped socket, 429s 
 
 // What a crash right after Slack accepted the post, before the job was marked
 // done, leaves behind: the publish job pending again.
-void reopen_publish_job(const std::filesystem::path& database) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(database.string().c_str(), &db) == SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, "UPDATE outbox SET done_at = NULL WHERE effect LIKE '%\"type\":\"publish\"%'",
-                                nullptr, nullptr, &error);
-    const int changed = sqlite3_changes(db);
-    sqlite3_free(error);
-    sqlite3_close(db);
-    REQUIRE(rc == SQLITE_OK);
-    REQUIRE(changed == 1);
-}
-
 TEST_CASE("slack: a publish repeated after a crash finds itself in the channel and is not posted twice",
           "[slack_bot]") {
     SlackWorld world;

@@ -251,10 +251,12 @@ awaitable<std::string> MatrixPerformer::card_room(const Card& card, const UserId
     co_return co_await direct_room(lead);
 }
 
-awaitable<std::string> MatrixPerformer::send_card(const std::string& room_id, const json& content, OutboxJobId job,
-                                                  const std::vector<std::string_view>& hints) {
+awaitable<void> MatrixPerformer::send_card(const std::string& room_id, const json& content, OutboxJobId job,
+                                           const CardSubject& subject, const std::vector<std::string_view>& hints) {
     const MatrixRequest send = send_message_request(room_id, content, job, 0);
     const std::string card_event = co_await send_event(send);
+    // Known before anything else is awaited: the lead may react the moment the card appears.
+    std::visit([&](const auto& id) { refs_.remember_card(id, room_id, card_event); }, subject);
     // The bot's own reactions show which keys decide; clients let the lead click them.
     for (std::size_t hint = 0; hint < hints.size(); ++hint) {
         const MatrixRequest react = send_reaction_request(room_id, card_event, hints[hint], job, hint + 1);
@@ -262,7 +264,6 @@ awaitable<std::string> MatrixPerformer::send_card(const std::string& room_id, co
         if (reacted.outcome == MatrixResult::Outcome::transient) throw NotDone(describe_matrix_error(react, reacted));
         if (!reacted.ok()) spdlog::warn("a hint reaction on a card was refused: {}", describe_matrix_error(react, reacted));
     }
-    co_return card_event;
 }
 
 awaitable<void> MatrixPerformer::post_card(const PostCard& effect, OutboxJobId job) {
@@ -271,8 +272,8 @@ awaitable<void> MatrixPerformer::post_card(const PostCard& effect, OutboxJobId j
     const bool live = effect.card.state == DraftState::pending && !effect.card.rerouted_to;
     std::vector<std::string_view> hints;
     if (live) hints = {kApproveKey, kChangesKey, kRejectKey};
-    const std::string event_id = co_await send_card(room_id, content, job, hints);
-    refs_.remember_card(effect.card.draft, room_id, event_id);
+    const CardSubject subject = effect.card.draft;
+    co_await send_card(room_id, content, job, subject, hints);
 }
 
 awaitable<bool> MatrixPerformer::edited_in_place(const std::optional<std::string>& card_event, const EditOf& edit_of,
@@ -323,8 +324,8 @@ awaitable<void> MatrixPerformer::post_escalation(const PostEscalation& effect, O
     const json content = escalation_card_content(effect.card);
     std::vector<std::string_view> hints;
     if (effect.card.state == EscalationState::pending) hints = {kAllowKey, kDenyKey};
-    const std::string event_id = co_await send_card(room_id, content, job, hints);
-    refs_.remember_card(effect.card.escalation, room_id, event_id);
+    const CardSubject subject = effect.card.escalation;
+    co_await send_card(room_id, content, job, subject, hints);
 }
 
 awaitable<void> MatrixPerformer::update_escalation(const UpdateEscalation& effect, OutboxJobId job) {

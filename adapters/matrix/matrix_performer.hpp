@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -62,9 +63,10 @@ private:
     // A room warroom created before its answer was lost: the alias is ours if warroom holds power 100 there.
     boost::asio::awaitable<std::optional<std::string>> own_room_with_alias(const std::string& alias);
     boost::asio::awaitable<void> pin(const std::string& room_id, const std::string& event_id);
-    // Sends the card, then the bot's hint reactions on it; returns the card's event id.
-    boost::asio::awaitable<std::string> send_card(const std::string& room_id, const nlohmann::json& content,
-                                                  OutboxJobId job, const std::vector<std::string_view>& hints);
+    // Sends the card and remembers it as the card of `subject`, then adds the bot's hint reactions.
+    using CardSubject = std::variant<DraftId, EscalationId>;
+    boost::asio::awaitable<void> send_card(const std::string& room_id, const nlohmann::json& content, OutboxJobId job,
+                                           const CardSubject& subject, const std::vector<std::string_view>& hints);
     // The edit of a card, given the card's event id.
     using EditOf = std::function<nlohmann::json(const std::string& card_event)>;
     // Sends the card's edit (m.replace) to its room; false when the card is unknown, so the caller posts it anew.

@@ -9,6 +9,10 @@ std::optional<std::string> string_field(const nlohmann::json& object, const char
     return it->get<std::string>();
 }
 
+std::string text_field(const nlohmann::json& object, const char* key) {
+    return string_field(object, key).value_or(std::string());
+}
+
 const nlohmann::json& object_field(const nlohmann::json& object, const char* key) {
     static const nlohmann::json none;
     if (!object.is_object()) return none;

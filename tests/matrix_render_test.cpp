@@ -12,6 +12,7 @@
 #include "adapters/matrix/matrix_html.hpp"
 #include "adapters/matrix/matrix_requests.hpp"
 #include "bot/text.hpp"
+#include "card_fixtures.hpp"
 
 using namespace warroom;
 using namespace warroom::matrix;
@@ -21,30 +22,16 @@ using nlohmann::json;
 
 namespace {
 
-const Time kDecidedAt = from_unix_ms(1'795'000'000'000);
+using warroom::test::kDecidedAt;
 
 Card pending_card(std::string text = "We are investigating a phishing attempt.") {
-    Card card;
-    card.draft = DraftId(3);
-    card.incident = IncidentId(1);
-    card.incident_title = "Payroll phishing";
-    card.audience = "exec";
-    card.audience_channel = "exec-briefing";
-    card.author = UserId("@alice:example.org");
-    card.text = std::move(text);
-    card.revision = 2;
-    return card;
+    return warroom::test::pending_card_by(UserId("@alice:example.org"), std::move(text));
 }
 
 EscalationCard pending_escalation() {
-    EscalationCard card;
-    card.escalation = EscalationId(2);
-    card.incident = IncidentId(1);
-    card.incident_title = "Payroll phishing";
-    card.requested_by = UserId("@lead:example.org");
-    card.text = "Take the payroll system offline for 4 hours.";
-    card.executives = {UserId("@erin:example.org")};
-    return card;
+    return warroom::test::pending_escalation_by(
+        UserId("@lead:example.org"), "Take the payroll system offline for 4 hours.", {UserId("@erin:example.org")},
+        std::nullopt);
 }
 
 std::string joined(const std::vector<std::string>& pieces) {

@@ -12,6 +12,7 @@
 #include "adapters/slack/mrkdwn.hpp"
 #include "adapters/slack/slack_requests.hpp"
 #include "bot/text.hpp"
+#include "card_fixtures.hpp"
 #include "test_support.hpp"
 
 using namespace warroom;
@@ -22,31 +23,15 @@ using nlohmann::json;
 
 namespace {
 
-const Time kDecidedAt = from_unix_ms(1'795'000'000'000);
+using warroom::test::kDecidedAt;
 
 Card pending_card(std::string text = "We are investigating a phishing attempt.") {
-    Card card;
-    card.draft = DraftId(3);
-    card.incident = IncidentId(1);
-    card.incident_title = "Payroll phishing";
-    card.audience = "exec";
-    card.audience_channel = "exec-briefing";
-    card.author = UserId("U0AUTHOR");
-    card.text = std::move(text);
-    card.revision = 2;
-    return card;
+    return warroom::test::pending_card_by(UserId("U0AUTHOR"), std::move(text));
 }
 
 EscalationCard pending_escalation() {
-    EscalationCard card;
-    card.escalation = EscalationId(2);
-    card.incident = IncidentId(1);
-    card.incident_title = "Payroll phishing";
-    card.requested_by = UserId("U0LEAD");
-    card.text = "Take payroll offline for 4 hours";
-    card.deadline = kDecidedAt;
-    card.executives = {UserId("U0ERIN"), UserId("U0FRANK")};
-    return card;
+    return warroom::test::pending_escalation_by(
+        UserId("U0LEAD"), "Take payroll offline for 4 hours", {UserId("U0ERIN"), UserId("U0FRANK")}, kDecidedAt);
 }
 
 std::vector<json> blocks_of_type(const json& blocks, const std::string& type) {

@@ -23,9 +23,6 @@ constexpr int kMaxNameSuffix = 9;
 constexpr std::size_t kRecentHistory = 100;
 constexpr int kBotPowerLevel = 100;
 
-// A string field of an answer, "" when missing.
-std::string text_at(const json& object, const char* key) { return string_field(object, key).value_or(std::string()); }
-
 // Requests are built outside co_await expressions and passed as named
 // values: GCC 12 miscompiles temporaries (and braced JSON initialisers) that
 // live across a co_await within one expression.
@@ -53,7 +50,7 @@ std::set<std::size_t> published_pieces(const json& messages, const UserId& bot, 
     std::set<std::size_t> pieces;
     if (!messages.is_object() || !messages.contains("chunk") || !messages["chunk"].is_array()) return pieces;
     for (const json& event : messages["chunk"]) {
-        if (text_at(event, "sender") != bot.value() || !event.contains("content")) continue;
+        if (text_field(event, "sender") != bot.value() || !event.contains("content")) continue;
         const json& content = event["content"];
         if (!content.is_object() || !content.contains(kPublishKey)) continue;
         const json& marker = content[std::string(kPublishKey)];
@@ -121,7 +118,7 @@ awaitable<json> MatrixPerformer::call_ok(const MatrixRequest& request) {
 
 awaitable<std::string> MatrixPerformer::send_event(const MatrixRequest& request) {
     const json sent = co_await call_ok(request);
-    std::string event_id = text_at(sent, "event_id");
+    std::string event_id = text_field(sent, "event_id");
     if (event_id.empty()) throw NotDone(request.method + " send answered without an event_id");
     co_return event_id;
 }
@@ -142,7 +139,7 @@ awaitable<void> MatrixPerformer::create_room(const CreateChannel& effect) {
         MatrixResult created = co_await api_.call(create);
         std::string room_id;
         if (created.ok()) {
-            room_id = text_at(created.body, "room_id");
+            room_id = text_field(created.body, "room_id");
             if (room_id.empty()) throw NotDone("createRoom answered without a room_id");
         } else if (created.is("M_ROOM_IN_USE")) {
             // Ours from an attempt whose answer was lost (a crash, a timeout)?
@@ -171,7 +168,7 @@ awaitable<std::optional<std::string>> MatrixPerformer::own_room_with_alias(const
         if (found.outcome == MatrixResult::Outcome::refused) co_return std::nullopt;
         throw NotDone(describe_matrix_error(lookup, found));
     }
-    const std::string room_id = text_at(found.body, "room_id");
+    const std::string room_id = text_field(found.body, "room_id");
     if (room_id.empty()) co_return std::nullopt;
     const MatrixRequest levels_request = get_power_levels_request(room_id);
     MatrixResult levels = co_await api_.call(levels_request);
@@ -361,7 +358,7 @@ awaitable<std::string> MatrixPerformer::room_of(const ChannelName& name) {
     MatrixResult found = co_await api_.call(lookup);
     std::optional<std::string> room_id;
     if (found.ok()) {
-        room_id = text_at(found.body, "room_id");
+        room_id = text_field(found.body, "room_id");
     } else if (found.outcome != MatrixResult::Outcome::refused) {
         throw NotDone(describe_matrix_error(lookup, found));
     } else {
@@ -386,7 +383,7 @@ awaitable<std::optional<std::string>> MatrixPerformer::find_room_by_name(const C
         if (!room.is_string()) continue;
         const MatrixRequest get_name = get_state_request(room.get<std::string>(), "m.room.name");
         MatrixResult room_name = co_await api_.call(get_name);
-        if (room_name.ok() && text_at(room_name.body, "name") == name.value()) co_return room.get<std::string>();
+        if (room_name.ok() && text_field(room_name.body, "name") == name.value()) co_return room.get<std::string>();
     }
     co_return std::nullopt;
 }
@@ -395,7 +392,7 @@ awaitable<std::string> MatrixPerformer::direct_room(const UserId& user) {
     if (auto known = refs_.direct_room(user)) co_return *known;
     const MatrixRequest create = create_direct_room_request(user);
     const json created = co_await call_ok(create);
-    std::string room_id = text_at(created, "room_id");
+    std::string room_id = text_field(created, "room_id");
     if (room_id.empty()) throw NotDone("createRoom answered without a room_id");
     refs_.remember_direct_room(user, room_id);
     co_return room_id;

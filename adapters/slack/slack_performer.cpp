@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "bot/json_fields.hpp"
+
 namespace warroom::slack {
 namespace {
 
@@ -25,16 +27,10 @@ bool is_per_user_invite_error(const std::string& error) {
            error == "already_in_channel";
 }
 
-std::string string_at(const json& object, std::string_view key) {
-    if (!object.is_object()) return {};
-    const auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
 MessageRef posted_at(const json& answer, const SlackChannelId& fallback_channel) {
-    std::string channel = string_at(answer, "channel");
+    std::string channel = text_field(answer, "channel");
     return MessageRef{SlackChannelId{channel.empty() ? fallback_channel.value() : channel},
-                      MessageTs{string_at(answer, "ts")}};
+                      MessageTs{text_field(answer, "ts")}};
 }
 
 // Requests are built outside co_await expressions and passed as named
@@ -103,7 +99,7 @@ awaitable<void> SlackPerformer::create_channel(const CreateChannel& effect) {
         const ApiRequest create = create_channel_request(named);
         ApiResult created = co_await api_.call(create);
         if (created.ok()) {
-            id = SlackChannelId{string_at(created.body.value("channel", json::object()), "id")};
+            id = SlackChannelId{text_field(created.body.value("channel", json::object()), "id")};
             if (id->value().empty()) throw NotDone("conversations.create answered without a channel id");
         } else if (is_slack_error(created, "name_taken")) {
             // Ours from an attempt whose answer was lost (a crash, a timeout)? Then
@@ -283,7 +279,7 @@ awaitable<SlackChannelId> SlackPerformer::direct_channel(const UserId& user) {
     if (auto known = refs_.direct_channel(user)) co_return *known;
     const ApiRequest open = open_direct_request(user);
     const json opened = co_await call_ok(open);
-    SlackChannelId id{string_at(opened.value("channel", json::object()), "id")};
+    SlackChannelId id{text_field(opened.value("channel", json::object()), "id")};
     if (id.value().empty()) throw NotDone("conversations.open answered without a channel id");
     refs_.remember_direct_channel(user, id);
     co_return id;
@@ -295,11 +291,11 @@ awaitable<std::optional<SlackPerformer::ListedChannel>> SlackPerformer::find_lis
         const ApiRequest list = list_channels_request(cursor);
         const json page = co_await call_ok(list);
         for (const json& channel : page.value("channels", json::array())) {
-            if (string_at(channel, "name") != name) continue;
-            co_return ListedChannel{SlackChannelId{string_at(channel, "id")}, channel.value("is_member", false),
-                                    string_at(channel, "creator")};
+            if (text_field(channel, "name") != name) continue;
+            co_return ListedChannel{SlackChannelId{text_field(channel, "id")}, channel.value("is_member", false),
+                                    text_field(channel, "creator")};
         }
-        cursor = string_at(page.value("response_metadata", json::object()), "next_cursor");
+        cursor = text_field(page.value("response_metadata", json::object()), "next_cursor");
     } while (!cursor.empty());
     co_return std::nullopt;
 }

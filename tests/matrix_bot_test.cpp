@@ -2,17 +2,14 @@
 // in rooms, rooms and invitations through the client-server API, approval
 // cards decided by reactions, and the approved message published exactly
 // once; then rate limits, a failing /sync, a cut timeline, an expired token,
-// malformed events, and the real executable killed and restarted.
+// malformed events. (The real executable killed and restarted: tests/crash/.)
 #include "matrix_support.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <random>
-#include <set>
 
 #include "adapters/matrix/matrix_cards.hpp"
-#include "child_process.hpp"
 
 namespace warroom::test {
 namespace {
@@ -365,117 +362,6 @@ TEST_CASE("matrix: an escalation card in the executives' room is decided by an e
     CHECK_THAT(world.edits_of(exec, card.event_id).back().content["m.new_content"].value("body", ""),
                Catch::Contains("Allowed"));
     world.stop();
-}
-
-// The real executable, configured by its environment alone, killed with
-// SIGKILL at random moments (seeded, the seed shown on failure) while an
-// incident runs, and started again each time.
-TEST_CASE("matrix: the warroom executable killed at random moments and restarted handles every command once and "
-          "publishes every approved draft once",
-          "[matrix_bot]") {
-    MatrixWorld world;
-    const auto stem = temp_path("warroom-matrix");
-    const auto playbook = std::filesystem::path(stem).replace_extension(".json");
-    const auto log = std::filesystem::path(stem).replace_extension(".log");
-    world.write_playbook(playbook);
-    const std::vector<std::string> environment = {
-        "MATRIX_HOMESERVER=" + world.sim.homeserver_url(), "MATRIX_USER_ID=" + world.sim.bot_user_id(),
-        "MATRIX_ACCESS_TOKEN=" + world.sim.bot_token(),    "SSL_CERT_FILE=" + world.sim.ca_file(),
-        "WARROOM_DB=" + world.database.path.string(),      "WARROOM_PLAYBOOK=" + playbook.string(),
-        "WARROOM_LOG_LEVEL=info"};
-    const std::uint32_t seed = std::random_device{}();
-    INFO("seed " << seed);
-    std::mt19937 random(seed);
-    auto bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
-    int kills = 0;
-    // Kills the bot once the homeserver has answered 1..20 more requests (or
-    // after 3 s, when it idles in a long-poll), then starts it again.
-    const auto crash_and_restart = [&] {
-        const std::size_t at = world.sim.requests().size() + std::uniform_int_distribution<std::size_t>(1, 20)(random);
-        world.sim.wait_for([&] { return world.sim.requests().size() >= at; }, 3s);
-        bot->stop(SIGKILL);
-        ++kills;
-        bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
-    };
-    const auto handled = [&](const std::function<bool(Transaction&)>& check) {
-        return world.sim.wait_for([&] {
-            auto tx = world.observer->begin();
-            return check(*tx);
-        }, 30s);
-    };
-
-    const auto in_general = [&] { return world.sim.room(world.general)->joined.count(world.sim.bot_user_id()) == 1; };
-    REQUIRE(world.sim.wait_for(in_general, 20s));
-    std::vector<std::string> commands;   // event id and room of every command typed
-    std::vector<std::string> command_rooms;
-    const auto type = [&](const std::string& user, const std::string& room, const std::string& text) {
-        commands.push_back(world.sim.send_text(world.id(user), room, "!incident " + text));
-        command_rooms.push_back(room);
-    };
-    type("alice", world.general, "declare sev3 Leaked signing key");
-    crash_and_restart();
-    const std::string main = world.join_when_invited("inc-1-leaked-signing-key", "alice");
-
-    constexpr int kRounds = 6;
-    for (int round = 1; round <= kRounds; ++round) {
-        type("alice", main, "note clue " + std::to_string(round));
-        type("alice", main, "draft exec Status update " + std::to_string(round));
-        crash_and_restart();
-        const DraftId draft{round};
-        REQUIRE(handled([&](Transaction& tx) { return tx.draft(draft).has_value(); }));
-        type("alice", main, "approve " + to_string(draft));
-        if (round % 2 == 0) crash_and_restart();
-    }
-    REQUIRE(handled([&](Transaction& tx) {
-        for (int round = 1; round <= kRounds; ++round)
-            if (tx.draft(DraftId{round})->state != DraftState::published) return false;
-        return tx.pending_jobs(1).empty();
-    }));
-    // Running (not just started, when SIGTERM would find no handler yet): it answers.
-    type("alice", main, "show");
-    REQUIRE(world.sim.wait_for([&] { return world.reply_to(main, commands.back()).has_value(); }, 30s));
-    const int status = bot->stop(SIGTERM);
-    const std::string logged = read_file(log);
-    std::filesystem::remove(playbook);
-    std::filesystem::remove(log);
-    INFO(logged.substr(logged.size() > 20000 ? logged.size() - 20000 : 0));
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-    CHECK(kills == 1 + kRounds + kRounds / 2);
-
-    // Every approved draft published exactly once.
-    const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
-    for (int round = 1; round <= kRounds; ++round) CHECK(publishes_of(world, exec, to_string(DraftId{round})) == 1);
-    // Every command handled once: one incident, each note once, in order, and each command answered once.
-    auto tx = world.observer->begin();
-    CHECK(tx->incidents(false).size() == 1);
-    CHECK(tx->drafts(IncidentId{1}).size() == static_cast<std::size_t>(kRounds));
-    std::vector<std::string> clues;
-    for (const TimelineEntry& entry : tx->timeline(IncidentId{1}))
-        if (entry.text.find("clue ") != std::string::npos) clues.push_back(entry.text);
-    REQUIRE(clues.size() == static_cast<std::size_t>(kRounds));
-    for (int round = 1; round <= kRounds; ++round)
-        CHECK_THAT(clues[round - 1], Catch::Contains("clue " + std::to_string(round)));
-    for (std::size_t n = 0; n < commands.size(); ++n) {
-        std::size_t replies = 0;
-        for (const auto& event : world.bot_messages(command_rooms[n])) {
-            const json relation = event.content.value("m.relates_to", json::object());
-            if (relation.value("m.in_reply_to", json::object()).value("event_id", "") == commands[n]) ++replies;
-        }
-        CHECK(replies == 1);
-    }
-    // No room made twice.
-    std::set<std::string> aliases;
-    std::size_t incident_aliases = 0;
-    for (const auto& room : world.sim.rooms())
-        for (const auto& alias : room.aliases)
-            if (alias.rfind("#inc-", 0) == 0) {
-                ++incident_aliases;
-                aliases.insert(alias);
-            }
-    CHECK(incident_aliases == 2);   // sev3: the main room and engineering
-    CHECK(aliases.count("#inc-1-leaked-signing-key:" + world.sim.server_name()) == 1);
-    CHECK_THAT(logged, !Catch::Contains(world.sim.bot_token()));
 }
 
 TEST_CASE("matrix: settings are checked before connecting", "[matrix_bot]") {

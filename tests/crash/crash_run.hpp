@@ -1,0 +1,279 @@
+#pragma once
+// The crash harness, the same for every platform: the real warroom
+// executable runs an incident against a platform simulator and is killed with
+// SIGKILL at random moments (seeded) and started again, many times. At the
+// end the simulator's record and the database must show that nothing was
+// lost or done twice.
+//
+// A platform supplies (see slack_crash_test.cpp, matrix_crash_test.cpp):
+//   name, world (a BotWorld: people, playbook, database, observer)
+//   environment(playbook)         the executable's environment
+//   requests()                    how many requests the bot has made of the simulator
+//   type(user, room, text)        a user types "/incident TEXT"; returns the command's id
+//   general()                     the room where incidents are declared
+//   main_room(name)               the incident's main room, once alice is in it
+//   answers(room, command)        how many times the bot answered that command
+//   publishes(draft)              how many times a draft was published
+//   bot_texts(room)               the text of every message the bot posted in the room
+//   incident_channels()           how many channels the bot made for incidents
+//   secrets()                     what must never be in the log
+//   repeated_posts()              optional: extra copies of any post the bot made
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "child_process.hpp"
+#include "console_support.hpp"
+#include "crash/crash_settings.hpp"
+
+namespace warroom::test {
+
+using namespace std::chrono_literals;
+
+// What a run found: the line the harness prints, and what the checks compare.
+struct CrashFigures {
+    int kills = 0;
+    std::size_t published = 0;    // approved drafts published
+    std::size_t duplicates = 0;   // anything done twice: a publish, a note, an answer, a sync report
+    std::size_t lost = 0;         // anything not done: a draft not published, a note, an answer, a sync
+};
+
+inline std::ostream& operator<<(std::ostream& out, const CrashFigures& figures) {
+    return out << "kills " << figures.kills << ", published " << figures.published << ", duplicates "
+               << figures.duplicates << ", lost " << figures.lost;
+}
+
+// Runs one SQL statement that yields rows of text columns.
+inline std::vector<std::vector<std::string>> query(const std::filesystem::path& database, const std::string& sql) {
+    sqlite3* db = nullptr;
+    std::vector<std::vector<std::string>> rows;
+    REQUIRE(sqlite3_open_v2(database.string().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    const auto collect = [](void* into, int columns, char** values, char**) {
+        auto& out = *static_cast<std::vector<std::vector<std::string>>*>(into);
+        out.emplace_back();
+        for (int c = 0; c < columns; ++c) out.back().push_back(values[c] ? values[c] : "");
+        return 0;
+    };
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), collect, &rows, &error);
+    INFO(sql << ": " << (error ? error : ""));
+    sqlite3_free(error);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+    return rows;
+}
+
+template <class Platform>
+CrashFigures run_crash(Platform& platform) {
+    auto& world = platform.world;
+    const CrashSettings& settings = crash_settings();
+    const std::uint32_t seed = settings.seed != 0 ? settings.seed : std::random_device{}();
+    std::cout << "crash " << platform.name << ": seed " << seed << ", " << settings.kills << " kills" << std::endl;
+    INFO("crash " << platform.name << " seed " << seed << " (repeat with --seed " << seed << ")");
+    std::mt19937 random(seed);
+    const auto started = std::chrono::steady_clock::now();
+
+    const auto stem = temp_path("warroom-crash-" + platform.name);
+    const auto playbook = std::filesystem::path(stem).replace_extension(".json");
+    const auto log = std::filesystem::path(stem).replace_extension(".log");
+    world.write_playbook(playbook);
+    const std::vector<std::string> environment = platform.environment(playbook);
+
+    CrashFigures figures;
+    auto bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
+    // Kills the bot once it has made 0..15 more requests (or after 2 s, when
+    // it is idle), at once in one case out of three, then starts it again.
+    const auto crash_and_restart = [&] {
+        const std::size_t more = std::uniform_int_distribution<std::size_t>(0, 15)(random);
+        if (more > 0) {
+            const std::size_t at = platform.requests() + more;
+            world.sim.wait_for([&] { return platform.requests() >= at; }, 2s);
+        }
+        bot->stop(SIGKILL);
+        ++figures.kills;
+        bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
+    };
+    const auto maybe_crash = [&] {
+        if (figures.kills < settings.kills && std::uniform_int_distribution<int>(0, 2)(random) > 0) crash_and_restart();
+    };
+    const auto holds_within = [&](const std::function<bool(Transaction&)>& check, std::chrono::seconds deadline) {
+        return world.sim.wait_for([&] {
+            auto tx = world.observer->begin();
+            return check(*tx);
+        }, deadline);
+    };
+
+    struct Typed {
+        std::string room;
+        std::string id;
+    };
+    std::vector<Typed> commands;
+    const auto type = [&](const std::string& room, const std::string& text) {
+        commands.push_back({room, platform.type("alice", room, text)});
+    };
+
+    type(platform.general(), "declare sev3 Leaked signing key");
+    maybe_crash();
+    const std::string main = platform.main_room("inc-1-leaked-signing-key");
+    // The shortest cadence there is: reminders and reports come due all through the run.
+    type(main, "sync 30s all");
+    maybe_crash();
+
+    // How many all-hands syncs have fired so far.
+    const auto syncs_fired = [&] {
+        return query(world.database.path,
+                     "SELECT count(*) FROM schedules WHERE kind = 'sync' AND target = 'all' AND state = 'fired'")
+            .at(0)
+            .at(0);
+    };
+    // Every kRoundsPerSync rounds the run waits for the next sync and kills
+    // the bot as it posts the report, so kills also land on schedules firing.
+    constexpr int kRoundsPerSync = 20;
+    int sync_kills = 0;
+    const auto crash_at_next_sync = [&] {
+        const std::string before = syncs_fired();
+        REQUIRE(world.sim.wait_for([&] { return syncs_fired() != before; }, 45s));
+        ++sync_kills;
+        crash_and_restart();
+    };
+
+    int rounds = 0;
+    while (figures.kills < settings.kills) {
+        const int round = ++rounds;
+        if (round % kRoundsPerSync == 0 || (round == 2 && settings.kills < 2 * kRoundsPerSync)) crash_at_next_sync();
+        type(main, "note clue [" + std::to_string(round) + "]");
+        maybe_crash();
+        type(main, "draft exec Status update " + std::to_string(round));
+        maybe_crash();
+        const DraftId draft{round};
+        INFO("round " << round << ", " << figures.kills << " kills so far");
+        REQUIRE(holds_within([&](Transaction& tx) { return tx.draft(draft).has_value(); }, 60s));
+        type(main, "approve " + to_string(draft));
+        maybe_crash();
+    }
+
+    // Stop the cadence, so that nothing comes due while the end is checked.
+    type(main, "sync off all");
+    REQUIRE(holds_within([&](Transaction& tx) {
+        for (int round = 1; round <= rounds; ++round)
+            if (tx.draft(DraftId{round})->state != DraftState::published) return false;
+        return tx.pending_schedules(IncidentId{1}).empty() && tx.pending_jobs(1).empty();
+    }, 120s));
+    // Running (not just started, when SIGTERM would find no handler yet): it answers.
+    type(main, "show");
+    REQUIRE(world.sim.wait_for([&] { return platform.answers(main, commands.back().id) > 0; }, 60s));
+    const int status = bot->stop(SIGTERM);
+    const std::string logged = read_file(log);
+    std::filesystem::remove(playbook);
+    std::filesystem::remove(log);
+    INFO(logged.substr(logged.size() > 20000 ? logged.size() - 20000 : 0));
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    for (const std::string& secret : platform.secrets()) CHECK_THAT(logged, !Catch::Contains(secret));
+
+    // Every approved draft published exactly once.
+    for (int round = 1; round <= rounds; ++round) {
+        const std::size_t published = platform.publishes(to_string(DraftId{round}));
+        if (published > 0) ++figures.published;
+        else ++figures.lost;
+        if (published > 1) figures.duplicates += published - 1;
+    }
+    // Every command answered exactly once.
+    std::size_t unanswered = 0, answered_twice = 0;
+    for (const Typed& command : commands) {
+        const std::size_t answers = platform.answers(command.room, command.id);
+        if (answers == 0) ++unanswered;
+        if (answers > 1) answered_twice += answers - 1;
+    }
+    figures.lost += unanswered;
+    figures.duplicates += answered_twice;
+    // Every command applied once: one incident, one draft per round, each note once and in order.
+    std::size_t incidents = 0, drafts = 0;
+    std::vector<std::string> clues;
+    {
+        auto tx = world.observer->begin();
+        incidents = tx->incidents(false).size();
+        drafts = tx->drafts(IncidentId{1}).size();
+        for (const TimelineEntry& entry : tx->timeline(IncidentId{1}))
+            if (entry.text.find("clue [") != std::string::npos) clues.push_back(entry.text);
+    }
+    std::size_t clues_out_of_order = 0;
+    for (int round = 1; round <= rounds; ++round) {
+        const std::string clue = "clue [" + std::to_string(round) + "]";
+        const auto copies = std::count_if(clues.begin(), clues.end(),
+                                          [&](const std::string& text) { return text.find(clue) != std::string::npos; });
+        if (copies == 0) ++figures.lost;
+        if (copies > 1) figures.duplicates += static_cast<std::size_t>(copies) - 1;
+        if (copies == 1 && (round > static_cast<int>(clues.size()) || clues[round - 1].find(clue) == std::string::npos))
+            ++clues_out_of_order;
+    }
+    // Every sync that came due fired once, none skipped: the fired rows follow
+    // one another by the cadence, and each gave one report. Reminders: one
+    // per fired reminder at most (none when the sync itself was already due).
+    // Texts name the minute only, so two reports may read the same: they are counted, not compared.
+    const auto fired = query(world.database.path,
+                             "SELECT due_at, every_ms FROM schedules WHERE kind = 'sync' AND target = 'all' "
+                             "AND state = 'fired' ORDER BY due_at");
+    const auto reminders_fired = query(world.database.path,
+                                       "SELECT count(*) FROM schedules WHERE kind = 'sync_reminder' AND target = 'all' "
+                                       "AND state = 'fired'");
+    std::size_t skipped = 0;
+    for (std::size_t n = 1; n < fired.size(); ++n)
+        if (std::stoll(fired[n][0]) - std::stoll(fired[n - 1][0]) != std::stoll(fired[n][1])) ++skipped;
+    std::size_t reports = 0, reminders = 0;
+    for (const std::string& text : platform.bot_texts(main)) {
+        if (text.rfind("All-hands sync report", 0) == 0) ++reports;
+        if (text.rfind("All-hands sync at", 0) == 0) ++reminders;
+    }
+    const std::size_t most_reminders = std::stoul(reminders_fired.at(0).at(0));
+    const std::size_t repeated_reports =
+        (reports > fired.size() ? reports - fired.size() : 0) + (reminders > most_reminders ? reminders - most_reminders : 0);
+    figures.duplicates += repeated_reports;
+    figures.lost += skipped + (fired.size() > reports ? fired.size() - reports : 0);
+    // Where a platform can tell one post from another (Slack's message metadata), no post twice at all.
+    std::size_t repeated_posts = 0;
+    if constexpr (requires { platform.repeated_posts(); }) repeated_posts = platform.repeated_posts();
+    figures.duplicates += repeated_posts;
+    // No channel made twice: a sev3 incident has its main channel and engineering.
+    const std::size_t channels = platform.incident_channels();
+    if (channels > 2) figures.duplicates += channels - 2;
+    const auto integrity = query(world.database.path, "PRAGMA integrity_check");
+
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+    std::cout << "crash " << platform.name << ": " << figures << " (" << rounds << " drafts, " << commands.size()
+              << " commands, " << fired.size() << " syncs, " << sync_kills << " kills as a sync fired; seed " << seed
+              << ", " << seconds.count() << " s)" << std::endl;
+
+    CHECK(figures.kills == settings.kills);
+    CHECK(figures.published == static_cast<std::size_t>(rounds));
+    CHECK(figures.duplicates == 0);
+    CHECK(figures.lost == 0);
+    CHECK(unanswered == 0);
+    CHECK(answered_twice == 0);
+    CHECK(incidents == 1);
+    CHECK(channels == 2);
+    CHECK(drafts == static_cast<std::size_t>(rounds));
+    CHECK(clues.size() == static_cast<std::size_t>(rounds));
+    CHECK(clues_out_of_order == 0);
+    CHECK(skipped == 0);
+    CHECK(repeated_reports == 0);
+    CHECK(repeated_posts == 0);
+    CHECK(reports == fired.size());
+    CHECK(fired.size() >= static_cast<std::size_t>(sync_kills));
+    REQUIRE(integrity.size() == 1);
+    CHECK(integrity[0][0] == "ok");
+    return figures;
+}
+
+}  // namespace warroom::test

@@ -25,20 +25,31 @@ inline const std::vector<std::string> kPlaybookPeople = {"alice", "bob", "carol"
 inline const std::vector<std::string> kAudienceChannels = {"exec-briefing", "announcements", "customer-comms",
                                                            "press-office"};
 
-// Marks the (one) publish job done earlier as pending again, as if the bot
-// had crashed after publishing and before recording it.
-inline void reopen_publish_job(const std::filesystem::path& database) {
+// Runs one SQL statement on the database file as the bot would find it after
+// a crash; returns how many rows it changed.
+inline int execute(const std::filesystem::path& database, const std::string& sql) {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(database.string().c_str(), &db) == SQLITE_OK);
     char* error = nullptr;
-    const int rc = sqlite3_exec(db, "UPDATE outbox SET done_at = NULL WHERE effect LIKE '%\"type\":\"publish\"%'",
-                                nullptr, nullptr, &error);
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
     const int changed = sqlite3_changes(db);
+    INFO(sql << ": " << (error ? error : ""));
     sqlite3_free(error);
     sqlite3_close(db);
     REQUIRE(rc == SQLITE_OK);
-    REQUIRE(changed == 1);
+    return changed;
 }
+
+// Marks the jobs of effect type `type` ("publish", "post", "post_card"...)
+// done earlier as pending again, as if the bot had crashed after performing
+// them and before recording it. Returns how many there were.
+inline int reopen_jobs(const std::filesystem::path& database, const std::string& type) {
+    return execute(database, "UPDATE outbox SET done_at = NULL WHERE json_extract(effect, '$.type') = '" + type +
+                                 "' AND done_at IS NOT NULL");
+}
+
+// The (one) publish job pending again.
+inline void reopen_publish_job(const std::filesystem::path& database) { REQUIRE(reopen_jobs(database, "publish") == 1); }
 
 template <class Bot>
 struct BotWorld {

@@ -153,9 +153,10 @@ TEST_CASE("slack: the same incident through disconnects, a dropped socket, 429s 
     CHECK_THAT(logged, !Catch::Contains("ticket="));
 }
 
-// What a crash right after Slack accepted the post, before the job was marked
-// done, leaves behind: the publish job pending again.
-TEST_CASE("slack: a publish repeated after a crash finds itself in the channel and is not posted twice",
+// What a crash right after Slack accepted a post, before the job was marked
+// done, leaves behind: the job pending again. Every kind of post is looked
+// for in the channel's history (by the metadata naming its job) and found.
+TEST_CASE("slack: posts repeated after a crash find themselves in the channel and are not posted twice",
           "[slack_bot]") {
     SlackWorld world;
     world.start();
@@ -164,21 +165,41 @@ TEST_CASE("slack: a publish repeated after a crash finds itself in the channel a
     world.wait_until_member("inc-1-lost-laptop", "alice");
     CHECK_THAT(world.command("alice", "inc-1-lost-laptop", "draft exec A laptop was stolen; disk encrypted."),
                Catch::Contains("D-1"));
+    CHECK_THAT(world.command("alice", "inc-1-lost-laptop", "draft exec Second thoughts."), Catch::Contains("D-2"));
     const auto card = world.wait_for_card("inc-1-lost-laptop", "D-1");
     world.sim.click(world.id("alice"), main.id, card.ts, "warroom.approve");
     REQUIRE(world.sim.wait_for([&] { return count_containing(world.posts_in("exec-briefing"), "laptop was stolen") == 1; }, 15s));
     REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
     world.stop();
+    const auto messages_everywhere = [&] {
+        std::size_t count = 0;
+        for (const auto& channel : world.sim.channels()) count += world.sim.messages(channel.id).size();
+        return count;
+    };
+    const std::size_t before = messages_everywhere();
+    const std::size_t history_reads_before = world.sim.api_calls().size();
 
-    reopen_publish_job(world.database.path);
+    CHECK(reopen_jobs(world.database.path, "publish") == 1);
+    CHECK(reopen_jobs(world.database.path, "post_card") == 2);
+    CHECK(reopen_jobs(world.database.path, "post") >= 2);   // the header and the status lines
+    // ... and crashed before recording that a message's first piece was posted.
+    CHECK(execute(world.database.path, "DELETE FROM platform_refs WHERE kind = 'slack.pieces_posted'") >= 2);
     world.start();
     REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
     world.stop();
+    CHECK(messages_everywhere() == before);
     CHECK(count_containing(world.posts_in("exec-briefing"), "laptop was stolen") == 1);
-    bool looked = false;
-    for (const auto& call : world.sim.api_calls())
-        looked = looked || (call.method == "conversations.history" && call.args.value("include_all_metadata", "") == "true");
-    CHECK(looked);
+    std::size_t history_reads = 0;
+    const auto calls = world.sim.api_calls();
+    for (std::size_t n = history_reads_before; n < calls.size(); ++n)
+        history_reads += calls[n].method == "conversations.history" && calls[n].args.value("include_all_metadata", "") == "true";
+    CHECK(history_reads >= 5);   // two cards, a publish and at least two messages
+    // The card found again is the one decided: a click on D-2's card still works.
+    const auto second = world.wait_for_card("inc-1-lost-laptop", "D-2");
+    world.start();
+    world.sim.click(world.id("alice"), main.id, second.ts, "warroom.approve");
+    CHECK(world.sim.wait_for([&] { return count_containing(world.posts_in("exec-briefing"), "Second thoughts") == 1; }, 15s));
+    CHECK(world.sim.wait_for([&] { return world.sim.message(main.id, second.ts)->edits == 1; }, 15s));
 }
 
 TEST_CASE("slack: a channel made before a crash is completed, and a name someone else took gets a suffix",

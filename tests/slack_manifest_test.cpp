@@ -60,7 +60,8 @@ TEST_CASE("the manifest asks for exactly the bot scopes warroom uses") {
     std::sort(scopes.begin(), scopes.end());
     const std::vector<std::string> expected = {"channels:history", "channels:manage", "channels:read", "chat:write",
                                                "commands",         "groups:history",  "groups:read",   "groups:write",
-                                               "im:write",         "pins:write",      "users:read"};
+                                               "im:history",       "im:write",        "pins:write",
+                                               "users:read"};
     CHECK(scopes == expected);
     CHECK_FALSE(slack::slack_manifest()["oauth_config"]["scopes"].contains("user"));
 }

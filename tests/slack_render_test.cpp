@@ -122,7 +122,7 @@ TEST_CASE("channel names warroom knows become links to the channel Slack has") {
           "see <#G07ENG>-, or x#inc-1-engineering");
     CHECK(escape_mrkdwn_with_links("#inc-1-engineering", {}) == "#inc-1-engineering");
     const auto requests = post_message_requests(post_to(ChannelName("inc-1-x"), "in #inc-1-engineering"),
-                                                SlackChannelId("C1"), known);
+                                                SlackChannelId("C1"), OutboxJobId(1), known);
     CHECK(requests.front().body["text"] == "in <#G07ENG>");
 }
 
@@ -317,19 +317,25 @@ TEST_CASE("a decided escalation card shows the answer and no buttons") {
 }
 
 TEST_CASE("a short PostMessage is one escaped chat.postMessage") {
-    const auto requests = post_message_requests(post_to(ChannelName("inc-1-x"), "status: <!here> mitigated"), SlackChannelId("C1"));
+    const auto requests = post_message_requests(post_to(ChannelName("inc-1-x"), "status: <!here> mitigated"),
+                                                SlackChannelId("C1"), OutboxJobId(7));
     REQUIRE(requests.size() == 1);
     CHECK(requests[0].method == "chat.postMessage");
     CHECK(requests[0].body["channel"] == "C1");
     CHECK(requests[0].body["text"] == "status: &lt;!here&gt; mitigated");
+    // What lets a repeat after a crash find it in the channel.
+    CHECK(requests[0].body["metadata"] ==
+          json{{"event_type", "warroom_post"}, {"event_payload", {{"outbox_job", 7}, {"piece", 0}}}});
 }
 
 TEST_CASE("a long PostMessage is split at line boundaries with nothing lost") {
     // One line far over the limit, between ordinary ones.
     const std::vector<std::size_t> lengths = {300, 1200, 3400, 800, 9000, 100, 2000, 2000, 2000, 50};
     const std::string text = lines_of(lengths) + "last line without newline";
-    const auto requests = post_message_requests(post_to(ChannelName("inc-1-x"), text), SlackChannelId("C1"));
+    const auto requests = post_message_requests(post_to(ChannelName("inc-1-x"), text), SlackChannelId("C1"), OutboxJobId(7));
     REQUIRE(requests.size() > 3);
+    for (std::size_t piece = 0; piece < requests.size(); ++piece)
+        CHECK(requests[piece].body["metadata"]["event_payload"]["piece"] == piece);
 
     std::string rejoined;
     std::vector<std::size_t> cuts;
@@ -360,13 +366,14 @@ TEST_CASE("a long PostMessage is split at line boundaries with nothing lost") {
 
 TEST_CASE("cards go out as blocks with a fallback text, and updates as chat.update") {
     const Card card = pending_card();
-    const ApiRequest post = post_card_request(PostCard{UserId("U0LEAD"), card}, SlackChannelId("D1"));
+    const ApiRequest post = post_card_request(PostCard{UserId("U0LEAD"), card}, SlackChannelId("D1"), OutboxJobId(8));
     CHECK(post.method == "chat.postMessage");
     CHECK(post.body["channel"] == "D1");
     CHECK(post.body["blocks"] == approval_card_blocks(card));
     CHECK_THAT(post.body["text"].get<std::string>(), Contains("D-3"));
     // The text is what notifies: it names the Crisis Lead the card is for.
     CHECK_THAT(post.body["text"].get<std::string>(), StartsWith("<@U0LEAD> "));
+    CHECK(post.body["metadata"]["event_payload"]["outbox_job"] == 8);
 
     Card decided = card;
     decided.state = DraftState::approved;
@@ -377,7 +384,7 @@ TEST_CASE("cards go out as blocks with a fallback text, and updates as chat.upda
     CHECK(blocks_of_type(upd.body["blocks"], "actions").empty());
 
     const EscalationCard escalation = pending_escalation();
-    const ApiRequest esc = post_escalation_request(PostEscalation{ChannelName("exec-briefing"), escalation}, SlackChannelId("C9"));
+    const ApiRequest esc = post_escalation_request(PostEscalation{ChannelName("exec-briefing"), escalation}, SlackChannelId("C9"), OutboxJobId(9));
     CHECK(esc.method == "chat.postMessage");
     CHECK(esc.body["channel"] == "C9");
     CHECK(blocks_of_type(esc.body["blocks"], "actions").size() == 1);
@@ -398,7 +405,7 @@ TEST_CASE("a publish carries metadata naming its outbox job") {
     CHECK(request.body["metadata"]["event_payload"]["draft"] == "D-3");
 }
 
-TEST_CASE("a conversations.history response tells whether a publish already happened") {
+TEST_CASE("a conversations.history response tells whether a post of a job already happened, and where") {
     const json history = {
         {"ok", true},
         {"messages",
@@ -406,24 +413,35 @@ TEST_CASE("a conversations.history response tells whether a publish already happ
           {{"ts", "1.2"}, {"text", "other app"}, {"metadata", {{"event_type", "other"}, {"event_payload", {{"outbox_job", 17}}}}}},
           {{"ts", "1.3"},
            {"text", "published"},
-           {"metadata", {{"event_type", "warroom_publish"}, {"event_payload", {{"outbox_job", 17}, {"draft", "D-3"}}}}}}}}};
-    CHECK(history_has_publish(history, OutboxJobId(17)));
-    CHECK_FALSE(history_has_publish(history, OutboxJobId(18)));
+           {"metadata", {{"event_type", "warroom_publish"}, {"event_payload", {{"outbox_job", 17}, {"draft", "D-3"}}}}}},
+          {{"ts", "1.4"},
+           {"text", "second piece of a long post"},
+           {"metadata", {{"event_type", "warroom_post"}, {"event_payload", {{"outbox_job", 21}, {"piece", 1}}}}}}}}};
+    CHECK(find_posted(history, OutboxJobId(17)) == MessageTs("1.3"));
+    CHECK_FALSE(find_posted(history, OutboxJobId(18)));
+    CHECK(find_posted(history, OutboxJobId(21), 1) == MessageTs("1.4"));
+    CHECK_FALSE(find_posted(history, OutboxJobId(21), 0));   // only the second piece went out
+    CHECK_FALSE(find_posted(history, OutboxJobId(17), 1));
 
     json other_job = history;
     other_job["messages"][2]["metadata"]["event_payload"]["outbox_job"] = 5;
-    CHECK_FALSE(history_has_publish(other_job, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(other_job, OutboxJobId(17)));
 
     json as_string = history;
     as_string["messages"][2]["metadata"]["event_payload"]["outbox_job"] = "17";
-    CHECK(history_has_publish(as_string, OutboxJobId(17)));
+    as_string["messages"][3]["metadata"]["event_payload"]["piece"] = "1";
+    CHECK(find_posted(as_string, OutboxJobId(17)).has_value());
+    CHECK(find_posted(as_string, OutboxJobId(21), 1).has_value());
 
-    CHECK_FALSE(history_has_publish(json{{"ok", true}, {"messages", json::array()}}, OutboxJobId(17)));
-    CHECK_FALSE(history_has_publish(json{{"ok", false}, {"error", "not_in_channel"}}, OutboxJobId(17)));
-    CHECK_FALSE(history_has_publish(json::parse("[1,2]"), OutboxJobId(17)));
+    CHECK_FALSE(find_posted(json{{"ok", true}, {"messages", json::array()}}, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(json{{"ok", false}, {"error", "not_in_channel"}}, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(json::parse("[1,2]"), OutboxJobId(17)));
     json broken = history;
     broken["messages"][2]["metadata"] = "warroom_publish";
-    CHECK_FALSE(history_has_publish(broken, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(broken, OutboxJobId(17)));
+    json no_ts = history;
+    no_ts["messages"][2].erase("ts");
+    CHECK_FALSE(find_posted(no_ts, OutboxJobId(17)));
 }
 
 TEST_CASE("invitations go out in batches of at most 1000, duplicates dropped") {
@@ -492,7 +510,7 @@ TEST_CASE("the card the engine sends renders with the draft's exact text") {
     for (const Effect& effect : h.drain())
         if (const auto* card = std::get_if<PostCard>(&effect)) sent = *card;
     REQUIRE(sent);
-    const json blocks = post_card_request(*sent, SlackChannelId("D1")).body["blocks"];
+    const json blocks = post_card_request(*sent, SlackChannelId("D1"), OutboxJobId(1)).body["blocks"];
     CHECK(card_text(blocks) == escape_mrkdwn(text));
     CHECK_THAT(blocks.dump(), !Contains("<https://evil.example|bank>"));
     CHECK(blocks_of_type(blocks, "actions")[0]["elements"][0]["value"] == to_string(sent->card.draft));

@@ -17,6 +17,7 @@ constexpr const char* kBotScopes[] = {
     "groups:read",         // conversations.list for private audience channels
     "channels:history",    // conversations.history: before repeating a post after a crash, look for it
     "groups:history",      // the same repeat check in private channels
+    "im:history",          // and in direct messages
     "pins:write",          // pins.add for the incident header
     "users:read",          // users.info: names for user ids in headers and reviews
     "im:write",            // conversations.open: direct messages to one person (handover requests, reminders)

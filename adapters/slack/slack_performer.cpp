@@ -69,11 +69,11 @@ awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
                 if constexpr (std::is_same_v<T, CreateChannel>) return create_channel(effect);
                 else if constexpr (std::is_same_v<T, InviteUsers>) return invite(effect);
                 else if constexpr (std::is_same_v<T, PostMessage>) return post_message(effect, job.id);
-                else if constexpr (std::is_same_v<T, PostCard>) return post_card(effect);
-                else if constexpr (std::is_same_v<T, UpdateCard>) return update_card(effect);
+                else if constexpr (std::is_same_v<T, PostCard>) return post_card(effect, job.id);
+                else if constexpr (std::is_same_v<T, UpdateCard>) return update_card(effect, job.id);
                 else if constexpr (std::is_same_v<T, Publish>) return publish(effect, job.id);
-                else if constexpr (std::is_same_v<T, PostEscalation>) return post_escalation(effect);
-                else if constexpr (std::is_same_v<T, UpdateEscalation>) return update_escalation(effect);
+                else if constexpr (std::is_same_v<T, PostEscalation>) return post_escalation(effect, job.id);
+                else if constexpr (std::is_same_v<T, UpdateEscalation>) return update_escalation(effect, job.id);
                 else return hand_over(effect);
             },
             job.effect);
@@ -173,13 +173,12 @@ awaitable<void> SlackPerformer::post_message(const PostMessage& effect, OutboxJo
         co_return;
     }
     const ChannelIdLookup links = [this](const ChannelName& name) { return refs_.channel_id(name); };
-    const std::vector<ApiRequest> pieces = post_message_requests(effect, to, links);
-    // A repeat resumes after the last piece that went out, so nothing is posted twice.
+    const std::vector<ApiRequest> pieces = post_message_requests(effect, to, job, links);
+    // A repeat resumes after the last piece known to be posted, and finds that one in the history if it went out.
     for (std::size_t piece = refs_.pieces_posted(job); piece < pieces.size(); ++piece) {
-        const json posted = co_await call_ok(pieces[piece]);
+        const MessageRef where = co_await post_once(pieces[piece], to, job, piece);
         refs_.mark_pieces_posted(job, piece + 1);
         if (piece == 0 && effect.pin) {
-            const MessageRef where = posted_at(posted, to);
             const ApiRequest pin = pin_request(where);
             ApiResult pinned = co_await api_.call(pin);
             // A header that is not pinned is still posted: worth a warning, not a repeat.
@@ -199,11 +198,11 @@ awaitable<SlackChannelId> SlackPerformer::card_channel(const Card& card, const U
     co_return co_await direct_channel(lead);
 }
 
-awaitable<void> SlackPerformer::post_card(const PostCard& effect) {
+awaitable<void> SlackPerformer::post_card(const PostCard& effect, OutboxJobId job) {
     const SlackChannelId channel = co_await card_channel(effect.card, effect.to);
-    const ApiRequest post = post_card_request(effect, channel);
-    const json posted = co_await call_ok(post);
-    refs_.remember_card(effect.card.draft, posted_at(posted, channel));
+    const ApiRequest post = post_card_request(effect, channel, job);
+    const MessageRef where = co_await post_once(post, channel, job, 0);
+    refs_.remember_card(effect.card.draft, where);
 }
 
 awaitable<bool> SlackPerformer::updated_in_place(const ApiRequest& update) {
@@ -213,47 +212,52 @@ awaitable<bool> SlackPerformer::updated_in_place(const ApiRequest& update) {
     throw NotDone(describe_api_error(update.method, updated));
 }
 
-awaitable<void> SlackPerformer::update_card(const UpdateCard& effect) {
+awaitable<void> SlackPerformer::update_card(const UpdateCard& effect, OutboxJobId job) {
     if (auto where = refs_.card(effect.card.draft)) {
         const ApiRequest update = update_card_request(effect, where->channel, where->ts);
         if (co_await updated_in_place(update)) co_return;
     }
     // The card is gone (deleted by someone, or never recorded): post the outcome as a new card.
     const PostCard again{effect.to, effect.card};
-    co_await post_card(again);
+    co_await post_card(again, job);
 }
 
 awaitable<void> SlackPerformer::publish(const Publish& effect, OutboxJobId job) {
     const SlackChannelId channel = co_await channel_id(effect.channel);
-    if (refs_.publish_attempted(job)) {
+    const ApiRequest post = publish_request(effect, job, channel);
+    co_await post_once(post, channel, job, 0);
+}
+
+awaitable<MessageRef> SlackPerformer::post_once(const ApiRequest& post, const SlackChannelId& channel,
+                                                OutboxJobId job, std::size_t piece) {
+    if (refs_.post_attempted(job)) {
         // Sent before, answer unknown (a crash, a timeout, a 5xx): look before repeating.
         const ApiRequest recent = recent_history_request(channel);
         const json history = co_await call_ok(recent);
-        if (history_has_publish(history, job)) {
-            spdlog::info("{} was already published in {}; not posting it again", to_string(effect.draft),
-                         to_string(effect.channel));
-            co_return;
+        if (std::optional<MessageTs> ts = find_posted(history, job, piece)) {
+            spdlog::info("outbox job {} already posted in {}; not posting it again", job.value(), channel.value());
+            co_return MessageRef{channel, *ts};
         }
     }
-    refs_.mark_publish_attempted(job);
-    const ApiRequest post = publish_request(effect, job, channel);
-    co_await call_ok(post);
-}
-
-awaitable<void> SlackPerformer::post_escalation(const PostEscalation& effect) {
-    const SlackChannelId channel = co_await channel_id(effect.channel);
-    const ApiRequest post = post_escalation_request(effect, channel);
+    refs_.mark_post_attempted(job);
     const json posted = co_await call_ok(post);
-    refs_.remember_escalation_card(effect.card.escalation, posted_at(posted, channel));
+    co_return posted_at(posted, channel);
 }
 
-awaitable<void> SlackPerformer::update_escalation(const UpdateEscalation& effect) {
+awaitable<void> SlackPerformer::post_escalation(const PostEscalation& effect, OutboxJobId job) {
+    const SlackChannelId channel = co_await channel_id(effect.channel);
+    const ApiRequest post = post_escalation_request(effect, channel, job);
+    const MessageRef where = co_await post_once(post, channel, job, 0);
+    refs_.remember_escalation_card(effect.card.escalation, where);
+}
+
+awaitable<void> SlackPerformer::update_escalation(const UpdateEscalation& effect, OutboxJobId job) {
     if (auto where = refs_.escalation_card(effect.card.escalation)) {
         const ApiRequest update = update_escalation_request(effect, where->channel, where->ts);
         if (co_await updated_in_place(update)) co_return;
     }
     const PostEscalation again{effect.channel, effect.card};
-    co_await post_escalation(again);
+    co_await post_escalation(again, job);
 }
 
 // Slack private channels have no per-channel moderators for warroom to move:

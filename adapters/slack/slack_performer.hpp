@@ -3,8 +3,9 @@
 // repeated (after a crash, or after a failure half-way), so each step checks
 // what is already done: a channel created earlier is found again rather than
 // duplicated, invitations tolerate members already in, long posts resume
-// after the last piece posted, and a publish that was sent before is looked
-// up in the channel's history (by its metadata) before it is sent again.
+// after the last piece posted, and a post (message, card or publish) that
+// was sent before is looked up in the channel's history (by its metadata)
+// before it is sent again.
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -37,11 +38,11 @@ private:
     boost::asio::awaitable<void> create_channel(const CreateChannel& effect);
     boost::asio::awaitable<void> invite(const InviteUsers& effect);
     boost::asio::awaitable<void> post_message(const PostMessage& effect, OutboxJobId job);
-    boost::asio::awaitable<void> post_card(const PostCard& effect);
-    boost::asio::awaitable<void> update_card(const UpdateCard& effect);
+    boost::asio::awaitable<void> post_card(const PostCard& effect, OutboxJobId job);
+    boost::asio::awaitable<void> update_card(const UpdateCard& effect, OutboxJobId job);
     boost::asio::awaitable<void> publish(const Publish& effect, OutboxJobId job);
-    boost::asio::awaitable<void> post_escalation(const PostEscalation& effect);
-    boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect);
+    boost::asio::awaitable<void> post_escalation(const PostEscalation& effect, OutboxJobId job);
+    boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect, OutboxJobId job);
     boost::asio::awaitable<void> hand_over(const HandOverChannels& effect);
 
     // The Slack id of a warroom channel: stored, else looked up once by name.
@@ -52,6 +53,10 @@ private:
     boost::asio::awaitable<std::optional<ListedChannel>> find_listed_channel(const std::string& name);
     // chat.update of a card; false when the message is gone (deleted), so the caller posts it anew.
     boost::asio::awaitable<bool> updated_in_place(const ApiRequest& update);
+    // chat.postMessage `post` (piece `piece` of job `job`) unless an earlier
+    // attempt of the job left it in the channel; returns its channel and ts.
+    boost::asio::awaitable<MessageRef> post_once(const ApiRequest& post, const SlackChannelId& channel,
+                                                 OutboxJobId job, std::size_t piece);
     // Calls and returns the answer; a failure ends the job as not done.
     boost::asio::awaitable<nlohmann::json> call_ok(const ApiRequest& request);
 

@@ -8,7 +8,7 @@ constexpr std::string_view kChannelName = "slack.channel_name";
 constexpr std::string_view kDirect = "slack.direct";
 constexpr std::string_view kCard = "slack.card";
 constexpr std::string_view kEscalationCard = "slack.escalation_card";
-constexpr std::string_view kPublishAttempt = "slack.publish_attempt";
+constexpr std::string_view kPostAttempt = "slack.post_attempt";
 constexpr std::string_view kPiecesPosted = "slack.pieces_posted";
 
 std::string encode(const MessageRef& where) { return where.channel.value() + " " + where.ts.value(); }
@@ -70,11 +70,9 @@ void SlackRefs::remember_escalation_card(const EscalationId& escalation, const M
     set(kEscalationCard, to_string(escalation), encode(where));
 }
 
-bool SlackRefs::publish_attempted(OutboxJobId job) {
-    return get(kPublishAttempt, std::to_string(job.value())).has_value();
-}
+bool SlackRefs::post_attempted(OutboxJobId job) { return get(kPostAttempt, std::to_string(job.value())).has_value(); }
 
-void SlackRefs::mark_publish_attempted(OutboxJobId job) { set(kPublishAttempt, std::to_string(job.value()), "1"); }
+void SlackRefs::mark_post_attempted(OutboxJobId job) { set(kPostAttempt, std::to_string(job.value()), "1"); }
 
 std::size_t SlackRefs::pieces_posted(OutboxJobId job) {
     const auto value = get(kPiecesPosted, std::to_string(job.value()));

@@ -2,7 +2,7 @@
 // What the Slack adapter learned from Slack and must remember across
 // restarts, kept in storage's platform_refs: which Slack channel is which
 // warroom channel (both ways), where each card was posted, the direct-message
-// channel per user, and which publishes were attempted (so a repeat checks
+// channel per user, and which jobs have posted before (so a repeat checks
 // the channel's history first).
 //
 // Channel ids are asked for on every event (which incident channel is this?)
@@ -42,9 +42,9 @@ public:
     std::optional<MessageRef> escalation_card(const EscalationId& escalation);
     void remember_escalation_card(const EscalationId& escalation, const MessageRef& where);
 
-    // A publish that was sent at least once may be in the channel already.
-    bool publish_attempted(OutboxJobId job);
-    void mark_publish_attempted(OutboxJobId job);
+    // A job that sent a post at least once may have it in the channel already.
+    bool post_attempted(OutboxJobId job);
+    void mark_post_attempted(OutboxJobId job);
 
     // How many pieces of a long post are already posted (0 when none).
     std::size_t pieces_posted(OutboxJobId job);

@@ -15,6 +15,12 @@ ApiRequest post(const SlackChannelId& channel, json fields) {
     return {"chat.postMessage", std::move(fields)};
 }
 
+// The metadata that lets a repeat find this post (see find_posted).
+json job_marker(OutboxJobId job, std::size_t piece) {
+    return {{"event_type", std::string(kPostEventType)},
+            {"event_payload", {{"outbox_job", job.value()}, {"piece", piece}}}};
+}
+
 ApiRequest update(const SlackChannelId& channel, const MessageTs& ts, json fields) {
     fields["channel"] = channel.value();
     fields["ts"] = ts.value();
@@ -23,26 +29,29 @@ ApiRequest update(const SlackChannelId& channel, const MessageTs& ts, json field
 
 }  // namespace
 
-std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to,
+std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to, OutboxJobId job,
                                               const ChannelIdLookup& channels) {
     std::vector<ApiRequest> requests;
     for (std::string& piece : split_mrkdwn(escape_mrkdwn_with_links(effect.text, channels), kMaxPostBytes))
-        requests.push_back(post(to, {{"text", std::move(piece)}}));
+        requests.push_back(post(to, {{"text", std::move(piece)}, {"metadata", job_marker(job, requests.size())}}));
     return requests;
 }
 
-ApiRequest post_card_request(const PostCard& effect, const SlackChannelId& to) {
+ApiRequest post_card_request(const PostCard& effect, const SlackChannelId& to, OutboxJobId job) {
     // The mention in `text` is what notifies the Crisis Lead; the blocks are what everyone sees.
     return post(to, {{"text", user_mention(effect.to) + " " + approval_card_fallback(effect.card)},
-                     {"blocks", approval_card_blocks(effect.card)}});
+                     {"blocks", approval_card_blocks(effect.card)},
+                     {"metadata", job_marker(job, 0)}});
 }
 
 ApiRequest update_card_request(const UpdateCard& effect, const SlackChannelId& channel, const MessageTs& ts) {
     return update(channel, ts, {{"text", approval_card_fallback(effect.card)}, {"blocks", approval_card_blocks(effect.card)}});
 }
 
-ApiRequest post_escalation_request(const PostEscalation& effect, const SlackChannelId& channel) {
-    return post(channel, {{"text", escalation_card_fallback(effect.card)}, {"blocks", escalation_card_blocks(effect.card)}});
+ApiRequest post_escalation_request(const PostEscalation& effect, const SlackChannelId& channel, OutboxJobId job) {
+    return post(channel, {{"text", escalation_card_fallback(effect.card)},
+                          {"blocks", escalation_card_blocks(effect.card)},
+                          {"metadata", job_marker(job, 0)}});
 }
 
 ApiRequest update_escalation_request(const UpdateEscalation& effect, const SlackChannelId& channel, const MessageTs& ts) {
@@ -89,24 +98,32 @@ ApiRequest ephemeral_request(const SlackChannelId& channel, const UserId& user, 
             {{"channel", channel.value()}, {"user", user.value()}, {"text", escape_mrkdwn_truncated(text, kMaxEphemeralBytes)}}};
 }
 
-bool history_has_publish(const nlohmann::json& history, OutboxJobId job) {
-    if (!history.is_object() || !history.value("ok", false)) return false;
+std::optional<MessageTs> find_posted(const nlohmann::json& history, OutboxJobId job, std::size_t piece) {
+    if (!history.is_object() || !history.value("ok", false)) return std::nullopt;
     const auto messages = history.find("messages");
-    if (messages == history.end() || !messages->is_array()) return false;
+    if (messages == history.end() || !messages->is_array()) return std::nullopt;
+    // Slack may hand numbers back as they were sent or as strings.
+    const auto is = [](const json& field, std::int64_t expected) {
+        return (field.is_number_integer() && field.get<std::int64_t>() == expected) ||
+               (field.is_string() && field.get<std::string>() == std::to_string(expected));
+    };
     for (const json& message : *messages) {
         if (!message.is_object()) continue;
         const auto metadata = message.find("metadata");
         if (metadata == message.end() || !metadata->is_object()) continue;
-        if (metadata->value("event_type", std::string()) != kPublishEventType) continue;
+        const std::string type = metadata->value("event_type", std::string());
+        if (type != kPostEventType && type != kPublishEventType) continue;
         const auto payload = metadata->find("event_payload");
         if (payload == metadata->end() || !payload->is_object()) continue;
-        const auto found = payload->find("outbox_job");
-        if (found == payload->end()) continue;
-        // Slack may hand numbers back as they were sent or as strings.
-        if (found->is_number_integer() && found->get<std::int64_t>() == job.value()) return true;
-        if (found->is_string() && found->get<std::string>() == std::to_string(job.value())) return true;
+        const auto found_job = payload->find("outbox_job");
+        if (found_job == payload->end() || !is(*found_job, job.value())) continue;
+        const auto found_piece = payload->find("piece");   // a publish is one piece and names none
+        if (found_piece != payload->end() ? !is(*found_piece, static_cast<std::int64_t>(piece)) : piece != 0) continue;
+        const auto ts = message.find("ts");
+        if (ts == message.end() || !ts->is_string()) continue;
+        return MessageTs{ts->get<std::string>()};
     }
-    return false;
+    return std::nullopt;
 }
 
 }  // namespace warroom::slack

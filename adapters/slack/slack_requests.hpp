@@ -4,6 +4,7 @@
 // ts of an earlier card) and passes it in; sending, retries and rate limits
 // are the HTTP client's business.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,26 +31,29 @@ inline constexpr std::size_t kMaxPostBytes = 3500;
 inline constexpr std::size_t kMaxTopicBytes = 250;
 inline constexpr std::size_t kMaxInviteBatch = 1000;
 inline constexpr std::size_t kMaxEphemeralBytes = 3500;
+// Every chat.postMessage carries message metadata naming its outbox job (and
+// the piece of a long post), so that a post repeated after a crash or a lost
+// answer is looked for in the channel's history first (see find_posted).
+// Publishes carry their own event type, which also names the draft.
+inline constexpr std::string_view kPostEventType = "warroom_post";
 inline constexpr std::string_view kPublishEventType = "warroom_publish";
 
 // chat.postMessage, one per piece when the text is long (split at lines).
 // `to` is the channel, or for a direct message the DM conversation's id.
 // Channel names in the text become links when `channels` knows them.
-std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to,
+std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to, OutboxJobId job,
                                               const ChannelIdLookup& channels = {});
 
-// chat.postMessage with the approval card's blocks, in the lead's DM.
-ApiRequest post_card_request(const PostCard& effect, const SlackChannelId& to);
+// chat.postMessage with the approval card's blocks, where `to` says.
+ApiRequest post_card_request(const PostCard& effect, const SlackChannelId& to, OutboxJobId job);
 // chat.update of the card posted earlier as `ts`.
 ApiRequest update_card_request(const UpdateCard& effect, const SlackChannelId& channel, const MessageTs& ts);
 
-ApiRequest post_escalation_request(const PostEscalation& effect, const SlackChannelId& channel);
+ApiRequest post_escalation_request(const PostEscalation& effect, const SlackChannelId& channel, OutboxJobId job);
 ApiRequest update_escalation_request(const UpdateEscalation& effect, const SlackChannelId& channel, const MessageTs& ts);
 
-// chat.postMessage with metadata naming the outbox job, so that after a crash
-// the adapter can find the post in the channel's history instead of posting
-// twice (see history_has_publish). One message: a draft is at most
-// kMaxTextBytes, far below Slack's 40,000.
+// chat.postMessage with metadata naming the outbox job and the draft. One
+// message: a draft is at most kMaxTextBytes, far below Slack's 40,000.
 ApiRequest publish_request(const Publish& effect, OutboxJobId job, const SlackChannelId& channel);
 
 // conversations.create {name, is_private}. The topic is set separately once
@@ -68,9 +72,9 @@ ApiRequest set_topic_request(const SlackChannelId& channel, std::string_view top
 ApiRequest ephemeral_request(const SlackChannelId& channel, const UserId& user, std::string_view text);
 
 // Given a conversations.history response fetched with
-// include_all_metadata=true: is the publish for outbox job `job` already
-// there? A malformed or failed response says no (the caller then decides
-// whether to retry the read before posting).
-bool history_has_publish(const nlohmann::json& history, OutboxJobId job);
+// include_all_metadata=true: the ts of piece `piece` of outbox job `job`'s
+// post, if it is there. A malformed or failed response says it is not (the
+// caller then decides whether to retry the read before posting).
+std::optional<MessageTs> find_posted(const nlohmann::json& history, OutboxJobId job, std::size_t piece = 0);
 
 }  // namespace warroom::slack

@@ -98,7 +98,19 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         Context ctx{playbook_, *tx, now, event.user, event.channel, std::nullopt, Args{}, {}};
         Dispatch result;
         if (command_text) {
-            if (!is_valid_utf8(*command_text)) {
+            if (command_text->size() > kMaxCommandBytes) {
+                // Every adapter hands an oversized command through, so that its
+                // author is told the limit here instead of hearing nothing.
+                spdlog::warn("refused a command of {} bytes from {} in #{}: over the {}-byte limit for a command",
+                             command_text->size(), event.user.value(), event.channel.value(), kMaxCommandBytes);
+                result = {invalid(too_long_message(
+                              "the command", command_text->size(), kMaxCommandBytes, "bytes",
+                              "Each text in a command (a draft, update, note...) may be at most " +
+                                  with_thousands(kMaxTextBytes) +
+                                  " bytes: shorten it, split it into several commands, or link to a document for "
+                                  "long material such as logs")),
+                          std::nullopt};
+            } else if (!is_valid_utf8(*command_text)) {
                 result = {invalid("the command is not valid UTF-8; retype it as plain text"), std::nullopt};
             } else {
                 result = run_command(ctx, *after_prefix);

@@ -18,7 +18,8 @@ namespace {
 
 using Json = OrderedJson;
 
-constexpr std::size_t kMaxSlugLength = 40;
+// Group and workstream names: workstreams become channel names (bot/limits.hpp).
+constexpr std::size_t kMaxSlugLength = kMaxWorkstreamNameLength;
 
 bool is_slug(std::string_view name) {
     if (name.empty() || name.size() > kMaxSlugLength) return false;
@@ -351,7 +352,8 @@ private:
             return cadence;
         for (const auto& [key, field] : value.items()) {
             const std::string field_path = child(path, key);
-            auto every = [&] { return expect_interval(field_path, field, kShortestCadence, kLongestCadence); };
+            const Json& interval = field;   // clang 14 cannot capture a structured binding
+            auto every = [&] { return expect_interval(field_path, interval, kShortestCadence, kLongestCadence); };
             if (key == "all_hands_sync") cadence.all_hands_sync = every();
             else if (key == "workstream_sync") cadence.workstream_sync = every();
             else if (key == "summary") cadence.summary = every();

@@ -18,9 +18,9 @@ namespace {
 
 using Json = OrderedJson;
 
-constexpr std::size_t kMaxTitleBytes = 200;     // as for a declared incident's title
+// kMaxTitleBytes (bot/limits.hpp) bounds the scenario's title, as for a declared incident's.
 constexpr std::size_t kMaxFromBytes = 80;
-constexpr std::size_t kMaxNameLength = 40;      // workstream names, as the playbook allows them
+constexpr std::size_t kMaxNameLength = kMaxWorkstreamNameLength;   // workstream names, as the playbook allows them
 
 constexpr std::array<std::pair<ExpectedKind, std::string_view>, 9> kKindNames{{
     {ExpectedKind::workstream, "workstream"},
@@ -86,13 +86,8 @@ private:
                                           std::size_t max_bytes) {
         auto text = expect_string(path, value, "\"...\"");
         if (!text) return std::nullopt;
-        if (auto issue = check_user_text(*text, what); !issue.empty()) {
+        if (auto issue = check_user_text(*text, what, max_bytes, "Shorten it in the scenario file"); !issue.empty()) {
             problem(path, issue);
-            return std::nullopt;
-        }
-        if (text->size() > max_bytes) {
-            problem(path, std::string(what) + " is " + std::to_string(text->size()) + " bytes; keep it under " +
-                              std::to_string(max_bytes));
             return std::nullopt;
         }
         return text;

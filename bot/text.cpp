@@ -75,12 +75,24 @@ std::string slugify(std::string_view text, std::size_t max_length) {
     return slug;
 }
 
-std::string check_user_text(std::string_view text, std::string_view what) {
+std::string with_thousands(std::size_t n) {
+    std::string digits = std::to_string(n);
+    for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+    return digits;
+}
+
+std::string too_long_message(std::string_view what, std::size_t size, std::size_t limit, std::string_view unit,
+                             std::string_view advice) {
+    return std::string(what) + " is " + with_thousands(size) + " " + std::string(unit) + "; the limit is " +
+           with_thousands(limit) + ". " + std::string(advice);
+}
+
+std::string check_user_text(std::string_view text, std::string_view what, std::size_t max_bytes,
+                            std::string_view advice) {
+    // The size first: a huge paste is told its size, whatever else is wrong with it.
+    if (text.size() > max_bytes) return too_long_message(what, text.size(), max_bytes, "bytes", advice);
     if (!is_valid_utf8(text))
         return std::string(what) + " is not valid UTF-8; retype it or paste it as plain text";
-    if (text.size() > kMaxTextBytes)
-        return std::string(what) + " is " + std::to_string(text.size()) + " bytes; the limit is " +
-               std::to_string(kMaxTextBytes) + ": shorten it or split it in two";
     if (trim(text).empty()) return std::string(what) + " is empty";
     return {};
 }

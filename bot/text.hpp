@@ -5,10 +5,9 @@
 #include <string_view>
 #include <vector>
 
-namespace warroom {
+#include "bot/limits.hpp"
 
-inline constexpr std::size_t kMaxTextBytes = 4000;       // per draft, update, note...
-inline constexpr std::size_t kMaxChannelNameLength = 80; // Slack's limit
+namespace warroom {
 
 bool is_valid_utf8(std::string_view text);
 std::size_t utf8_length(std::string_view text);          // in code points
@@ -20,8 +19,19 @@ std::string trim(std::string_view text);
 std::string slugify(std::string_view text, std::size_t max_length);
 
 // Checks that a user's text can be stored and published: an error message, or
-// an empty string when it is fine.
-std::string check_user_text(std::string_view text, std::string_view what);
+// an empty string when it is fine. `what` names it ("the draft"); over
+// max_bytes, the message is too_long_message(what, size, max_bytes, advice).
+std::string check_user_text(std::string_view text, std::string_view what, std::size_t max_bytes = kMaxTextBytes,
+                            std::string_view advice = "Shorten it, split it in two, or link to a document for the "
+                                                      "long parts");
+
+// "the draft is 5,210 bytes; the limit is 4,000. Shorten it or split it into
+// two drafts": what was too big, its size, the limit, and what to do instead.
+std::string too_long_message(std::string_view what, std::size_t size, std::size_t limit, std::string_view unit,
+                             std::string_view advice);
+
+// 5210 -> "5,210": sizes and limits as people read them.
+std::string with_thousands(std::size_t n);
 
 // "a, b, c"
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");

@@ -19,7 +19,10 @@ Outcome run(Context& ctx) {
             text = trim(std::string_view(text).substr(0, text.size() - last.text.size()));
     }
     if (text.empty()) return invalid("say what needs doing, and optionally who owns it: " + std::string(kExample));
-    if (auto problem = check_user_text(text, "the action item"); !problem.empty()) return invalid(problem);
+    if (auto problem = check_user_text(text, "the action item", kMaxTextBytes,
+                                       "Shorten it or split it into two action items");
+        !problem.empty())
+        return invalid(problem);
     if (owner && *owner == bot_user())
         return invalid("warroom cannot own an action item; end the text with the person who will do it, e.g. " +
                        std::string(kExample));

@@ -17,11 +17,14 @@ ChannelName main_channel_name(IncidentId id, std::string_view title, bool exerci
 }
 
 ChannelName workstream_channel_name(IncidentId id, std::string_view workstream, bool exercise) {
+    // Within kMaxChannelNameLength for any valid workstream name (the
+    // static_assert in bot/limits.hpp), "-ws" included.
     return ChannelName{prefix(id, exercise) + "-" + std::string(workstream)};
 }
 
 bool is_valid_workstream_name(std::string_view name) {
-    if (name.empty() || name.size() > 40 || name.front() == '-' || name.back() == '-') return false;
+    if (name.empty() || name.size() > kMaxWorkstreamNameLength || name.front() == '-' || name.back() == '-')
+        return false;
     for (char c : name)
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
     return true;

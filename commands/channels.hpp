@@ -11,7 +11,7 @@ namespace warroom {
 ChannelName main_channel_name(IncidentId id, std::string_view title, bool exercise = false);  // inc-N-SLUG
 ChannelName workstream_channel_name(IncidentId id, std::string_view workstream,
                                     bool exercise = false);                                // inc-N-NAME
-// A workstream name: lowercase letters, digits and '-', 1 to 40 characters.
+// A workstream name: lowercase letters, digits and '-', 1 to kMaxWorkstreamNameLength characters.
 bool is_valid_workstream_name(std::string_view name);
 
 std::string channel_topic(const Incident& incident);

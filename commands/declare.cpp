@@ -7,8 +7,6 @@
 namespace warroom {
 namespace {
 
-constexpr std::size_t kMaxTitleBytes = 200;
-
 Outcome run(Context& ctx) {
     const auto lead_option = take_lead_option(ctx);
     if (ctx.args.size() < 2)
@@ -19,10 +17,11 @@ Outcome run(Context& ctx) {
                        "\" is not a severity; use sev1 (most severe) to sev4: /incident declare sev2 " +
                        ctx.args.rest(1));
     const std::string title = ctx.args.rest(1);
-    if (auto problem = check_user_text(title, "the title"); !problem.empty()) return invalid(problem);
-    if (title.size() > kMaxTitleBytes)
-        return invalid("the title is " + std::to_string(title.size()) + " bytes; keep it under " +
-                       std::to_string(kMaxTitleBytes) + " and put details in /incident note");
+    // The title's own, smaller limit: it is a headline, repeated on every card and header.
+    if (auto problem = check_user_text(title, "the title", kMaxTitleBytes,
+                                       "Keep it a headline and put the details in /incident note once declared");
+        !problem.empty())
+        return invalid(problem);
     if (const auto* error = std::get_if<Outcome>(&lead_option)) return *error;
     const UserId lead = std::get<UserId>(lead_option);
 

@@ -19,6 +19,7 @@ Outcome run(Context& ctx) {
                        ctx.playbook.audience_names());
     const std::string text = ctx.args.rest(1);
     if (auto problem = check_draft_text(ctx, text); !problem.empty()) return invalid(problem);
+    if (auto full = check_pending_room(ctx); !full.empty()) return invalid(full);
 
     const Draft draft = submit_draft(ctx, audience, text, false);
     return done(to_string(draft.id) + " (" + audience + ") is waiting for " +

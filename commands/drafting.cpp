@@ -7,11 +7,23 @@
 namespace warroom {
 
 std::string check_draft_text(const Context& ctx, const std::string& text) {
-    if (auto problem = check_user_text(text, "the draft"); !problem.empty()) return problem;
+    if (auto problem = check_user_text(text, "the draft", kMaxTextBytes, "Shorten it or split it into two drafts");
+        !problem.empty())
+        return problem;
     if (!ctx.playbook.allow_mass_mentions && has_mass_mention(text))
         return "the draft mentions a whole channel (@channel, @here, @everyone or @room), which the playbook does "
                "not allow; remove the mention";
     return {};
+}
+
+std::string check_pending_room(Context& ctx) {
+    const Incident& incident = ctx.the_incident();
+    std::size_t pending = 0;
+    for (const Draft& draft : ctx.tx.drafts(incident.id)) pending += draft.state == DraftState::pending;
+    if (pending < kMaxPendingDrafts) return {};
+    return to_string(incident.id) + " already has " + std::to_string(pending) +
+           " drafts waiting for the Crisis Lead (" + mention(incident.lead) +
+           "), the limit for one incident; approve, reject or withdraw some first (/incident show lists them)";
 }
 
 Draft submit_draft(Context& ctx, const std::string& audience, const std::string& text, bool is_summary) {

@@ -10,6 +10,11 @@ namespace warroom {
 // An error message for text that cannot become a draft, or "".
 std::string check_draft_text(const Context& ctx, const std::string& text);
 
+// Why ctx's incident cannot take one more draft waiting for the Crisis Lead
+// (kMaxPendingDrafts are waiting already), or "". For draft, summary, the
+// summary cadence and revise, which make a draft pending.
+std::string check_pending_room(Context& ctx);
+
 // Stores a new pending draft of ctx's incident and asks the Crisis Lead to decide it.
 Draft submit_draft(Context& ctx, const std::string& audience, const std::string& text, bool is_summary);
 

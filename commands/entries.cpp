@@ -12,7 +12,13 @@ Outcome record_entry(Context& ctx, EntryCommand which) {
     if (auto refusal = require_member(ctx, doing)) return *refusal;
     const std::string text = ctx.args.rest(0);
     if (text.empty()) return invalid(std::string("write the ") + word + ": /incident " + word + " TEXT");
-    if (auto problem = check_user_text(text, std::string("the ") + word); !problem.empty()) return invalid(problem);
+    const char* advice = which == EntryCommand::update ? "Shorten it or post it as two updates"
+                         : which == EntryCommand::note ? "Shorten it, split it into two notes, or link to a document "
+                                                         "for the long parts"
+                                                       : "Record the decision itself and put the reasoning in "
+                                                         "/incident note";
+    if (auto problem = check_user_text(text, std::string("the ") + word, kMaxTextBytes, advice); !problem.empty())
+        return invalid(problem);
 
     Incident& incident = ctx.the_incident();
     const Workstream* workstream = incident.workstream_of(ctx.channel);

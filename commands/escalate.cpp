@@ -39,7 +39,11 @@ Outcome run(Context& ctx) {
     const std::string text = ctx.args.rest(0);
     if (text.empty())
         return invalid("say what the executives should approve: " + std::string(kExample));
-    if (auto problem = check_user_text(text, "the request"); !problem.empty()) return invalid(problem);
+    if (auto problem = check_user_text(text, "the request", kMaxTextBytes,
+                                       "Say what the executives should approve in a few lines and link to the "
+                                       "details");
+        !problem.empty())
+        return invalid(problem);
     if (!ctx.playbook.allow_mass_mentions && has_mass_mention(text))
         return invalid("the request mentions a whole channel (@channel, @here, @everyone or @room), which the "
                        "playbook does not allow; remove the mention — the executives are told by name");

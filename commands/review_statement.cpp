@@ -10,7 +10,10 @@ Outcome record_review_statement(Context& ctx, const ReviewStatement& statement) 
     if (auto refusal = require_lead_or_workstream_lead(ctx, "record the " + name)) return *refusal;
     const std::string text = ctx.args.rest(0);
     if (text.empty()) return invalid(std::string(statement.ask));
-    if (auto problem = check_user_text(text, "the " + name); !problem.empty()) return invalid(problem);
+    if (auto problem = check_user_text(text, "the " + name, kMaxTextBytes,
+                                       "Shorten it and link to the full analysis for the details");
+        !problem.empty())
+        return invalid(problem);
     Incident& incident = ctx.the_incident();
     std::string& recorded = incident.*statement.field;
     if (text == recorded) return invalid("that " + name + " is already recorded for " + to_string(incident.id));

@@ -19,6 +19,9 @@ Outcome run(Context& ctx) {
         return invalid(to_string(draft.id) + ": " + illegal->message);
     const std::string text = ctx.args.rest(1);
     if (auto problem = check_draft_text(ctx, text); !problem.empty()) return invalid(problem);
+    // The revision waits for the lead again, so it counts like a new draft.
+    if (auto full = check_pending_room(ctx); !full.empty())
+        return invalid(full + "; then revise " + to_string(draft.id) + " again");
 
     const Incident& incident = ctx.the_incident();
     draft.state = std::get<DraftState>(next);

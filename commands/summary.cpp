@@ -85,19 +85,30 @@ std::string build_summary(const Context& ctx, const std::string& next_steps) {
     return text;
 }
 
+std::string check_summary_text(const Context& ctx, const std::string& text) {
+    if (text.size() > kMaxTextBytes)
+        return too_long_message("the executive summary built from the incident's state", text.size(), kMaxTextBytes,
+                                "bytes",
+                                "Write a shorter one yourself: /incident draft " + ctx.playbook.executive_audience +
+                                    " TEXT");
+    if (auto problem = check_draft_text(ctx, text); !problem.empty()) return "the summary cannot be drafted: " + problem;
+    return {};
+}
+
 namespace {
 
 Outcome run(Context& ctx) {
     if (auto refusal = require_lead(ctx, "prepare the executive summary")) return *refusal;
     const std::string next_steps = ctx.args.rest(0);
     if (!next_steps.empty()) {
-        if (auto problem = check_user_text(next_steps, "the next steps"); !problem.empty()) return invalid(problem);
-        if (next_steps.size() > kMaxQuotedBytes * 2)
-            return invalid("keep the next steps under " + std::to_string(kMaxQuotedBytes * 2) +
-                           " bytes; put details in /incident note");
+        if (auto problem = check_user_text(next_steps, "the next-steps text", kMaxSummaryNextStepsBytes,
+                                           "Keep the summary's next steps short and put details in /incident note");
+            !problem.empty())
+            return invalid(problem);
     }
+    if (auto full = check_pending_room(ctx); !full.empty()) return invalid(full);
     const std::string text = build_summary(ctx, next_steps);
-    if (auto problem = check_draft_text(ctx, text); !problem.empty()) return invalid("the summary " + problem);
+    if (auto problem = check_summary_text(ctx, text); !problem.empty()) return invalid(problem);
     const Draft draft = submit_draft(ctx, ctx.playbook.executive_audience, text, true);
     return done("Executive summary " + to_string(draft.id) + " drafted for " + ctx.playbook.executive_audience +
                 "; approve it with /incident approve " + to_string(draft.id));

@@ -29,11 +29,15 @@ void remind_lead(Context& ctx, const Draft& draft) {
 
 void fire_summary(Context& ctx, const Schedule&) {
     if (auto waiting = pending_summary(ctx)) return remind_lead(ctx, *waiting);
-    const std::string text = build_summary(ctx, "");
-    if (auto problem = check_draft_text(ctx, text); !problem.empty()) {
+    if (auto full = check_pending_room(ctx); !full.empty()) {
         ctx.tell(ctx.the_incident().lead, "The scheduled executive summary of " + to_string(ctx.the_incident().id) +
-                                              " could not be drafted: the summary " + problem +
-                                              "; write one with /incident summary NEXT STEPS");
+                                              " could not be drafted: " + full);
+        return;
+    }
+    const std::string text = build_summary(ctx, "");
+    if (auto problem = check_summary_text(ctx, text); !problem.empty()) {
+        ctx.tell(ctx.the_incident().lead, "The scheduled executive summary of " + to_string(ctx.the_incident().id) +
+                                              " could not be drafted: " + problem);
         return;
     }
     const Draft draft = submit_draft(ctx, ctx.playbook.executive_audience, text, true);

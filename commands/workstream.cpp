@@ -1,4 +1,5 @@
 // /incident workstream NAME [@lead]
+#include "bot/text.hpp"
 #include "commands/authorize.hpp"
 #include "commands/cadence.hpp"
 #include "commands/channels.hpp"
@@ -14,9 +15,25 @@ Outcome run(Context& ctx) {
     const std::string& name = ctx.args[0].text;
     if (name == kAllHands)
         return invalid("\"all\" stands for all hands in /incident sync; give the workstream another name");
+    // A name too long is refused, not shortened: people type it again later
+    // (/incident sync 30m NAME, /incident workstream NAME @lead), and a name
+    // warroom cut on its own would not be the one they remember.
+    if (utf8_length(name) > kMaxWorkstreamNameLength) {
+        const std::string shorter = slugify(name, kMaxWorkstreamNameLength);
+        return invalid(too_long_message("the workstream name", utf8_length(name), kMaxWorkstreamNameLength,
+                                        "characters",
+                                        "It becomes the channel name " +
+                                            to_string(workstream_channel_name(ctx.the_incident().id, "NAME",
+                                                                              ctx.the_incident().exercise)) +
+                                            ", which must stay within " + std::to_string(kMaxChannelNameLength) +
+                                            " characters; choose a shorter name" +
+                                            (shorter.empty() ? std::string(".")
+                                                             : ", e.g. /incident workstream " + shorter)));
+    }
     if (!is_valid_workstream_name(name))
         return invalid("\"" + name + "\" is not a workstream name: use lowercase letters, digits and '-' "
-                       "(at most 40), e.g. /incident workstream forensics");
+                       "(at most " + std::to_string(kMaxWorkstreamNameLength) +
+                       "), e.g. /incident workstream forensics");
     std::optional<UserId> lead;
     if (ctx.args.size() == 2) {
         lead = parse_mention(ctx.args[1].text);

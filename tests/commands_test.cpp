@@ -343,7 +343,8 @@ TEST_CASE("workstream: only the Crisis Lead, bad names refused", "[commands][wor
     invalid(h, "alice", kMain, "/incident workstream", "name the workstream");
     invalid(h, "alice", kMain, "/incident workstream Forensics!", "is not a workstream name");
     invalid(h, "alice", kMain, "/incident workstream -x", "is not a workstream name");
-    invalid(h, "alice", kMain, "/incident workstream " + std::string(41, 'a'), "is not a workstream name");
+    invalid(h, "alice", kMain, "/incident workstream " + std::string(41, 'a'),
+            "the workstream name is 41 characters; the limit is 40.");
     invalid(h, "alice", kMain, "/incident workstream forensics dave", "\"dave\" is not a person");
     invalid(h, "alice", kMain, "/incident workstream engineering", "already open");
     invalid(h, "alice", kMain, "/incident workstream a @b c", "name the workstream");
@@ -444,7 +445,7 @@ TEST_CASE("update, note, decision: members only, text checked", "[commands][upda
                                     "you are not in any channel of INC-1");
         CHECK_THAT(reply.text, Contains("invite @bob"));
         invalid(h, "alice", kMain, "/incident " + c, "/incident " + c + " TEXT");
-        invalid(h, "alice", kMain, "/incident " + c + " " + std::string(4001, 'x'), "the limit is 4000");
+        invalid(h, "alice", kMain, "/incident " + c + " " + std::string(4001, 'x'), "the limit is 4,000");
         invalid(h, "alice", kMain, "/incident " + c + " bad \xFF byte", "UTF-8");
     }
     // Exactly at the limit is fine.
@@ -598,7 +599,7 @@ TEST_CASE("draft: members only, audience and text checked", "[commands][draft]")
                                    "\"investors\" is not an audience");
     CHECK_THAT(audience.text, Contains("customers"));
     CHECK_THAT(audience.text, Contains("press"));
-    invalid(h, "lena", kMain, "/incident draft exec " + std::string(4001, 'x'), "the limit is 4000");
+    invalid(h, "lena", kMain, "/incident draft exec " + std::string(4001, 'x'), "the limit is 4,000");
     invalid(h, "lena", kMain, "/incident draft exec bad \xC0\xAF bytes", "UTF-8");
     for (const char* mass : {"@channel", "@here", "@everyone", "@Room", "<!channel>"}) {
         INFO(mass);
@@ -722,7 +723,7 @@ TEST_CASE("approve, reject, changes: bad arguments", "[commands][approve][reject
     invalid(h, "alice", kMain, "/incident changes", "give a reason");
     invalid(h, "alice", kMain, "/incident changes D-1", "give the author a reason");
     invalid(h, "alice", kMain, "/incident changes D-99 more detail", "D-99 does not exist");
-    invalid(h, "alice", kMain, "/incident changes D-1 " + std::string(4001, 'r'), "the limit is 4000");
+    invalid(h, "alice", kMain, "/incident changes D-1 " + std::string(4001, 'r'), "the limit is 4,000");
     CHECK(h.draft(1)->state == DraftState::pending);
 }
 
@@ -810,7 +811,7 @@ TEST_CASE("revise: bad arguments and wrong states", "[commands][revise]") {
     invalid(h, "lena", kMain, "/incident revise D-1 new text", "withdraw it");   // still pending
     ok(h, "alice", kMain, "/incident changes D-1 shorter please");
     invalid(h, "lena", kMain, "/incident revise D-1 @channel new text", "mentions a whole channel");
-    invalid(h, "lena", kMain, "/incident revise D-1 " + std::string(4001, 'z'), "the limit is 4000");
+    invalid(h, "lena", kMain, "/incident revise D-1 " + std::string(4001, 'z'), "the limit is 4,000");
     CHECK(h.draft(1)->state == DraftState::changes_requested);
     CHECK(h.draft(1)->revision == 1);
 }

@@ -159,8 +159,8 @@ TEST_CASE("own events, notices, edits, state and malformed events are ignored wi
     wrong_body["content"]["body"] = 42;
     CHECK_THAT(reason_of(only_item(wrong_body)), Contains("no text body"));
 
-    CHECK_THAT(reason_of(only_item(text_message("$15", "!incident note " + std::string(70000, 'a')))),
-               Contains("64 KiB"));
+    CHECK_THAT(reason_of(only_item(text_message("$15", "just pasting " + std::string(70000, 'a')))),
+               Contains("70,013 bytes, more than the 65,536"));
     CHECK_THAT(reason_of(only_item(json{{"sender", "@a:example.org"}, {"type", "m.room.message"}})),
                Contains("no event_id"));
     CHECK_THAT(reason_of(only_item(json::array())), Contains("not an object"));
@@ -180,7 +180,7 @@ TEST_CASE("broken events are marked malformed, events merely not for warroom are
     json wrong_body = text_message("$2", "x");
     wrong_body["content"]["body"] = json::array({1});
     CHECK(is_malformed(only_item(wrong_body)));
-    CHECK(is_malformed(only_item(text_message("$3", "!incident note " + std::string(70000, 'a')))));
+    CHECK(is_malformed(only_item(text_message("$3", "chat " + std::string(70000, 'a')))));
     json bad_relation = {{"event_id", "$4"}, {"sender", "@a:example.org"}, {"type", "m.reaction"},
                          {"content", {{"m.relates_to", "yes"}}}};
     CHECK(is_malformed(only_item(bad_relation)));

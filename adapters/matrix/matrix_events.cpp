@@ -128,12 +128,19 @@ SyncItem read_message(const json& content, const std::string& room_id, const std
     if (body_it == content.end() || !body_it->is_string())
         return malformed("the message has no text body", room_id, event_id);
     const std::string& body = body_it->get_ref<const std::string&>();
-    if (body.size() > kMaxInboundBodyBytes)
-        return malformed("the message body is over 64 KiB, too long to be a command", room_id, event_id);
-    if (!is_valid_utf8(body)) return malformed("the message body is not valid UTF-8", room_id, event_id);
-    if (!is_matrix_command(body)) return ignored("ordinary chat, not a command", room_id, event_id);
+    const bool is_command = is_matrix_command(body);
+    // An oversized command still goes to the core, which refuses it by its
+    // size (kMaxCommandBytes) and answers its author with the limit; without
+    // an answer they would wait for one. Its pills are not read: wasted work.
+    const bool oversized = body.size() > kMaxCommandBytes;
+    if (!is_command && body.size() > kMaxInboundBodyBytes)
+        return malformed("the message body is " + with_thousands(body.size()) + " bytes, more than the " +
+                             with_thousands(kMaxInboundBodyBytes) + " a homeserver sends in one event",
+                         room_id, event_id);
+    if (!oversized && !is_valid_utf8(body)) return malformed("the message body is not valid UTF-8", room_id, event_id);
+    if (!is_command) return ignored("ordinary chat, not a command", room_id, event_id);
     std::string text = body;
-    if (content.value("format", std::string()) == kHtmlFormat) {
+    if (!oversized && content.value("format", std::string()) == kHtmlFormat) {
         if (auto html = string_field(content, "formatted_body")) text = command_text_with_pills(body, *html);
     }
     MatrixEvent out;

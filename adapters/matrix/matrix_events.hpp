@@ -34,7 +34,9 @@
 
 namespace warroom::matrix {
 
-// Bodies beyond this are not commands (the core caps text far lower).
+// Chat bodies beyond this are malformed: the Matrix spec caps a whole event
+// at 65,536 bytes. A command of any size goes to the core, which refuses one
+// over kMaxCommandBytes (bot/limits.hpp) with an answer saying the limit.
 inline constexpr std::size_t kMaxInboundBodyBytes = 64 * 1024;
 inline constexpr std::string_view kEventPrefix = "matrix:";
 

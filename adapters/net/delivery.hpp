@@ -20,10 +20,16 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// "inc-1-legal-2": the n-th choice for a name someone else holds, still at most max_length bytes.
+// "inc-1-legal-2": the n-th choice for a name someone else holds, still at
+// most max_length bytes: the name is cut to make room for the suffix, and a
+// dash the cut leaves at its end is dropped, so the suffix never doubles it
+// ("inc-1-a--2"). A suffix longer than max_length is cut too.
 inline std::string suffixed_name(const std::string& name, int n, std::size_t max_length) {
     const std::string suffix = "-" + std::to_string(n);
-    return name.substr(0, max_length - suffix.size()) + suffix;
+    if (suffix.size() >= max_length) return suffix.substr(suffix.size() - max_length);
+    std::string head = name.substr(0, max_length - suffix.size());
+    while (!head.empty() && head.back() == '-') head.pop_back();
+    return head + suffix;
 }
 
 }  // namespace warroom::net

@@ -140,6 +140,15 @@ std::optional<OrderedJson> parse_checked(std::string_view text, std::string_view
         problems.push_back({"", std::string(what) + " is not valid JSON (byte " + std::to_string(error.byte) + "): " +
                                     detail + "; fix the syntax there"});
         return std::nullopt;
+    } catch (const OrderedJson::out_of_range& error) {
+        // JSON allows numbers no double can hold (1e999); the parser refuses
+        // them with this instead of a parse_error (found by fuzz/playbook_fuzz).
+        std::string detail = error.what();
+        if (const auto tag_end = detail.find("] "); detail.starts_with("[json.exception") && tag_end != std::string::npos)
+            detail.erase(0, tag_end + 2);
+        problems.clear();
+        problems.push_back({"", std::string(what) + " is not valid JSON: " + detail + "; write a smaller number"});
+        return std::nullopt;
     }
 }
 

@@ -6,10 +6,14 @@ warroom_packages=(
   libboost1.81-dev libssl-dev openssl
   catch2
 )
+# What the fuzz run of test.sh adds: clang with libFuzzer and the sanitizer
+# runtimes, and llvm-symbolizer for readable crash reports.
+warroom_fuzz_packages=(clang libclang-rt-14-dev llvm)
 
+# Installs what is missing of warroom_packages and of the packages given as arguments.
 warroom_install_missing() {
   local missing=()
-  for package in "${warroom_packages[@]}"; do
+  for package in "${warroom_packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -10,12 +10,17 @@ constexpr std::size_t kMinPieceBytes = 8;
 
 bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-// The largest cut <= room in `text` that splits neither a UTF-8 sequence nor
-// an entity such as `&amp;`. May be 0 when room is tiny.
+// The largest cut <= room in `text` that splits neither a UTF-8 sequence, an
+// entity such as `&amp;`, nor a live link such as `<@U0123>`. May be 0 when
+// room is tiny.
 std::size_t safe_cut(std::string_view text, std::size_t room) {
     if (room >= text.size()) return text.size();
     std::size_t cut = room;
     while (cut > 0 && is_continuation_byte(text[cut])) --cut;
+    // A character has at most 3 continuation bytes: a longer run is not UTF-8,
+    // and any cut keeps every byte. Without this, such text cut back to 0 and
+    // split_mrkdwn looped forever (found by fuzz/mrkdwn_fuzz).
+    if (room - cut > 3) cut = room;
     // An entity is at most 5 bytes: an '&' within the 4 bytes before the cut
     // with no ';' after it means the cut lands inside it.
     const std::size_t from = cut >= 4 ? cut - 4 : 0;
@@ -24,6 +29,11 @@ std::size_t safe_cut(std::string_view text, std::size_t room) {
         const std::size_t at = from + amp;
         if (text.substr(at, cut - at).find(';') == std::string_view::npos) cut = at;
     }
+    // A link cut in two shows as text in both pieces. Only the links the bot
+    // wrote contain '<' in escaped text; one longer than the room is cut anyway.
+    const std::size_t open = text.substr(0, cut).rfind('<');
+    if (open != std::string_view::npos && open > 0 && text.substr(open, cut - open).find('>') == std::string_view::npos)
+        cut = open;
     return cut;
 }
 

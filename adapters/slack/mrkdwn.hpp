@@ -47,7 +47,7 @@ std::string channel_reference(const ChannelName& name, const std::optional<Slack
 
 // Splits already-escaped mrkdwn into pieces of at most max_bytes each: whole
 // lines where they fit, otherwise a long line is cut at a space, or failing
-// that at a character boundary, never inside an entity. Newlines stay at the
+// that at a character boundary, never inside an entity or a live link. Newlines stay at the
 // end of their line, so the pieces concatenated are exactly the input. Empty
 // input gives one empty piece. Bytes are counted, which never undercounts
 // Slack's character limits.

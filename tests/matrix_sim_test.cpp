@@ -682,3 +682,62 @@ TEST_CASE("matrix simulator stops cleanly while a long-poll is held", "[matrix_s
     REQUIRE(polled.wait_for(kWait) == std::future_status::ready);
     CHECK_THROWS(polled.get());
 }
+
+TEST_CASE("matrix simulator holds a slow answer without blocking other requests", "[matrix_sim]") {
+    MatrixSimulator sim;
+    MatrixClient slow_client(sim);
+    MatrixClient other_client(sim);
+    std::string room = sim.create_room(sim.bot_user_id(), "Ops", std::nullopt, {});
+    std::size_t before = sim.events(room).size();
+    std::string send_path = room_path(room, "/send/m.room.message/slow1");
+    json notice = {{"msgtype", "m.notice"}, {"body", "x"}};
+    std::string token = sim.bot_token();
+
+    sim.slow("send", 1, 1500ms);
+    const auto asked = std::chrono::steady_clock::now();
+    auto held = std::async(std::launch::async, [&] { return slow_client.put(send_path, token, notice); });
+    REQUIRE(sim.wait_for([&] { return sim.answers_held() == 1; }, kWait));
+    // Sent at once; only the answer waits, and the server answers others meanwhile.
+    CHECK(sim.events(room).size() == before + 1);
+    CHECK(other_client.get(kApi + "/account/whoami", token).status == 200);
+    CHECK(held.wait_for(0ms) == std::future_status::timeout);
+    HttpReply answer = held.get();
+    CHECK(std::chrono::steady_clock::now() - asked >= 1500ms);
+    CHECK(answer.status == 200);
+    CHECK(answer.body["event_id"].is_string());
+    CHECK(sim.answers_held() == 1);
+}
+
+TEST_CASE("matrix simulator cuts an answer short after acting, for sends and syncs alike", "[matrix_sim]") {
+    MatrixSimulator sim;
+    MatrixClient client(sim);
+    std::string room = sim.create_room(sim.bot_user_id(), "Ops", std::nullopt, {});
+    std::size_t before = sim.events(room).size();
+    std::string send_path = room_path(room, "/send/m.room.message/cut1");
+    json notice = {{"msgtype", "m.notice"}, {"body", "x"}};
+
+    sim.truncate("send", 1);
+    CHECK_THROWS(client.put(send_path, sim.bot_token(), notice));
+    CHECK(sim.events(room).size() == before + 1);
+    // The same transaction again gives the same event, not a second one.
+    HttpReply again = client.put(send_path, sim.bot_token(), notice);
+    CHECK(again.status == 200);
+    CHECK(sim.events(room).size() == before + 1);
+
+    sim.truncate("sync", 1);
+    CHECK_THROWS(client.get(sync_target(std::nullopt, 0), sim.bot_token()));
+    CHECK(client.get(sync_target(std::nullopt, 0), sim.bot_token()).status == 200);
+    CHECK(sim.answers_cut() == 2);
+}
+
+TEST_CASE("matrix simulator fails the next TLS handshakes when asked", "[matrix_sim]") {
+    MatrixSimulator sim;
+    MatrixClient client(sim);
+    sim.fail_handshakes(1);
+    CHECK_THROWS(client.get(kApi + "/account/whoami", sim.bot_token()));
+    CHECK(sim.handshakes_failed() == 1);
+    CHECK(client.get(kApi + "/account/whoami", sim.bot_token()).status == 200);
+    CHECK(sim.handshakes_failed() == 1);
+    // The failed one never reached the client-server API.
+    CHECK(sim.requests().size() == 1);
+}

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <future>
 #include <optional>
 #include <regex>
 #include <set>
@@ -537,4 +538,86 @@ TEST_CASE("slack simulator sends disconnect after every N envelopes when asked",
     CHECK(socket.read()["type"] == "disconnect");
     socket.send({{"envelope_id", id}});   // an ack on a socket told to go away still counts
     REQUIRE(sim.wait_for([&] { return sim.acks().size() == 1; }, kWait));
+}
+
+TEST_CASE("slack simulator holds a slow answer without blocking other requests", "[slack_sim]") {
+    SlackSimulator sim;
+    SlackClient slow_client(sim);
+    SlackClient other_client(sim);
+    std::string exec = sim.add_channel("exec-briefing", false, {sim.bot_user_id()});
+    json post = {{"channel", exec}, {"text", "hello"}};
+
+    sim.slow("chat.postMessage", 1, 1500ms);
+    const auto asked = std::chrono::steady_clock::now();
+    auto held = std::async(std::launch::async, [&] { return slow_client.post_json("chat.postMessage", sim.bot_token(), post); });
+    REQUIRE(sim.wait_for([&] { return sim.answers_held() == 1; }, kWait));
+    // The call ran at once; only its answer waits, and the server answers others meanwhile.
+    CHECK(sim.messages(exec).size() == 1);
+    CHECK(other_client.post_form("auth.test", sim.bot_token(), "").body["ok"] == true);
+    CHECK(held.wait_for(0ms) == std::future_status::timeout);
+    HttpReply answer = held.get();
+    CHECK(std::chrono::steady_clock::now() - asked >= 1500ms);
+    CHECK(answer.body["ok"] == true);
+    // Only the next one.
+    CHECK(other_client.post_json("chat.postMessage", sim.bot_token(), post).body["ok"] == true);
+    CHECK(sim.answers_held() == 1);
+}
+
+TEST_CASE("slack simulator cuts an answer short after running the call", "[slack_sim]") {
+    SlackSimulator sim;
+    SlackClient client(sim);
+    std::string exec = sim.add_channel("exec-briefing", false, {sim.bot_user_id()});
+    json post = {{"channel", exec}, {"text", "hello"}};
+
+    sim.truncate("chat.postMessage", 1);
+    TlsStream connection = client.connect();
+    // Content-Length promises more than comes before the connection ends.
+    CHECK_THROWS(client.send("chat.postMessage", sim.bot_token(), post.dump(), "application/json; charset=utf-8", &connection));
+    CHECK(sim.answers_cut() == 1);
+    CHECK(sim.messages(exec).size() == 1);
+    CHECK(client.post_json("chat.postMessage", sim.bot_token(), post).body["ok"] == true);
+    CHECK(sim.messages(exec).size() == 2);
+    CHECK(sim.answers_cut() == 1);
+}
+
+TEST_CASE("slack simulator cuts an envelope mid-message, closes the socket and redelivers it", "[slack_sim]") {
+    SlackSimulator sim;
+    SlackClient client(sim);
+    std::string alice = sim.add_user("alice");
+    std::string general = sim.add_channel("general", false, {alice});
+
+    sim.truncate_envelopes(1);
+    std::string id;
+    {
+        SocketModeClient first(client, open_socket_url(client, sim));
+        REQUIRE(first.read()["type"] == "hello");
+        id = sim.slash_command(alice, general, "list");
+        CHECK_THROWS(first.read());   // half a message, then the connection ends
+    }
+    CHECK(sim.envelopes_cut() == 1);
+    REQUIRE(sim.wait_for([&] { return sim.open_connections() == 0; }, kWait));
+    CHECK(sim.unacked_envelopes() == std::vector<std::string>{id});
+
+    SocketModeClient second(client, open_socket_url(client, sim));
+    REQUIRE(second.read()["type"] == "hello");
+    json again = second.read();
+    CHECK(again["envelope_id"] == id);
+    CHECK(again["retry_attempt"] == 1);
+    CHECK(again["retry_reason"] == "connection_lost");
+    second.send({{"envelope_id", id}});
+    REQUIRE(sim.wait_for([&] { return sim.unacked_envelopes().empty(); }, kWait));
+    CHECK(sim.envelopes_cut() == 1);
+}
+
+TEST_CASE("slack simulator fails the next TLS handshakes when asked", "[slack_sim]") {
+    SlackSimulator sim;
+    SlackClient client(sim);
+    sim.fail_handshakes(2);
+    CHECK_THROWS(client.connect());
+    CHECK_THROWS(client.post_form("auth.test", sim.bot_token(), ""));
+    CHECK(sim.handshakes_failed() == 2);
+    CHECK(client.post_form("auth.test", sim.bot_token(), "").body["ok"] == true);
+    CHECK(sim.handshakes_failed() == 2);
+    // The failed ones never reached the Web API.
+    CHECK(sim.api_calls().size() == 1);
 }

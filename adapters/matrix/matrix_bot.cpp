@@ -350,11 +350,25 @@ awaitable<void> MatrixBot::Impl::handle_event(const MatrixEvent& event) {
 awaitable<void> MatrixBot::Impl::send_stored_reply(const std::string& command_event_id) {
     std::optional<StoredReply> stored = refs.reply(command_event_id);
     if (!stored || stored->sent || stored->reply.text.empty()) co_return;
-    const Delivery delivery = co_await performer->send_reply(stored->room_id, command_event_id, stored->reply.text);
-    if (delivery.done)
-        refs.mark_reply_sent(command_event_id);
-    else
-        spdlog::warn("the answer to {} could not be sent: {}", command_event_id, delivery.problem);
+    // A transient failure (5xx, a lost answer, a timeout) is repeated until the answer is sent: nothing else
+    // would send it while warroom runs, and the command was applied. The transaction id makes a repeat of a
+    // send that did arrive the same message. The sync waits meanwhile, which keeps the answers in order.
+    milliseconds backoff = kFirstRetry;
+    while (!stopping) {
+        const MatrixResult sent = co_await performer->send_reply(stored->room_id, command_event_id, stored->reply.text);
+        if (sent.ok()) {
+            refs.mark_reply_sent(command_event_id);
+            co_return;
+        }
+        if (sent.outcome != MatrixResult::Outcome::transient) {
+            spdlog::warn("the answer to {} could not be sent: {}", command_event_id, sent.error);
+            co_return;
+        }
+        spdlog::warn("the answer to {} could not be sent yet, trying again in {} ms: {}", command_event_id,
+                     backoff.count(), sent.error);
+        co_await sleep(retry, backoff);
+        backoff = std::min(backoff * 2, settings.retry_backoff_max);
+    }
 }
 
 awaitable<void> MatrixBot::Impl::handle_invite(const Invite& invite) {

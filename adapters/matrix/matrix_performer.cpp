@@ -101,13 +101,13 @@ awaitable<Delivery> MatrixPerformer::perform(const OutboxJob& job) {
     co_return Delivery{true, {}};
 }
 
-awaitable<Delivery> MatrixPerformer::send_reply(const std::string& room_id, const std::string& command_event_id,
-                                                const std::string& text) {
+awaitable<MatrixResult> MatrixPerformer::send_reply(const std::string& room_id, const std::string& command_event_id,
+                                                    const std::string& text) {
     const json content = reply_content(text, command_event_id);
     const MatrixRequest send = send_content_request(room_id, "m.room.message", content, "warroom.reply." + command_event_id);
     MatrixResult sent = co_await api_.call(send);
-    if (sent.ok()) co_return Delivery{true, {}};
-    co_return Delivery{false, describe_matrix_error(send, sent)};
+    if (!sent.ok()) sent.error = describe_matrix_error(send, sent);
+    co_return sent;
 }
 
 awaitable<json> MatrixPerformer::call_ok(const MatrixRequest& request) {

@@ -37,8 +37,9 @@ public:
 
     // Sends the answer to a command as a notice replying to it; the
     // transaction id comes from the command's event id, so a repeat is one message.
-    boost::asio::awaitable<Delivery> send_reply(const std::string& room_id, const std::string& command_event_id,
-                                                const std::string& text);
+    // The homeserver's answer as it came: a transient failure is worth repeating.
+    boost::asio::awaitable<MatrixResult> send_reply(const std::string& room_id, const std::string& command_event_id,
+                                                    const std::string& text);
 
     // "#name:server" for a channel name, on the bot's own server.
     std::string alias_of(const ChannelName& name) const;

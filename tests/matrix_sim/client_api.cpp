@@ -418,6 +418,7 @@ ApiAnswer handle_client_api(Homeserver& server, const ApiCall& call, ApiAttempt 
     }
 
     auto finish = [&](ApiAnswer answer) {
+        answer.delivery = server.delivery_faults.take(record.endpoint);
         record.status = answer.status;
         server.requests.push_back(record);
         if (record.endpoint == "sync") ++server.syncs_answered;

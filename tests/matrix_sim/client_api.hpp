@@ -12,6 +12,7 @@
 #include <string>
 
 #include "matrix_sim/homeserver.hpp"
+#include "sim_common/delivery_faults.hpp"
 
 namespace warroom::matrix_sim {
 
@@ -31,6 +32,7 @@ struct ApiAnswer {
     std::string body;
     std::optional<long long> retry_after_seconds;      // a Retry-After header
     std::optional<std::chrono::milliseconds> hold;     // a sync with nothing yet: wait up to this long
+    sim_common::DeliveryFault delivery;                // held or cut by the delivery switches
 };
 
 struct ApiAttempt {

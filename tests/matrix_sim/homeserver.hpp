@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "matrix_sim/matrix_simulator.hpp"
+#include "sim_common/delivery_faults.hpp"
 
 namespace warroom::matrix_sim {
 
@@ -125,6 +126,7 @@ public:
     std::map<TransactionKey, std::string> transactions; // -> event id
     std::map<std::string, FaultSwitch> rate_limits;     // by endpoint name
     std::map<std::string, FaultSwitch> failures;        // by endpoint name
+    sim_common::DeliveryFaultSwitches delivery_faults;  // by endpoint name
     std::vector<SimRequest> requests;
     std::size_t syncs_answered = 0;
     std::size_t syncs_waiting = 0;                      // long-polls held now

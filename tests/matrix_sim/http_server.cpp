@@ -8,6 +8,7 @@
 
 #include "matrix_sim/client_api.hpp"
 #include "matrix_sim/simulator_impl.hpp"
+#include "sim_common/delivery_faults.hpp"
 #include "sim_common/https_connection.hpp"
 #include "sim_common/use_nothrow.hpp"
 
@@ -39,7 +40,8 @@ private:
 
 }  // namespace
 
-asio::awaitable<std::optional<HttpResponse>> MatrixSimulator::Impl::handle_request(const HttpRequest& request) {
+asio::awaitable<std::optional<HttpResponse>> MatrixSimulator::Impl::handle_request(const HttpRequest& request,
+                                                                                   sim_common::TlsStream& stream) {
     ApiCall call;
     call.method = std::string(request.method_string());
     call.target = std::string(request.target());
@@ -70,6 +72,12 @@ asio::awaitable<std::optional<HttpResponse>> MatrixSimulator::Impl::handle_reque
     if (answer.retry_after_seconds)
         response->set(http::field::retry_after, std::to_string(*answer.retry_after_seconds));
     response->body() = std::move(answer.body);
+    if (answer.delivery.delay.count() > 0) co_await sim_common::hold_answer(answer.delivery.delay);
+    if (answer.delivery.cut_short) {
+        std::string server_name = "matrix-sim";
+        co_await sim_common::write_cut_short(stream, std::move(*response), std::move(server_name));
+        co_return std::nullopt;
+    }
     co_return std::move(response);
 }
 
@@ -80,7 +88,7 @@ void MatrixSimulator::Impl::wake_held_syncs() {
 asio::awaitable<void> MatrixSimulator::Impl::serve_http(tcp::socket socket) {
     return sim_common::serve_https(
         std::move(socket), server.tls(), "matrix-sim",
-        [this](HttpRequest& request, sim_common::TlsStream&) { return handle_request(request); });
+        [this](HttpRequest& request, sim_common::TlsStream& stream) { return handle_request(request, stream); });
 }
 
 }  // namespace warroom::matrix_sim

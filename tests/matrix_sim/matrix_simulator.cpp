@@ -177,4 +177,28 @@ void MatrixSimulator::set_timeline_limit(std::size_t events) {
     impl_->update([&](Homeserver& s) { s.timeline_limit = events; });
 }
 
+void MatrixSimulator::slow(const std::string& endpoint, int calls, std::chrono::milliseconds delay) {
+    impl_->update([&](Homeserver& s) { s.delivery_faults.slow(endpoint, calls, delay); });
+}
+
+void MatrixSimulator::truncate(const std::string& endpoint, int calls) {
+    impl_->update([&](Homeserver& s) { s.delivery_faults.cut_short(endpoint, calls); });
+}
+
+void MatrixSimulator::fail_handshakes(int connections) {
+    impl_->server.fail_handshakes(connections);
+}
+
+std::size_t MatrixSimulator::answers_held() const {
+    return impl_->state.read([](const Homeserver& s) { return s.delivery_faults.answers_held(); });
+}
+
+std::size_t MatrixSimulator::answers_cut() const {
+    return impl_->state.read([](const Homeserver& s) { return s.delivery_faults.answers_cut(); });
+}
+
+std::size_t MatrixSimulator::handshakes_failed() const {
+    return impl_->server.handshakes_failed();
+}
+
 }  // namespace warroom::matrix_sim

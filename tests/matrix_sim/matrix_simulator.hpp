@@ -3,8 +3,9 @@
 // endpoints warroom uses, over TLS with a CA generated for the run, with the
 // specification's response shapes, error codes and limits. Its users act
 // through this class as their clients would (send text, react, invite);
-// fault switches make it answer 429 M_LIMIT_EXCEEDED, 5xx, expire tokens or
-// cut timelines short (limited: true).
+// fault switches make it answer 429 M_LIMIT_EXCEEDED, 5xx, expire tokens,
+// cut timelines short (limited: true), answer slowly, cut answers short or
+// fail TLS handshakes.
 //
 // It runs on its own thread; every public member is thread-safe.
 #include <chrono>
@@ -137,6 +138,20 @@ public:
     // the last `events` of them, with limited: true and a prev_batch to page back from.
     // Default 50, as Synapse's default filter.
     void set_timeline_limit(std::size_t events);
+    // The next `calls` answers of `endpoint` are held for `delay` before being written (a timer on the I/O
+    // thread, which serves the others meanwhile); the request runs at once. A /sync is held after its long-poll.
+    void slow(const std::string& endpoint, int calls, std::chrono::milliseconds delay);
+    // The next `calls` answers of `endpoint` are cut short: the head and half the body (Content-Length
+    // promises all of it), then the connection closes. The request has run: the client cannot tell whether it did.
+    void truncate(const std::string& endpoint, int calls);
+    // The next `connections` accepted TCP connections get bytes that are no TLS record instead of a
+    // ServerHello and are closed, so the client's handshake fails.
+    void fail_handshakes(int connections);
+
+    // What the delivery switches above did so far.
+    std::size_t answers_held() const;       // slow
+    std::size_t answers_cut() const;        // truncate
+    std::size_t handshakes_failed() const;  // fail_handshakes
 
 private:
     struct Impl;

@@ -5,7 +5,8 @@
 // Threads: the public API runs on the tests' threads and touches `state`
 // only under its mutex; all I/O runs on the server's I/O thread,
 // which alone touches `held_syncs`. Asio and Beast's message types only here:
-// Beast's I/O stays in sim_common's https_connection.
+// Beast's I/O stays in sim_common's https_connection (its stream passes through
+// handle_request for the delivery fault switches to hold or cut an answer).
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -19,6 +20,7 @@
 #include "matrix_sim/matrix_simulator.hpp"
 #include "sim_common/guarded_state.hpp"
 #include "sim_common/http_message.hpp"
+#include "sim_common/https_connection.hpp"
 #include "sim_common/loopback_tls_server.hpp"
 
 namespace warroom::matrix_sim {
@@ -42,8 +44,9 @@ struct MatrixSimulator::Impl {
     boost::asio::awaitable<void> serve_http(boost::asio::ip::tcp::socket socket);
     // Hands the request to the client API; a /sync with nothing new is held until the stream moves or its
     // time is up.
+    // The delivery switches may hold the answer or cut it short on `stream` (then nullopt: the connection is over).
     boost::asio::awaitable<std::optional<sim_common::HttpResponse>> handle_request(
-        const sim_common::HttpRequest& request);
+        const sim_common::HttpRequest& request, sim_common::TlsStream& stream);
     void wake_held_syncs();
 
     // Wakes the held long-polls if the event stream moved while it lived: around one change, under the

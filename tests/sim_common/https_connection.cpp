@@ -1,6 +1,12 @@
 #include "sim_common/https_connection.hpp"
 
 #include <chrono>
+#include <sstream>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
 
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -55,6 +61,40 @@ asio::awaitable<void> serve_https(asio::ip::tcp::socket socket, asio::ssl::conte
             co_return;
         }
     }
+}
+
+asio::awaitable<void> hold_answer(std::chrono::milliseconds delay) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+    co_await timer.async_wait(use_nothrow);
+}
+
+namespace {
+
+// The whole message as it would go on the wire, and where to cut it.
+std::string cut_wire_text(HttpResponse& response) {
+    std::ostringstream serialized;
+    serialized << response;
+    std::string wire = serialized.str();
+    const std::size_t body = response.body().size();
+    const std::size_t head = wire.size() - body;
+    wire.resize(body > 0 ? head + body / 2 : head / 2);
+    return wire;
+}
+
+}  // namespace
+
+asio::awaitable<void> write_cut_short(TlsStream& stream, HttpResponse response, std::string server_name) {
+    response.keep_alive(true);
+    response.set(http::field::server, server_name);
+    response.prepare_payload();
+    const std::string wire = cut_wire_text(response);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+    co_await asio::async_write(stream, asio::buffer(wire), use_nothrow);
+    // No close_notify: the client reads what came and then finds the connection gone.
+    auto& socket = beast::get_lowest_layer(stream).socket();
+    boost::system::error_code ignored;
+    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
 }
 
 }  // namespace warroom::sim_common

@@ -1,5 +1,6 @@
 #include "sim_common/loopback_tls_server.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -7,7 +8,10 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 
 #include "sim_common/test_ca.hpp"
 #include "sim_common/use_nothrow.hpp"
@@ -92,8 +96,40 @@ asio::awaitable<void> LoopbackTlsServer::accept_connections() {
         auto [error, socket] = co_await acceptor_.async_accept(use_nothrow);
         if (error == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
         if (error) continue;   // e.g. the client reset before we accepted; keep serving the others
-        asio::co_spawn(io_, serve_connection_(std::move(socket)), report_);
+        if (take_handshake_failure())
+            asio::co_spawn(io_, fail_handshake(std::move(socket)), report_);
+        else
+            asio::co_spawn(io_, serve_connection_(std::move(socket)), report_);
     }
+}
+
+void LoopbackTlsServer::fail_handshakes(int connections) {
+    handshakes_to_fail_.store(connections);
+}
+
+bool LoopbackTlsServer::take_handshake_failure() {
+    int left = handshakes_to_fail_.load();
+    while (left > 0 && !handshakes_to_fail_.compare_exchange_weak(left, left - 1)) {}
+    if (left <= 0) return false;
+    ++handshakes_failed_;
+    return true;
+}
+
+asio::awaitable<void> LoopbackTlsServer::fail_handshake(tcp::socket socket) {
+    // Read the ClientHello first, so the answer is what the client reads (not a reset of unread data),
+    // as from a middlebox that speaks something else on the port.
+    asio::steady_timer deadline(io_, std::chrono::seconds(5));
+    deadline.async_wait([&socket](boost::system::error_code error) {
+        if (!error) socket.cancel();
+    });
+    char client_hello[4096];
+    co_await socket.async_read_some(asio::buffer(client_hello), use_nothrow);
+    static constexpr char kNotTls[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    co_await asio::async_write(socket, asio::buffer(kNotTls, sizeof kNotTls - 1), use_nothrow);
+    deadline.cancel();
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
 }
 
 }  // namespace warroom::sim_common

@@ -3,6 +3,8 @@
 // port) with a certificate from a CA made for the run, that CA written to a
 // temporary file for the client under test to trust, and the one I/O thread
 // that serves every connection. Asio only; HTTP (Beast) is in https_connection.
+#include <atomic>
+#include <cstddef>
 #include <exception>
 #include <functional>
 #include <string>
@@ -48,6 +50,12 @@ public:
     // first in its destructor, so the thread is gone before those members are.
     void stop();
 
+    // Fault switch, from any thread: the next `connections` accepted TCP connections read the ClientHello,
+    // answer bytes that are no TLS record instead of a ServerHello, and close, so the client's handshake fails.
+    void fail_handshakes(int connections);
+    // Handshakes failed so far by fail_handshakes.
+    std::size_t handshakes_failed() const { return handshakes_failed_.load(); }
+
     boost::asio::io_context& io() { return io_; }
     boost::asio::ssl::context& tls() { return tls_; }
     unsigned short port() const { return port_; }
@@ -55,6 +63,8 @@ public:
 
 private:
     boost::asio::awaitable<void> accept_connections();
+    bool take_handshake_failure();
+    boost::asio::awaitable<void> fail_handshake(boost::asio::ip::tcp::socket socket);
 
     EscapedExceptionReporter report_;
     ConnectionHandler serve_connection_;
@@ -64,6 +74,8 @@ private:
     boost::asio::io_context io_{1};
     boost::asio::ip::tcp::acceptor acceptor_{io_};
     unsigned short port_ = 0;
+    std::atomic<int> handshakes_to_fail_{0};
+    std::atomic<std::size_t> handshakes_failed_{0};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_{io_.get_executor()};
     std::thread io_thread_;
 };

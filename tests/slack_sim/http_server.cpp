@@ -2,6 +2,7 @@
 // the connections), routing to the Web API, response_urls and Socket Mode upgrades.
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "sim_common/delivery_faults.hpp"
 #include "sim_common/https_connection.hpp"
 #include "sim_common/request_target.hpp"
 #include "slack_sim/simulator_impl.hpp"
@@ -23,6 +24,16 @@ HttpResponse text_response(const HttpRequest& request, http::status status, cons
     return response;
 }
 
+// The delivery switches' key for a request: the Web API method, or "response_url".
+std::string delivery_fault_key(const HttpRequest& request) {
+    static const std::string api_prefix = "/api/";
+    static const std::string response_prefix = "/response/";
+    const std::string path = sim_common::split_target(request.target()).path;
+    if (path.rfind(api_prefix, 0) == 0) return path.substr(api_prefix.size());
+    if (path.rfind(response_prefix, 0) == 0) return "response_url";
+    return path;
+}
+
 }  // namespace
 
 asio::awaitable<void> SlackSimulator::Impl::serve_http(tcp::socket socket) {
@@ -38,6 +49,15 @@ asio::awaitable<std::optional<HttpResponse>> SlackSimulator::Impl::handle_reques
         co_return std::nullopt;
     }
     std::optional<HttpResponse> response = respond(request);
+    // Taken once the call has run: a slow or cut answer is to something done.
+    const std::string key = delivery_fault_key(request);
+    const sim_common::DeliveryFault fault = state.update([&](SimState& s) { return s.delivery_faults.take(key); });
+    if (fault.delay.count() > 0) co_await sim_common::hold_answer(fault.delay);
+    if (fault.cut_short) {
+        std::string server_name = "slack-sim";
+        co_await sim_common::write_cut_short(stream, std::move(*response), std::move(server_name));
+        co_return std::nullopt;
+    }
     co_return std::move(response);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim_common/delivery_faults.hpp"
 #include "slack_sim/slack_simulator.hpp"
 #include "slack_sim/socket_mode_state.hpp"
 #include "slack_sim/workspace.hpp"
@@ -40,6 +41,7 @@ struct SimState {
     std::map<std::string, ResponseUrl> response_urls;  // id in /response/ID
     std::map<std::string, FaultSwitch> rate_limits;    // by method
     std::map<std::string, FaultSwitch> failures;       // by method
+    sim_common::DeliveryFaultSwitches delivery_faults; // by method ("response_url" for those)
     std::vector<SimApiCall> api_calls;
     SocketModeState socket_mode;
 

@@ -200,4 +200,36 @@ void SlackSimulator::set_ack_timeout(std::chrono::milliseconds timeout) {
     impl_->state.update([&](SimState& s) { s.socket_mode.ack_timeout = timeout; });
 }
 
+void SlackSimulator::slow(const std::string& method, int calls, std::chrono::milliseconds delay) {
+    impl_->state.update([&](SimState& s) { s.delivery_faults.slow(method, calls, delay); });
+}
+
+void SlackSimulator::truncate(const std::string& method, int calls) {
+    impl_->state.update([&](SimState& s) { s.delivery_faults.cut_short(method, calls); });
+}
+
+void SlackSimulator::truncate_envelopes(int envelopes) {
+    impl_->state.update([&](SimState& s) { s.socket_mode.envelopes_to_cut = envelopes; });
+}
+
+void SlackSimulator::fail_handshakes(int connections) {
+    impl_->server.fail_handshakes(connections);
+}
+
+std::size_t SlackSimulator::answers_held() const {
+    return impl_->state.read([](const SimState& s) { return s.delivery_faults.answers_held(); });
+}
+
+std::size_t SlackSimulator::answers_cut() const {
+    return impl_->state.read([](const SimState& s) { return s.delivery_faults.answers_cut(); });
+}
+
+std::size_t SlackSimulator::envelopes_cut() const {
+    return impl_->state.read([](const SimState& s) { return s.socket_mode.envelopes_cut(); });
+}
+
+std::size_t SlackSimulator::handshakes_failed() const {
+    return impl_->server.handshakes_failed();
+}
+
 }  // namespace warroom::slack_sim

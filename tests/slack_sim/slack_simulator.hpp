@@ -3,7 +3,8 @@
 // and Socket Mode's WebSocket, over TLS with a CA generated for the run,
 // with Slack's response shapes, errors and limits. Its users type slash
 // commands and click buttons as real clients would; fault switches make it
-// drop sockets, send `disconnect`, answer 429 or 500.
+// drop sockets, send `disconnect`, answer 429 or 500, answer slowly, cut
+// answers and envelopes short, or fail TLS handshakes.
 //
 // It runs on its own thread; every public member is thread-safe.
 #include <chrono>
@@ -118,6 +119,24 @@ public:
     // Slack redelivers an envelope not acked within this time (retry_attempt + 1,
     // same envelope_id), as it does for Events API; default 3 s.
     void set_ack_timeout(std::chrono::milliseconds timeout);
+    // The next N answers to `method` (a Web API method, or "response_url") are held for `delay` before
+    // being written (a timer on the I/O thread, which serves the others meanwhile); the call runs at once.
+    void slow(const std::string& method, int calls, std::chrono::milliseconds delay);
+    // The next N answers to `method` are cut short: the head and half the body (Content-Length promises
+    // all of it), then the connection closes. The call has run: the client cannot tell whether it did.
+    void truncate(const std::string& method, int calls);
+    // The next N envelopes are cut mid-message (their first half sent as a non-final frame) and the socket
+    // closed; unacked, they are redelivered on the next connection ("connection_lost").
+    void truncate_envelopes(int envelopes);
+    // The next N accepted TCP connections (Web API or Socket Mode) get bytes that are no TLS record
+    // instead of a ServerHello and are closed, so the client's handshake fails.
+    void fail_handshakes(int connections);
+
+    // What the delivery switches above did so far.
+    std::size_t answers_held() const;       // slow
+    std::size_t answers_cut() const;        // truncate
+    std::size_t envelopes_cut() const;      // truncate_envelopes
+    std::size_t handshakes_failed() const;  // fail_handshakes
 
 private:
     struct Impl;

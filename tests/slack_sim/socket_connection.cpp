@@ -43,6 +43,20 @@ void SocketConnection::drop() {
     socket.close(ignored);
 }
 
+void SocketConnection::send_cut(std::string text) {
+    enqueue(CutMessage{std::move(text)});
+}
+
+void SocketConnection::close_after_cut() {
+    closed_ = true;
+    outgoing_.clear();
+    // FIN after the fragment rather than a reset, so the fragment reaches the client before the end does.
+    auto& socket = beast::get_lowest_layer(websocket_).socket();
+    boost::system::error_code ignored;
+    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+}
+
 void SocketConnection::enqueue(Outgoing item) {
     if (closed_ || close_sent_) return;
     outgoing_.push_back(std::move(item));
@@ -61,6 +75,13 @@ asio::awaitable<void> SocketConnection::write_outgoing() {
             websocket_.text(true);
             auto [error, written] = co_await websocket_.async_write(asio::buffer(*text), use_nothrow);
             if (error) break;
+        } else if (auto* cut = std::get_if<CutMessage>(&item)) {
+            const std::string& whole = cut->text;
+            const std::size_t half = whole.size() / 2;
+            websocket_.text(true);
+            co_await websocket_.async_write_some(false, asio::buffer(whole.data(), half), use_nothrow);
+            close_after_cut();
+            break;
         } else {
             close_sent_ = true;
             outgoing_.clear();

@@ -33,15 +33,23 @@ public:
     void send_disconnect(std::string disconnect_frame, std::chrono::milliseconds grace);
     // TCP reset, no close frame: the client sees the connection vanish.
     void drop();
+    // Queues the first half of `text` as a non-final frame, after which the connection closes (no close
+    // frame): the client has part of a message and then nothing. Beast writes the fragment, so it cannot
+    // collide with a pong Beast is writing; a frame cut at the TLS layer could.
+    void send_cut(std::string text);
     // The read loop saw the socket end; nothing more will be written.
     void mark_closed() { closed_ = true; }
 
 private:
     struct CloseFrame {};
-    using Outgoing = std::variant<std::string, CloseFrame>;
+    struct CutMessage {
+        std::string text;
+    };
+    using Outgoing = std::variant<std::string, CloseFrame, CutMessage>;
 
     void enqueue(Outgoing item);
     boost::asio::awaitable<void> write_outgoing();
+    void close_after_cut();
 
     int id_;
     WebSocket websocket_;

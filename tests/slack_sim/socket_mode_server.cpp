@@ -108,6 +108,12 @@ void SlackSimulator::Impl::deliver_pending() {
             state.update([&](SimState& s) { s.socket_mode.close_connection(delivery->connection); });
             continue;
         }
+        if (delivery->cut) {
+            // The state already counts the socket as closed (the envelope queued again); now the socket follows.
+            it->second->send_cut(std::move(delivery->text));
+            sockets.erase(it);
+            continue;
+        }
         it->second->send_text(std::move(delivery->text));
         if (delivery->expects_ack)
             asio::co_spawn(server.io(), redeliver_if_unacked(delivery->key, delivery->send_number, ack_timeout),

@@ -95,8 +95,15 @@ std::optional<Delivery> SocketModeState::next_delivery(Clock::time_point now) {
     if (envelope.expects_ack) {
         ++envelopes_sent_;
         ++connection->envelopes_sent;
-        if (disconnect_every > 0 && connection->envelopes_sent % disconnect_every == 0)
+        if (envelopes_to_cut > 0) {
+            // The socket goes with it: nothing more is routed there, and what it carried goes out again.
+            --envelopes_to_cut;
+            ++envelopes_cut_;
+            delivery.cut = true;
+            close_connection(*target);
+        } else if (disconnect_every > 0 && connection->envelopes_sent % disconnect_every == 0) {
             delivery.then_disconnect = mark_disconnect(*target);
+        }
     }
     return delivery;
 }

@@ -44,12 +44,14 @@ struct Delivery {
     std::string text;
     bool expects_ack = true;
     bool then_disconnect = false;      // disconnect_every reached on this connection
+    bool cut = false;                  // truncate_envelopes: cut mid-message and the socket closed
 };
 
 class SocketModeState {
 public:
     std::chrono::milliseconds ack_timeout{3000};
     std::size_t disconnect_every = 0;
+    int envelopes_to_cut = 0;          // truncate_envelopes: the next N envelopes sent are cut
 
     // Queues an envelope; returns its envelope_id.
     std::string enqueue(const std::string& envelope_id, nlohmann::json frame);
@@ -77,6 +79,7 @@ public:
     std::size_t open_connections() const;
     std::vector<int> open_connection_ids() const;
     std::size_t envelopes_sent() const { return envelopes_sent_; }
+    std::size_t envelopes_cut() const { return envelopes_cut_; }
     bool has_queued() const { return !queue_.empty(); }
 
 private:
@@ -89,6 +92,7 @@ private:
     std::vector<ConnectionRecord> connections_;
     std::vector<SimAck> acks_;
     std::size_t envelopes_sent_ = 0;
+    std::size_t envelopes_cut_ = 0;
 };
 
 }  // namespace warroom::slack_sim

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +39,26 @@ inline int execute(const std::filesystem::path& database, const std::string& sql
     sqlite3_close(db);
     REQUIRE(rc == SQLITE_OK);
     return changed;
+}
+
+// Runs one SQL statement that yields rows, each column as text (read only).
+inline std::vector<std::vector<std::string>> query(const std::filesystem::path& database, const std::string& sql) {
+    sqlite3* db = nullptr;
+    std::vector<std::vector<std::string>> rows;
+    REQUIRE(sqlite3_open_v2(database.string().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    const auto collect = [](void* into, int columns, char** values, char**) {
+        auto& out = *static_cast<std::vector<std::vector<std::string>>*>(into);
+        out.emplace_back();
+        for (int c = 0; c < columns; ++c) out.back().push_back(values[c] ? values[c] : "");
+        return 0;
+    };
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), collect, &rows, &error);
+    INFO(sql << ": " << (error ? error : ""));
+    sqlite3_free(error);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+    return rows;
 }
 
 // Marks the jobs of effect type `type` ("publish", "post", "post_card"...)

@@ -25,14 +25,6 @@ bool outbox_empty(Store& store) {
     return tx->pending_jobs(1).empty();
 }
 
-// Messages the bot published for `draft` in a room (each piece of a publish carries the marker).
-std::size_t publishes_of(const MatrixWorld& world, const std::string& room_id, const std::string& draft) {
-    std::size_t count = 0;
-    for (const auto& event : world.bot_messages(room_id))
-        if (event.content.value("org.warroom.publish", json::object()).value("draft", "") == draft) ++count;
-    return count;
-}
-
 std::size_t reactions_by(const MatrixWorld& world, const std::string& room_id, const std::string& event_id,
                          const std::string& sender) {
     std::size_t count = 0;
@@ -95,11 +87,11 @@ void run_full_incident(MatrixWorld& world) {
     CHECK(sim.wait_for([&] { return bot_lines_containing(world, main, world.id("bob") + ": ") == 1; }, 15s));
     CHECK(world.edits_of(main, card.event_id).empty());
     const std::string exec = sim.room_by_alias(world.alias("exec-briefing"))->room_id;
-    CHECK(publishes_of(world, exec, "D-1") == 0);
+    CHECK(world.publishes_of(exec, "D-1") == 0);
 
     // alice is: the card is edited to show the outcome and the message is published once.
     sim.react(world.id("alice"), main, card.event_id, std::string(matrix::kApproveKey));
-    CHECK(sim.wait_for([&] { return publishes_of(world, exec, "D-1") == 1; }, 20s));
+    CHECK(sim.wait_for([&] { return world.publishes_of(exec, "D-1") == 1; }, 20s));
     CHECK(sim.wait_for([&] { return !world.edits_of(main, card.event_id).empty(); }, 15s));
     const auto edit = world.edits_of(main, card.event_id).back();
     CHECK_THAT(edit.content["m.new_content"].value("body", ""), Catch::Contains("Approved"));
@@ -110,7 +102,7 @@ void run_full_incident(MatrixWorld& world) {
 
 void check_published_once(MatrixWorld& world) {
     const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
-    REQUIRE(publishes_of(world, exec, "D-1") == 1);
+    REQUIRE(world.publishes_of(exec, "D-1") == 1);
     for (const auto& event : world.bot_messages(exec)) {
         if (event.content.value("org.warroom.publish", json::object()).value("draft", "") != "D-1") continue;
         CHECK_THAT(event.content.value("body", ""), Catch::Contains(kDraftText));
@@ -206,7 +198,7 @@ TEST_CASE("matrix: a publish repeated after a crash with a new access token find
     const auto card = world.wait_for_card(main, "D-1");
     world.sim.react(world.id("alice"), main, card.event_id, std::string(matrix::kApproveKey));
     const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
-    REQUIRE(world.sim.wait_for([&] { return publishes_of(world, exec, "D-1") == 1; }, 15s));
+    REQUIRE(world.sim.wait_for([&] { return world.publishes_of(exec, "D-1") == 1; }, 15s));
     REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
     world.stop();
 
@@ -218,7 +210,7 @@ TEST_CASE("matrix: a publish repeated after a crash with a new access token find
     world.start_with(settings);
     REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
     world.stop();
-    CHECK(publishes_of(world, exec, "D-1") == 1);
+    CHECK(world.publishes_of(exec, "D-1") == 1);
     bool looked = false;
     for (const auto& request : world.sim.requests()) looked = looked || request.endpoint == "messages";
     CHECK(looked);

@@ -107,6 +107,14 @@ struct MatrixWorld : BotWorld<matrix::MatrixBot> {
         return messages;
     }
 
+    // Messages the bot published for `draft` ("D-1") in a room (each piece of a publish carries the marker).
+    std::size_t publishes_of(const std::string& room_id, const std::string& draft) const {
+        std::size_t count = 0;
+        for (const auto& event : bot_messages(room_id))
+            count += event.content.value("org.warroom.publish", nlohmann::json::object()).value("draft", "") == draft;
+        return count;
+    }
+
     // The card of a draft ("D-1") or escalation ("E-1") in a room.
     std::optional<matrix_sim::SimEvent> card_of(const std::string& room_id, const std::string& subject) const {
         for (auto& event : bot_messages(room_id)) {

@@ -20,7 +20,6 @@
 //   repeated_posts()              optional: extra copies of any post the bot made
 #include <catch2/catch.hpp>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -33,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "bot_world.hpp"
 #include "child_process.hpp"
 #include "console_support.hpp"
 #include "crash/crash_settings.hpp"
@@ -52,26 +52,6 @@ struct CrashFigures {
 inline std::ostream& operator<<(std::ostream& out, const CrashFigures& figures) {
     return out << "kills " << figures.kills << ", published " << figures.published << ", duplicates "
                << figures.duplicates << ", lost " << figures.lost;
-}
-
-// Runs one SQL statement that yields rows of text columns.
-inline std::vector<std::vector<std::string>> query(const std::filesystem::path& database, const std::string& sql) {
-    sqlite3* db = nullptr;
-    std::vector<std::vector<std::string>> rows;
-    REQUIRE(sqlite3_open_v2(database.string().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    const auto collect = [](void* into, int columns, char** values, char**) {
-        auto& out = *static_cast<std::vector<std::vector<std::string>>*>(into);
-        out.emplace_back();
-        for (int c = 0; c < columns; ++c) out.back().push_back(values[c] ? values[c] : "");
-        return 0;
-    };
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), collect, &rows, &error);
-    INFO(sql << ": " << (error ? error : ""));
-    sqlite3_free(error);
-    sqlite3_close(db);
-    REQUIRE(rc == SQLITE_OK);
-    return rows;
 }
 
 template <class Platform>

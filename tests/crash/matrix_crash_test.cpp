@@ -44,11 +44,7 @@ struct MatrixCrashPlatform {
     }
 
     std::size_t publishes(const std::string& draft) {
-        const std::string exec = world.room_named("exec-briefing").room_id;
-        std::size_t count = 0;
-        for (const auto& event : world.bot_messages(exec))
-            count += event.content.value("org.warroom.publish", nlohmann::json::object()).value("draft", "") == draft;
-        return count;
+        return world.publishes_of(world.room_named("exec-briefing").room_id, draft);
     }
 
     std::size_t incident_channels() const {

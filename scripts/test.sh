@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test through CTest: once
-# in a normal build and once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# in a normal build (the crash harness with 200 kills per platform), once
+# under AddressSanitizer + UndefinedBehaviorSanitizer (50 kills per platform),
+# then each libFuzzer target for 60 s in a clang build (scripts/fuzz.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/deps.sh"
 warroom_install_missing
@@ -8,6 +10,8 @@ warroom_install_missing
 warroom_build build -DWARROOM_TESTS=ON
 (cd "$warroom_root/build" && ctest --output-on-failure -j"$(nproc)")
 
-warroom_build build-sanitize -DWARROOM_TESTS=ON -DWARROOM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+warroom_build build-sanitize -DWARROOM_TESTS=ON -DWARROOM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DWARROOM_CRASH_KILLS=50
 (cd "$warroom_root/build-sanitize" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$(nproc)")
+
+"$warroom_root/scripts/fuzz.sh"

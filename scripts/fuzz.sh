@@ -13,3 +13,6 @@ cmake -S "$warroom_root" -B "$warroom_root/build-fuzz" -DCMAKE_CXX_COMPILER="${W
   -DWARROOM_FUZZ_SECONDS="${WARROOM_FUZZ_SECONDS:-60}" >/dev/null
 cmake --build "$warroom_root/build-fuzz" -j"$(nproc)" --target warroom_fuzz_targets
 (cd "$warroom_root/build-fuzz" && ctest -L fuzz -j"$(nproc)" --output-on-failure)
+# What each target did: runs, coverage, corpus size.
+awk '/^[0-9]+\/[0-9]+ Testing: fuzz\./ { name = $3 } /DONE +cov:/ { print name ": " $0 }' \
+  "$warroom_root/build-fuzz/Testing/Temporary/LastTest.log"

@@ -7,11 +7,18 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/deps.sh"
 warroom_install_missing
 
+# The figures the crash harness and the fault storms print (RELIABILITY.md).
+warroom_print_figures() {
+  grep -h "^crash .*: kills\|^storm .*: seed" "$warroom_root/$1/Testing/Temporary/LastTest.log" || true
+}
+
 warroom_build build -DWARROOM_TESTS=ON
 (cd "$warroom_root/build" && ctest --output-on-failure -j"$(nproc)")
+warroom_print_figures build
 
 warroom_build build-sanitize -DWARROOM_TESTS=ON -DWARROOM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DWARROOM_CRASH_KILLS=50
 (cd "$warroom_root/build-sanitize" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$(nproc)")
+warroom_print_figures build-sanitize
 
 "$warroom_root/scripts/fuzz.sh"

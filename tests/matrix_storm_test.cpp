@@ -206,7 +206,8 @@ TEST_CASE("matrix: fault storms of 429s, 5xx from sync and sends, slow and cut a
         INFO("round " << round);
         storm.add(run_storm_round(round, random, log));
     }
-    report_storm(seed, storm, kRounds * kDraftsPerRound, {"429", "5xx", "slow", "cut-answer", "tls-handshake"});
+    report_storm("matrix", seed, storm, kRounds * kDraftsPerRound,
+                 {"429", "5xx", "slow", "cut-answer", "tls-handshake"});
 }
 
 }  // namespace

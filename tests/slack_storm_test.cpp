@@ -213,7 +213,7 @@ TEST_CASE("slack: fault storms of drops, refreshes, 429s, 5xx, slow and cut answ
         INFO("round " << round);
         storm.add(run_storm_round(round, random, log));
     }
-    report_storm(seed, storm, kRounds * kDraftsPerRound,
+    report_storm("slack", seed, storm, kRounds * kDraftsPerRound,
                  {"429", "5xx", "slow", "cut-answer", "cut-envelope", "tls-handshake"}, {"reconnections"});
     CHECK(storm.happened["reconnections"] >= static_cast<std::size_t>(kRounds));
 }

@@ -72,8 +72,8 @@ CrashFigures run_crash(Platform& platform) {
 
     CrashFigures figures;
     auto bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
-    // Kills the bot once it has made 0..15 more requests (or after 2 s, when
-    // it is idle), at once in one case out of three, then starts it again.
+    // Kills the bot once it has made 0..15 more requests (0: at once; or
+    // after 2 s, when it is idle), then starts it again.
     const auto crash_and_restart = [&] {
         const std::size_t more = std::uniform_int_distribution<std::size_t>(0, 15)(random);
         if (more > 0) {
@@ -84,6 +84,7 @@ CrashFigures run_crash(Platform& platform) {
         ++figures.kills;
         bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
     };
+    // After two commands in three.
     const auto maybe_crash = [&] {
         if (figures.kills < settings.kills && std::uniform_int_distribution<int>(0, 2)(random) > 0) crash_and_restart();
     };

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <iostream>
 #include <stdexcept>
 #include <unistd.h>
@@ -115,21 +116,23 @@ bool LoopbackTlsServer::take_handshake_failure() {
     return true;
 }
 
-asio::awaitable<void> LoopbackTlsServer::fail_handshake(tcp::socket socket) {
+asio::awaitable<void> LoopbackTlsServer::fail_handshake(tcp::socket accepted) {
     // Read the ClientHello first, so the answer is what the client reads (not a reset of unread data),
-    // as from a middlebox that speaks something else on the port.
+    // as from a middlebox that speaks something else on the port. The deadline's handler shares the
+    // socket: it may already be queued when the read completes and the coroutine ends.
+    auto socket = std::make_shared<tcp::socket>(std::move(accepted));
     asio::steady_timer deadline(io_, std::chrono::seconds(5));
-    deadline.async_wait([&socket](boost::system::error_code error) {
-        if (!error) socket.cancel();
+    deadline.async_wait([socket](boost::system::error_code error) {
+        if (!error) socket->cancel();
     });
     char client_hello[4096];
-    co_await socket.async_read_some(asio::buffer(client_hello), use_nothrow);
+    co_await socket->async_read_some(asio::buffer(client_hello), use_nothrow);
     static constexpr char kNotTls[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-    co_await asio::async_write(socket, asio::buffer(kNotTls, sizeof kNotTls - 1), use_nothrow);
+    co_await asio::async_write(*socket, asio::buffer(kNotTls, sizeof kNotTls - 1), use_nothrow);
     deadline.cancel();
     boost::system::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
+    socket->shutdown(tcp::socket::shutdown_both, ignored);
+    socket->close(ignored);
 }
 
 }  // namespace warroom::sim_common

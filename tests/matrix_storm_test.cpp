@@ -197,17 +197,8 @@ TEST_CASE("matrix: fault storms of 429s, 5xx from sync and sends, slow and cut a
           "every command applied once and every approved draft published once",
           "[storm][matrix_bot]") {
     CapturedLog log;   // the storm makes the bot log a lot; keep it out of the test output
-    const std::uint32_t seed = storm_seed();
-    WARN("matrix storm seed=" << seed << " (replay with WARROOM_STORM_SEED=" << seed << ")");
-    std::mt19937 random(seed);
-
-    RoundResult storm;
-    for (int round = 1; round <= kRounds; ++round) {
-        INFO("round " << round);
-        storm.add(run_storm_round(round, random, log));
-    }
-    report_storm("matrix", seed, storm, kRounds * kDraftsPerRound,
-                 {"429", "5xx", "slow", "cut-answer", "tls-handshake"});
+    run_storm("matrix", kRounds, kRounds * kDraftsPerRound, {"429", "5xx", "slow", "cut-answer", "tls-handshake"},
+              {}, [&](int round, std::mt19937& random) { return run_storm_round(round, random, log); });
 }
 
 }  // namespace

@@ -204,18 +204,11 @@ TEST_CASE("slack: fault storms of drops, refreshes, 429s, 5xx, slow and cut answ
           "handshakes leave every command applied once and every approved draft published once",
           "[storm][slack_bot]") {
     CapturedLog log;   // the storm makes the bot log a lot; keep it out of the test output
-    const std::uint32_t seed = storm_seed();
-    WARN("slack storm seed=" << seed << " (replay with WARROOM_STORM_SEED=" << seed << ")");
-    std::mt19937 random(seed);
-
-    RoundResult storm;
-    for (int round = 1; round <= kRounds; ++round) {
-        INFO("round " << round);
-        storm.add(run_storm_round(round, random, log));
-    }
-    report_storm("slack", seed, storm, kRounds * kDraftsPerRound,
-                 {"429", "5xx", "slow", "cut-answer", "cut-envelope", "tls-handshake"}, {"reconnections"});
-    CHECK(storm.happened["reconnections"] >= static_cast<std::size_t>(kRounds));
+    const RoundResult storm =
+        run_storm("slack", kRounds, kRounds * kDraftsPerRound,
+                  {"429", "5xx", "slow", "cut-answer", "cut-envelope", "tls-handshake"}, {"reconnections"},
+                  [&](int round, std::mt19937& random) { return run_storm_round(round, random, log); });
+    CHECK(storm.happened.at("reconnections") >= static_cast<std::size_t>(kRounds));
 }
 
 }  // namespace

@@ -98,12 +98,26 @@ void check_applied_once(const World& world, std::size_t drafts_typed, RoundResul
     CHECK(query(world.database.path, "PRAGMA integrity_check") == std::vector<std::vector<std::string>>{{"ok"}});
 }
 
-// Prints `storm PLATFORM: seed=S faults=F (by kind ...) published=P duplicates=D lost=L`
-// and checks the storm: nothing lost or doubled, and every kind of fault in
-// `required` really happened (a switch that never fired proves nothing).
-// Kinds in `not_faults` are reported but not counted as faults.
-inline void report_storm(const std::string& platform, std::uint32_t seed, const RoundResult& storm, std::size_t published_expected,
-                         const std::vector<std::string>& required, const std::vector<std::string>& not_faults = {}) {
+// Runs `rounds` rounds of a storm on `platform`, each `run_round(round,
+// random)` on a fresh world, with one seeded generator (WARROOM_STORM_SEED
+// replays it). Prints `storm PLATFORM: seed=S faults=F (by kind ...)
+// published=P duplicates=D lost=L` and checks the storm: nothing lost or
+// doubled, and every kind of fault in `required` really happened (a switch
+// that never fired proves nothing). Kinds in `not_faults` are reported but
+// not counted as faults. Returns the tally for further checks.
+template <class RunRound>
+RoundResult run_storm(const std::string& platform, int rounds, std::size_t published_expected,
+                      const std::vector<std::string>& required, const std::vector<std::string>& not_faults,
+                      RunRound run_round) {
+    const std::uint32_t seed = storm_seed();
+    WARN(platform << " storm seed=" << seed << " (replay with WARROOM_STORM_SEED=" << seed << ")");
+    std::mt19937 random(seed);
+    RoundResult storm;
+    for (int round = 1; round <= rounds; ++round) {
+        INFO("round " << round);
+        storm.add(run_round(round, random));
+    }
+
     std::size_t faults = 0;
     std::ostringstream by_kind;
     for (const auto& [kind, times] : storm.happened) {
@@ -122,6 +136,7 @@ inline void report_storm(const std::string& platform, std::uint32_t seed, const 
         const auto fired = storm.happened.find(kind);
         CHECK((fired != storm.happened.end() && fired->second > 0));
     }
+    return storm;
 }
 
 }  // namespace warroom::test

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
+#include "bot/audit.hpp"
+
 #include "bot/text.hpp"
 #include "commands/command.hpp"
 #include "commands/decide.hpp"
@@ -95,7 +99,7 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         auto tx = store_.begin();
         if (!tx->record_event(event.id, now)) return {Reply::Kind::ignored, {}};
 
-        Context ctx{playbook_, *tx, now, event.user, event.channel, std::nullopt, Args{}, {}};
+        Context ctx{playbook_, *tx, now, event.user, event.channel, std::nullopt, Args{}, {}, event.user_name};
         Dispatch result;
         if (command_text) {
             if (command_text->size() > kMaxCommandBytes) {
@@ -143,6 +147,8 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
             record->append(TimelineEntry{0, *result.incident, now, event.user, EntryKind::refusal,
                                          "refused " + mention(event.user) + ": " + attempt + " — " +
                                              result.outcome.message});
+            append_audit(*record, *result.incident, now, event.user, event.user_name, "command.refused",
+                         {{"attempt", attempt}, {"reason", result.outcome.message}});
             spdlog::info("refused {} for {}: {}", to_string(*result.incident), event.user.value(),
                          result.outcome.message);
         }
@@ -202,7 +208,8 @@ void Engine::fire(Transaction& tx, Schedule schedule, Time now) {
         tx.save(schedule);
         return;
     }
-    Context ctx{playbook_, tx, now, bot_user(), incident->main_channel().name, std::move(incident), Args{}, {}};
+    Context ctx{playbook_, tx, now, bot_user(), incident->main_channel().name, std::move(incident), Args{}, {},
+                "warroom"};
     schedule.state = ScheduleState::fired;
     tx.save(schedule);
     fire_schedule(ctx, schedule);

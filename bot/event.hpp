@@ -32,6 +32,7 @@ struct Event {
     UserId user;
     ChannelName channel;               // where it was typed ("" for a direct message)
     std::variant<CommandText, CardAction, EscalationAnswer> what;
+    std::string user_name;             // the name the platform shows for them, when it says (audit record)
 };
 
 }  // namespace warroom

@@ -6,6 +6,7 @@
 // harmless (Matrix transaction ids, Slack message metadata).
 #include <cstddef>
 #include <stdexcept>
+#include <string>
 
 #include "bot/clock.hpp"
 #include "bot/effect.hpp"
@@ -22,13 +23,22 @@ public:
 class EffectPerformer {
 public:
     virtual ~EffectPerformer() = default;
-    // Performs the job on the platform; throws DeliveryError to leave it pending.
-    virtual void perform(const OutboxJob& job) = 0;
+    // Performs the job on the platform; throws DeliveryError to leave it
+    // pending. Returns where a publish landed, for the audit record ("" if
+    // the platform gives no reference).
+    virtual std::string perform(const OutboxJob& job) = 0;
 };
 
 // Marks a performed job done, in a transaction of its own; a Publish job also
-// moves its draft to `published`. For adapters that perform jobs asynchronously.
-void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock);
+// moves its draft to `published` and records that in the audit record with
+// `reference`, the platform's message reference (Slack "CHANNEL/TS", Matrix
+// "ROOM/EVENT"). For adapters that perform jobs asynchronously.
+void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock, const std::string& reference = {});
+
+// A publish that could not be delivered yet is recorded once in the audit
+// record (the first failure of its job, with the problem); it stays first in
+// line and is repeated. Nothing is recorded for other jobs.
+void record_delivery_failure(Store& store, const OutboxJob& job, const Clock& clock, const std::string& problem);
 
 // Performs pending jobs until none is left or one fails; returns how many
 // were performed. Completing a Publish job marks its draft published.

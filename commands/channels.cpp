@@ -1,3 +1,5 @@
+#include <nlohmann/json.hpp>
+
 #include "commands/channels.hpp"
 
 #include "bot/text.hpp"
@@ -70,6 +72,9 @@ void open_workstream(Context& ctx, const std::string& name, const std::optional<
                                      : "none yet — the Crisis Lead sets one with /incident workstream " + name +
                                            " @user") +
                                "\nPost progress with /incident update TEXT");
+    ctx.audit("workstream.opened", {{"name", name},
+                                    {"channel", channel.name.value()},
+                                    {"lead", lead ? nlohmann::json(lead->value()) : nlohmann::json(nullptr)}});
     ctx.record(EntryKind::workstream,
                "opened workstream " + name + (lead ? " led by " + mention(*lead) : std::string()));
 }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "bot/clock.hpp"
 #include "bot/effect.hpp"
 #include "bot/incident.hpp"
@@ -42,6 +44,7 @@ struct Context {
     std::optional<Incident> incident;  // the incident the command is about, if any
     Args args;                         // the words after the subcommand
     std::vector<Effect> effects;       // performed after commit, in order
+    std::string caller_name;           // as the platform shows the caller; empty: their id
 
     Incident& the_incident() { return *incident; }
     void post(const ChannelName& to, std::string text) { effects.push_back(post_to(to, std::move(text))); }
@@ -54,6 +57,8 @@ struct Context {
         if (to != bot_user()) effects.push_back(direct_to(to, std::move(text)));   // the bot never writes to itself
     }
     void record(EntryKind kind, std::string text);   // on the incident's timeline, as the caller
+    // An entry in the incident's audit record (bot/audit.hpp), as the caller.
+    void audit(std::string_view kind, const nlohmann::json& facts);
 };
 
 // Whether a command works on an incident, and how it finds it.

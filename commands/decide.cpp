@@ -1,5 +1,7 @@
 #include "commands/decide.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "bot/text.hpp"
 #include "commands/authorize.hpp"
 #include "commands/card.hpp"
@@ -69,6 +71,14 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
     draft.reason = reason;
     ctx.tx.save(draft);
     ctx.effects.push_back(UpdateCard{draft.routed_to, make_card(draft, incident, ctx.playbook)});
+
+    nlohmann::json facts = {{"draft", to_string(id)}, {"revision", draft.revision}, {"audience", draft.audience}};
+    if (draft_action == DraftAction::approve) facts["text"] = draft.text;
+    else facts["reason"] = reason;
+    ctx.audit(decision == CardDecision::approve  ? "draft.approved"
+              : decision == CardDecision::reject ? "draft.rejected"
+                                                 : "draft.changes_requested",
+              facts);
 
     const std::string who = mention(ctx.caller);
     const std::string because = reason.empty() ? std::string() : ": " + reason;

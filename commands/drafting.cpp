@@ -1,3 +1,5 @@
+#include <nlohmann/json.hpp>
+
 #include "commands/drafting.hpp"
 
 #include "bot/text.hpp"
@@ -39,6 +41,11 @@ Draft submit_draft(Context& ctx, const std::string& audience, const std::string&
     draft.routed_to = incident.lead;
     ctx.tx.save(draft);
     ctx.effects.push_back(PostCard{incident.lead, make_card(draft, incident, ctx.playbook)});
+    ctx.audit("draft.created", {{"draft", to_string(draft.id)},
+                                {"audience", audience},
+                                {"revision", draft.revision},
+                                {"text", text},
+                                {"summary", is_summary}});
     ctx.record(is_summary ? EntryKind::summary : EntryKind::draft,
                to_string(draft.id) + (is_summary ? " executive summary" : std::string()) + " for " + audience +
                    " by " + mention(ctx.caller) + ": " + truncate_utf8(text, 200));

@@ -1,6 +1,8 @@
 // /incident escalate TEXT [--by 30m]: the Crisis Lead asks the executives to
 // approve extraordinary action (SPEC.md §2 "Empower"); an undecided request is
 // re-raised once at its deadline.
+#include <nlohmann/json.hpp>
+
 #include <variant>
 
 #include "bot/interval.hpp"
@@ -74,6 +76,8 @@ Outcome run(Context& ctx) {
     }
     ctx.post(incident.main_channel().name, mention(ctx.caller) + " escalated " + id + " to the executives (" +
                                                deciders + "), answer due by " + due + ": " + text);
+    ctx.audit("escalation.requested",
+              {{"escalation", id}, {"text", text}, {"deadline", to_unix_ms(*escalation.deadline)}});
     ctx.record(EntryKind::escalation, id + " to the executives (" + deciders + ") by " + mention(ctx.caller) +
                                           ", answer due by " + due + ": " + truncate_utf8(text, 300));
     schedule(ctx, ScheduleKind::escalation_deadline, id, *escalation.deadline);
@@ -116,6 +120,7 @@ void fire_escalation_deadline(Context& ctx, const Schedule& schedule) {
                              deciders + ")" + where + ". Reach them directly if it cannot wait: " + request;
     ctx.tell(incident.lead, note);
     if (escalation->requested_by != incident.lead) ctx.tell(escalation->requested_by, note);
+    ctx.audit("escalation.expired", {{"escalation", name}, {"deadline", to_unix_ms(escalation->deadline.value_or(ctx.now))}});
     ctx.record(EntryKind::reminder, name + " still undecided after " + waited + ": re-raised to the executives (" +
                                         deciders + ") and " + mention(incident.lead));
 }

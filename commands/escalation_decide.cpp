@@ -1,5 +1,7 @@
 // An executive allows or denies an escalation request, by command or by the
 // card's buttons (SPEC.md §2 "Empower", §3b). The decision is final.
+#include <nlohmann/json.hpp>
+
 #include "commands/escalation_decide.hpp"
 
 #include "bot/text.hpp"
@@ -84,6 +86,8 @@ Outcome decide_escalation(Context& ctx, EscalationId id, bool allow, const std::
     if (incident.lead != escalation.requested_by && incident.lead != ctx.caller)
         ctx.tell(incident.lead,
                  "Escalation " + was + ", asked by " + mention(escalation.requested_by) + ": " + request);
+    ctx.audit(allow ? "escalation.allowed" : "escalation.denied",
+              {{"escalation", to_string(id)}, {"comment", said}});
     ctx.record(EntryKind::escalation_decision, outcome + " — request: " + truncate_utf8(escalation.text, 200));
     cancel_schedules(ctx, ScheduleKind::escalation_deadline, to_string(id));
 

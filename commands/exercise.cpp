@@ -3,6 +3,7 @@
 // in ex-N-... channels, whose scenario's injects are posted on schedule and
 // whose effects never leave those channels (exercise_guard.cpp). Ending it
 // scores what the team did against the record.
+#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <charconv>
 
@@ -335,6 +336,8 @@ Outcome end(Context& ctx) {
     const std::string scorecard = build_scorecard(ctx, incident, ended_at, injects_pending);
 
     stop_all_schedules(ctx);
+    ctx.audit("exercise.ended", {{"from", to_string(incident.status)}, {"to", to_string(Status::resolved)},
+                                 {"scorecard", scorecard}});
     incident.status = Status::resolved;
     incident.resolved_at = ended_at;
     ctx.tx.save(incident);

@@ -1,4 +1,6 @@
 // /incident lead @user · /incident lead accept
+#include <nlohmann/json.hpp>
+
 #include "commands/authorize.hpp"
 #include "commands/card.hpp"
 #include "commands/channels.hpp"
@@ -24,6 +26,7 @@ Outcome nominate(Context& ctx, const UserId& nominee) {
     incident.nominee = nominee;
     invite_to(ctx, incident.main_channel().name, {nominee});
     ctx.tx.save(incident);
+    ctx.audit("lead.proposed", {{"lead", incident.lead.value()}, {"nominee", nominee.value()}});
     ctx.record(EntryKind::lead, mention(ctx.caller) + " offered the Crisis Lead role to " + mention(nominee));
     ctx.tell(nominee, mention(ctx.caller) + " asks you to take over as Crisis Lead of " + id + " (" + incident.title +
                           "). Accept with /incident " + id + " lead accept — until then " +
@@ -70,6 +73,7 @@ Outcome accept(Context& ctx) {
         ++rerouted;
     }
 
+    ctx.audit("lead.accepted", {{"from", previous.value()}, {"to", ctx.caller.value()}});
     ctx.record(EntryKind::lead, mention(ctx.caller) + " accepted the Crisis Lead role from " + mention(previous));
     ctx.post(incident.main_channel().name, mention(ctx.caller) + " is now the Crisis Lead of " + id +
                                                " (handed over by " + mention(previous) + ")");
@@ -80,10 +84,33 @@ Outcome accept(Context& ctx) {
     return done(message);
 }
 
+Outcome decline(Context& ctx) {
+    Incident& incident = ctx.the_incident();
+    const std::string id = to_string(incident.id);
+    if (!incident.nominee)
+        return invalid("nobody has been offered the Crisis Lead role of " + id + ", so there is nothing to decline");
+    if (*incident.nominee != ctx.caller)
+        return refused("the Crisis Lead role of " + id + " was offered to " + mention(*incident.nominee) +
+                       ", not to you");
+    incident.nominee.reset();
+    ctx.tx.save(incident);
+    ctx.audit("lead.declined", {{"lead", incident.lead.value()}, {"nominee", ctx.caller.value()}});
+    ctx.record(EntryKind::lead, mention(ctx.caller) + " declined the Crisis Lead role; " + mention(incident.lead) +
+                                    " stays Crisis Lead");
+    ctx.post(incident.main_channel().name, mention(ctx.caller) + " declined the Crisis Lead role; " +
+                                               mention(incident.lead) + " stays Crisis Lead of " + id);
+    ctx.tell(incident.lead, mention(ctx.caller) + " declined the Crisis Lead role of " + id +
+                                "; you stay accountable. Offer it to someone else with /incident " + id +
+                                " lead @user");
+    return done("Declined the Crisis Lead role of " + id + "; " + mention(incident.lead) + " stays Crisis Lead");
+}
+
 Outcome run(Context& ctx) {
     if (ctx.args.size() != 1)
-        return invalid("name the next Crisis Lead, /incident lead @carol, or accept an offer: /incident lead accept");
+        return invalid("name the next Crisis Lead, /incident lead @carol, accept an offer: /incident lead accept, or "
+                       "decline it: /incident lead decline");
     if (ctx.args[0].text == "accept") return accept(ctx);
+    if (ctx.args[0].text == "decline") return decline(ctx);
     auto nominee = parse_mention(ctx.args[0].text);
     if (!nominee)
         return invalid("\"" + ctx.args[0].text + "\" is not a person; write /incident lead @carol");
@@ -93,9 +120,9 @@ Outcome run(Context& ctx) {
 }  // namespace
 
 extern const CommandSpec lead_command{
-    "lead", "lead @user | lead accept", "hand the Crisis Lead role over, or accept it",
+    "lead", "lead @user | lead accept | lead decline", "hand the Crisis Lead role over, or accept or decline it",
     "The current Crisis Lead (or a playbook admin) offers the role; the person named accepts it and from then "
-    "on decides every pending draft. Until they accept, the current lead stays accountable.",
+    "on decides every pending draft, or declines it. Until they accept, the current lead stays accountable.",
     IncidentScope::required, run};
 
 }  // namespace warroom

@@ -1,3 +1,5 @@
+#include <nlohmann/json.hpp>
+
 #include "commands/opening.hpp"
 
 #include "bot/text.hpp"
@@ -33,6 +35,12 @@ Incident& open_incident(Context& ctx, const Opening& opening) {
     ctx.effects.push_back(CreateChannel{main.name, incident.id, true, channel_topic(incident)});
     ctx.effects.push_back(InviteUsers{main.name, {main.members.begin(), main.members.end()}});
     ctx.record(opening.entry, opening.entry_text);
+    nlohmann::json facts = {{"title", incident.title},
+                            {"severity", to_string(incident.severity)},
+                            {"lead", incident.lead.value()},
+                            {"channel", main.name.value()}};
+    if (opening.exercise) facts["scenario"] = opening.scenario;
+    ctx.audit(opening.exercise ? "exercise.started" : "incident.declared", facts);
     if (!policy.stakeholder_groups.empty()) {
         ctx.record(EntryKind::invite, "stakeholders invited for " + to_string(opening.severity) + ": " +
                                           join(policy.stakeholder_groups));

@@ -1,6 +1,10 @@
 // The list of subcommands; each is defined in its own file.
 #include "commands/command.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "bot/audit.hpp"
+
 namespace warroom {
 
 extern const CommandSpec declare_command, lead_command, workstream_command, invite_command, update_command,
@@ -31,6 +35,14 @@ std::string usage_of(const CommandSpec& command) { return "Usage: /incident " + 
 
 void Context::record(EntryKind kind, std::string text) {
     tx.append(TimelineEntry{0, incident->id, now, caller, kind, std::move(text)});
+}
+
+}  // namespace warroom
+
+namespace warroom {
+
+void Context::audit(std::string_view kind, const nlohmann::json& facts) {
+    append_audit(tx, incident->id, now, caller, caller_name, kind, facts);
 }
 
 }  // namespace warroom

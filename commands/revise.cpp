@@ -1,4 +1,6 @@
 // /incident revise D-N TEXT
+#include <nlohmann/json.hpp>
+
 #include "commands/card.hpp"
 #include "commands/command.hpp"
 #include "commands/decide.hpp"
@@ -33,6 +35,7 @@ Outcome run(Context& ctx) {
     draft.routed_to = incident.lead;
     ctx.tx.save(draft);
     ctx.effects.push_back(PostCard{incident.lead, make_card(draft, incident, ctx.playbook)});
+    ctx.audit("draft.revised", {{"draft", to_string(draft.id)}, {"revision", draft.revision}, {"text", text}});
     ctx.record(EntryKind::draft, to_string(draft.id) + " revised by " + mention(ctx.caller) + " (revision " +
                                      std::to_string(draft.revision) + ")");
     return done(to_string(draft.id) + " revision " + std::to_string(draft.revision) + " is waiting for " +

@@ -1,4 +1,6 @@
 // /incident severity SEV
+#include <nlohmann/json.hpp>
+
 #include "commands/authorize.hpp"
 #include "commands/cadence.hpp"
 #include "commands/channels.hpp"
@@ -36,6 +38,7 @@ Outcome run(Context& ctx) {
         if (const std::string cadences = describe(ctx.playbook.policy(*severity).cadence); !cadences.empty())
             rhythm = "; rhythm now " + cadences;
     }
+    ctx.audit("incident.severity", {{"from", to_string(previous)}, {"to", to_string(*severity)}});
     ctx.record(EntryKind::severity, "severity " + to_string(previous) + " → " + to_string(*severity) +
                                         (groups.empty() ? std::string() : "; stakeholders invited: " + groups));
     ctx.post(incident.main_channel().name, mention(ctx.caller) + " changed the severity of " + to_string(incident.id) +

@@ -1,4 +1,6 @@
 // /incident status STATE
+#include <nlohmann/json.hpp>
+
 #include "commands/authorize.hpp"
 #include "commands/cadence.hpp"
 #include "commands/command.hpp"
@@ -23,6 +25,7 @@ Outcome run(Context& ctx) {
     if (*status == Status::resolved) incident.resolved_at = ctx.now;
     else incident.resolved_at.reset();   // reopened
     ctx.tx.save(incident);
+    ctx.audit("incident.status", {{"from", to_string(previous)}, {"to", to_string(*status)}});
     ctx.record(EntryKind::status, "status " + to_string(previous) + " → " + to_string(*status));
     // A resolved incident keeps no rhythm; a reopened one gets its playbook rhythm back.
     if (*status == Status::resolved) stop_all_schedules(ctx);

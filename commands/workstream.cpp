@@ -1,4 +1,6 @@
 // /incident workstream NAME [@lead]
+#include <nlohmann/json.hpp>
+
 #include "bot/text.hpp"
 #include "commands/authorize.hpp"
 #include "commands/cadence.hpp"
@@ -51,6 +53,7 @@ Outcome run(Context& ctx) {
         invite_to(ctx, channel, {*lead});
         invite_to(ctx, incident.main_channel().name, {*lead});
         ctx.tx.save(incident);
+        ctx.audit("workstream.lead", {{"name", name}, {"lead", lead->value()}});
         ctx.record(EntryKind::workstream, mention(*lead) + " now leads workstream " + name);
         ctx.post(channel, mention(*lead) + " now leads workstream " + name);
         return done(mention(*lead) + " now leads workstream " + name);

@@ -15,7 +15,7 @@ namespace {
 
 // Migration N is kMigrations[N - 1]. Append only: a released migration never
 // changes, because databases in the field have already applied it.
-const std::array<const char*, 2> kMigrations = {
+const std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE incidents (
     id          INTEGER PRIMARY KEY,
@@ -167,6 +167,25 @@ CREATE TABLE action_items (
     added_at    INTEGER NOT NULL,
     PRIMARY KEY (incident_id, number)
 );
+)sql",
+    // 3: the hash-chained audit record (bot/audit.hpp). The chains of incidents
+    // that exist already are begun at the next open (begin_chains_at_upgrade).
+    R"sql(
+CREATE TABLE audit_log (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    seq         INTEGER NOT NULL,
+    at          INTEGER NOT NULL,
+    actor       TEXT    NOT NULL,
+    actor_name  TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,
+    facts       TEXT    NOT NULL,
+    prev_hash   TEXT    NOT NULL,
+    hash        TEXT    NOT NULL,
+    PRIMARY KEY (incident_id, seq)
+) WITHOUT ROWID;
+-- A database with incidents in it: their chains are begun once, at the next
+-- open, which then clears this mark (in one transaction).
+INSERT INTO counters (name, value) SELECT 'audit_chains_to_begin', 1 WHERE EXISTS (SELECT 1 FROM incidents);
 )sql",
 };
 
@@ -575,6 +594,35 @@ public:
             .run();
     }
 
+    std::optional<AuditEntry> last_audit_entry(IncidentId incident) override {
+        Statement query(db(), std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
+                        "read the audit head");
+        if (!query.bind(incident).step()) return std::nullopt;
+        return read_audit(query);
+    }
+
+    void insert_audit(const AuditEntry& entry) override {
+        Statement(db(), "INSERT INTO audit_log (incident_id, seq, at, actor, actor_name, kind, facts, prev_hash, hash) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "append to the audit record")
+            .bind(entry.incident, entry.seq, entry.at, entry.actor, entry.actor_name, entry.kind, entry.facts,
+                  entry.prev_hash, entry.hash)
+            .run();
+    }
+
+    std::vector<AuditEntry> audit_entries(IncidentId incident) override {
+        Statement query(db(), std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq",
+                        "read the audit record");
+        return query.bind(incident).rows(read_audit);
+    }
+
+    std::vector<IncidentId> unchained_incidents() override {
+        Statement query(db(), "SELECT id FROM incidents WHERE NOT EXISTS "
+                              "(SELECT 1 FROM audit_log WHERE audit_log.incident_id = incidents.id) ORDER BY id",
+                        "list incidents without an audit record");
+        return query.rows([](Statement& row) { return IncidentId{row.integer(0)}; });
+    }
+
     ScheduleId add(const Schedule& schedule) override {
         Statement(db(), "INSERT INTO schedules (incident_id, kind, target, due_at, every_ms, state, done_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -721,6 +769,23 @@ private:
         return escalation;
     }
 
+    static constexpr std::string_view kAuditSelect =
+        "SELECT incident_id, seq, at, actor, actor_name, kind, facts, prev_hash, hash FROM audit_log";
+
+    static AuditEntry read_audit(const Statement& row) {
+        AuditEntry entry;
+        entry.incident = IncidentId{row.integer(0)};
+        entry.seq = row.integer(1);
+        entry.at = row.time(2);
+        entry.actor = UserId{row.text(3)};
+        entry.actor_name = row.text(4);
+        entry.kind = row.text(5);
+        entry.facts = row.text(6);
+        entry.prev_hash = row.text(7);
+        entry.hash = row.text(8);
+        return entry;
+    }
+
     static Draft read_draft(const Statement& row) {
         Draft draft;
         draft.id = DraftId{row.integer(0)};
@@ -747,6 +812,12 @@ private:
         return db_;
     }
 
+public:
+    void clear_counter(std::string_view name) {
+        Statement(db(), "DELETE FROM counters WHERE name = ?", "clear a mark").bind(name).run();
+    }
+
+private:
     std::int64_t next_counter(std::string_view name) {
         Statement bump(db(), "INSERT INTO counters (name, value) VALUES (?, 1) "
                              "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
@@ -788,7 +859,19 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path) {
     }
     exec(raw, "PRAGMA foreign_keys=ON", "enable foreign keys");
     migrate(raw, path);
+    store->begin_chains_left_by_upgrade();
     return store;
+}
+
+void SqliteStore::begin_chains_left_by_upgrade() {
+    {
+        Statement mark(db_, "SELECT 1 FROM counters WHERE name = 'audit_chains_to_begin'", "read the upgrade mark");
+        if (!mark.step()) return;
+    }
+    auto tx = begin();
+    begin_chains_at_upgrade(*tx, SystemClock().now());
+    static_cast<SqliteTransaction&>(*tx).clear_counter("audit_chains_to_begin");
+    tx->commit();
 }
 
 SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }

@@ -28,6 +28,8 @@ public:
 
 private:
     explicit SqliteStore(sqlite3* db) : db_(db) {}
+    // Migration 3 marks a database that had incidents: their audit chains begin here.
+    void begin_chains_left_by_upgrade();
 
     sqlite3* db_;
     bool transaction_open_ = false;

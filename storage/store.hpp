@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bot/action_item.hpp"
+#include "bot/audit.hpp"
 #include "bot/draft.hpp"
 #include "bot/effect.hpp"
 #include "bot/escalation.hpp"
@@ -78,6 +79,14 @@ public:
     // Action items for the review; add() numbers them 1, 2, ... per incident and returns the number.
     virtual int add(const ActionItem& item) = 0;
     virtual std::vector<ActionItem> action_items(IncidentId incident) = 0;  // by number
+
+    // The audit record (bot/audit.hpp): append only, written through
+    // append_audit(), which numbers and seals each entry.
+    virtual std::optional<AuditEntry> last_audit_entry(IncidentId incident) = 0;
+    virtual void insert_audit(const AuditEntry& entry) = 0;    // refused if its seq is taken
+    virtual std::vector<AuditEntry> audit_entries(IncidentId incident) = 0;   // by seq
+    // Incidents that have no audit entry at all (made before the record existed).
+    virtual std::vector<IncidentId> unchained_incidents() = 0;
 
     // What an adapter learned from the platform: channel ids, card message ids.
     // `kind` names the mapping ("slack.channel", "card"), `key` the neutral name.

@@ -116,10 +116,11 @@ inline std::vector<UpdateCard> card_updates_for(const std::vector<Effect>& effec
 // perform() throw DeliveryError, leaving the job pending like a network failure.
 class RecordingPerformer final : public EffectPerformer {
 public:
-    void perform(const OutboxJob& job) override {
+    std::string perform(const OutboxJob& job) override {
         ++attempts;
         if (fail_if && fail_if(job)) throw DeliveryError("simulated delivery failure");
         jobs.push_back(job);
+        return "test-ref-" + std::to_string(job.id.value());
     }
 
     std::vector<Effect> effects() const {

@@ -19,7 +19,7 @@ public:
     ConsoleAdapter(Engine& engine, Store& store, const Clock& clock, std::ostream& out, std::ostream& err,
                    ManualClock* simulated = nullptr);
 
-    void perform(const OutboxJob& job) override;
+    std::string perform(const OutboxJob& job) override;
 
     // Performs what an earlier run committed but did not finish, and fires
     // what came due while the bot was down (once).

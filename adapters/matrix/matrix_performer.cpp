@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -46,8 +47,9 @@ json publish_piece(json content, const Publish& effect, OutboxJobId job, std::si
 }
 
 // The pieces of `job` that the bot already published among a room's recent events.
-std::set<std::size_t> published_pieces(const json& messages, const UserId& bot, OutboxJobId job) {
-    std::set<std::size_t> pieces;
+// The pieces of a publish already in the room, with their event ids.
+std::map<std::size_t, std::string> published_pieces(const json& messages, const UserId& bot, OutboxJobId job) {
+    std::map<std::size_t, std::string> pieces;
     if (!messages.is_object() || !messages.contains("chunk") || !messages["chunk"].is_array()) return pieces;
     for (const json& event : messages["chunk"]) {
         if (text_field(event, "sender") != bot.value() || !event.contains("content")) continue;
@@ -56,7 +58,7 @@ std::set<std::size_t> published_pieces(const json& messages, const UserId& bot, 
         const json& marker = content[std::string(kPublishKey)];
         if (!marker.is_object() || marker.value("job", std::int64_t{-1}) != job.value()) continue;
         if (marker.contains("piece") && marker["piece"].is_number_unsigned())
-            pieces.insert(marker["piece"].get<std::size_t>());
+            pieces.emplace(marker["piece"].get<std::size_t>(), text_field(event, "event_id"));
     }
     return pieces;
 }
@@ -78,6 +80,7 @@ MatrixPerformer::MatrixPerformer(Store& store, MatrixApi& api, MatrixRefs& refs,
 std::string MatrixPerformer::alias_of(const ChannelName& name) const { return "#" + name.value() + ":" + server_name_; }
 
 awaitable<Delivery> MatrixPerformer::perform(const OutboxJob& job) {
+    published_at_.clear();
     try {
         co_await std::visit(
             [&](const auto& effect) -> awaitable<void> {
@@ -94,11 +97,11 @@ awaitable<Delivery> MatrixPerformer::perform(const OutboxJob& job) {
             },
             job.effect);
     } catch (const NotDone& not_done) {
-        co_return Delivery{false, not_done.what()};
+        co_return Delivery{false, not_done.what(), {}};
     } catch (const StorageError& error) {
-        co_return Delivery{false, std::string("storage: ") + error.what()};
+        co_return Delivery{false, std::string("storage: ") + error.what(), {}};
     }
-    co_return Delivery{true, {}};
+    co_return Delivery{true, {}, published_at_};
 }
 
 awaitable<MatrixResult> MatrixPerformer::send_reply(const std::string& room_id, const std::string& command_event_id,
@@ -295,7 +298,7 @@ awaitable<void> MatrixPerformer::update_card(const UpdateCard& effect, OutboxJob
 
 awaitable<void> MatrixPerformer::publish(const Publish& effect, OutboxJobId job) {
     const std::string room_id = co_await room_of(effect.channel);
-    std::set<std::size_t> already;
+    std::map<std::size_t, std::string> already;
     if (refs_.publish_attempted(job)) {
         // Sent before with an answer unknown. The transaction id guards a repeat
         // with the same access token; the room's history guards one with a new token.
@@ -312,8 +315,9 @@ awaitable<void> MatrixPerformer::publish(const Publish& effect, OutboxJobId job)
         if (already.count(piece)) continue;
         const json content = publish_piece(pieces[piece - 1], effect, job, piece);
         const MatrixRequest send = send_message_request(room_id, content, job, piece);
-        co_await send_event(send);
+        already[piece] = co_await send_event(send);
     }
+    published_at_ = room_id + "/" + already[1];
 }
 
 awaitable<void> MatrixPerformer::post_escalation(const PostEscalation& effect, OutboxJobId job) {

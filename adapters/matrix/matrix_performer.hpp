@@ -82,6 +82,7 @@ private:
     MatrixRefs& refs_;
     UserId bot_user_;
     std::string server_name_;
+    std::string published_at_;         // the last publish's "ROOM/EVENT" (its first piece), for the audit record
 };
 
 }  // namespace warroom::matrix

@@ -117,13 +117,18 @@ awaitable<void> OutboxLoop::run() {
             if (!delivery.done) {
                 spdlog::warn("outbox job {} ({}) not done yet, repeating in {} ms: {}", job.id.value(),
                              effect_name(job.effect), backoff.count(), delivery.problem);
+                try {
+                    record_delivery_failure(store_, job, clock_, delivery.problem);
+                } catch (const StorageError& error) {
+                    spdlog::error("could not record the failed delivery of job {}: {}", job.id.value(), error.what());
+                }
                 co_await pause(backoff);
                 break;
             }
             backoff = kFirstRetry;
             bool recorded = true;
             try {
-                complete_outbox_job(store_, job, clock_);
+                complete_outbox_job(store_, job, clock_, delivery.reference);
             } catch (const StorageError& error) {
                 // It will be repeated, harmlessly; the log says why.
                 spdlog::error("outbox job {} was done but could not be marked done: {}", job.id.value(), error.what());

@@ -12,6 +12,7 @@ namespace warroom::net {
 struct Delivery {
     bool done = false;
     std::string problem;               // when not done: what went wrong, in words an admin can act on
+    std::string reference;             // when a publish is done: where it landed, for the audit record
 };
 
 // Thrown inside a performer to end the attempt as not done; perform() turns it into a Delivery.

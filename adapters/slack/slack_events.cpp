@@ -139,7 +139,8 @@ Inbound event_from_slash_command(const json& payload, const ChannelResolver& res
 
     SlackEvent out;
     out.event = Event{EventId{std::string(kEventPrefix) + "command:" + *trigger}, UserId{*user},
-                      channel_for(*channel, resolve), CommandText{std::move(text)}};
+                      channel_for(*channel, resolve), CommandText{std::move(text)},
+                      truncate_utf8(string_field(payload, "user_name").value_or(""), 80)};
     out.channel_id = SlackChannelId{*channel};
     out.response_url = string_field(payload, "response_url").value_or("");
     return out;
@@ -186,7 +187,10 @@ Inbound event_from_block_actions(const json& payload, const ChannelResolver& res
                                  .value_or(string_field(object_field(payload, "channel"), "id").value_or(""));
     SlackEvent out;
     out.event = Event{EventId{std::string(kEventPrefix) + "click:" + *user + ":" + *action_ts}, UserId{*user},
-                      channel_for(channel_id, resolve), std::move(what)};
+                      channel_for(channel_id, resolve), std::move(what),
+                      truncate_utf8(string_field(object_field(payload, "user"), "username")
+                                        .value_or(string_field(object_field(payload, "user"), "name").value_or("")),
+                                    80)};
     out.channel_id = SlackChannelId{channel_id};
     out.response_url = string_field(payload, "response_url").value_or("");
     return out;

@@ -62,6 +62,7 @@ SlackPerformer::SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserI
     : store_(store), api_(api), refs_(refs), bot_user_(std::move(bot_user)) {}
 
 awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
+    published_at_.clear();
     try {
         co_await std::visit(
             [&](const auto& effect) -> awaitable<void> {
@@ -78,11 +79,11 @@ awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
             },
             job.effect);
     } catch (const NotDone& not_done) {
-        co_return Delivery{false, not_done.what()};
+        co_return Delivery{false, not_done.what(), {}};
     } catch (const StorageError& error) {
-        co_return Delivery{false, std::string("storage: ") + error.what()};
+        co_return Delivery{false, std::string("storage: ") + error.what(), {}};
     }
-    co_return Delivery{true, {}};
+    co_return Delivery{true, {}, published_at_};
 }
 
 awaitable<json> SlackPerformer::call_ok(const ApiRequest& request) {
@@ -225,7 +226,8 @@ awaitable<void> SlackPerformer::update_card(const UpdateCard& effect, OutboxJobI
 awaitable<void> SlackPerformer::publish(const Publish& effect, OutboxJobId job) {
     const SlackChannelId channel = co_await channel_id(effect.channel);
     const ApiRequest post = publish_request(effect, job, channel);
-    co_await post_once(post, channel, job, 0);
+    const MessageRef where = co_await post_once(post, channel, job, 0);
+    published_at_ = where.channel.value() + "/" + where.ts.value();
 }
 
 awaitable<MessageRef> SlackPerformer::post_once(const ApiRequest& post, const SlackChannelId& channel,

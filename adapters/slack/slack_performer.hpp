@@ -62,6 +62,7 @@ private:
 
     Store& store_;
     WebApi& api_;
+    std::string published_at_;         // the last publish's "CHANNEL/TS", for the audit record
     SlackRefs& refs_;
     UserId bot_user_;
 };

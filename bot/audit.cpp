@@ -21,19 +21,31 @@ std::string canonical_json(const json& value) {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// Written out by hand rather than through a json object: it is on the path of
+// every decision, and the keys are fixed. The stored facts go in byte for
+// byte: they were written in canonical form, so any edit, even into an
+// equivalent spelling, changes the hash.
 std::string canonical_form(const AuditEntry& entry) {
-    json facts = json::parse(entry.facts, nullptr, false);
-    if (facts.is_discarded()) facts = entry.facts;   // damaged facts: hashed as a string, so they cannot match
-    const json body = {
-        {"actor", {{"id", entry.actor.value()}, {"name", entry.actor_name}}},
-        {"at", to_unix_ms(entry.at)},
-        {"facts", std::move(facts)},
-        {"incident", to_string(entry.incident)},
-        {"kind", entry.kind},
-        {"prev", entry.prev_hash},
-        {"seq", entry.seq},
-    };
-    return canonical_json(body);
+    std::string out;
+    out.reserve(160 + entry.actor.value().size() + entry.actor_name.size() + entry.facts.size());
+    out += R"({"actor":{"id":)";
+    out += canonical_json(entry.actor.value());
+    out += R"(,"name":)";
+    out += canonical_json(entry.actor_name);
+    out += R"(},"at":)";
+    out += std::to_string(to_unix_ms(entry.at));
+    out += R"(,"facts":)";
+    out += entry.facts;
+    out += R"(,"incident":")";
+    out += to_string(entry.incident);
+    out += R"(","kind":)";
+    out += canonical_json(entry.kind);
+    out += R"(,"prev":)";
+    out += canonical_json(entry.prev_hash);
+    out += R"(,"seq":)";
+    out += std::to_string(entry.seq);
+    out += '}';
+    return out;
 }
 
 std::string sha256_hex(std::string_view bytes) {

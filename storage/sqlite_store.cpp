@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <map>
 #include <type_traits>
 #include <utility>
 
@@ -213,7 +214,17 @@ public:
         if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
             fail(db_, operation_);
     }
-    ~Statement() { sqlite3_finalize(stmt_); }
+    // A statement kept prepared by the connection (StatementCache): reset, not finalized, on scope exit.
+    Statement(sqlite3* db, sqlite3_stmt* kept, std::string_view operation)
+        : db_(db), operation_(operation), stmt_(kept), kept_(true) {}
+    ~Statement() {
+        if (!kept_) {
+            sqlite3_finalize(stmt_);
+            return;
+        }
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
@@ -289,7 +300,41 @@ private:
     sqlite3* db_;
     std::string operation_;
     sqlite3_stmt* stmt_ = nullptr;
+    bool kept_ = false;
 };
+
+}  // namespace
+
+// Statements prepared once per connection and kept, for the few that run on
+// every decision (the audit record's head and append), where preparing the
+// SQL anew each time costs more than running it.
+class StatementCache {
+public:
+    explicit StatementCache(sqlite3* db) : db_(db) {}
+    ~StatementCache() {
+        for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+    }
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+
+    Statement get(std::string_view sql, std::string_view operation) {
+        auto found = statements_.find(sql);
+        if (found == statements_.end()) {
+            sqlite3_stmt* statement = nullptr;
+            if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                   &statement, nullptr) != SQLITE_OK)
+                fail(db_, operation);
+            found = statements_.emplace(std::string(sql), statement).first;
+        }
+        return Statement(db_, found->second, operation);
+    }
+
+private:
+    sqlite3* db_;
+    std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
+};
+
+namespace {
 
 int read_user_version(sqlite3* db) {
     Statement query(db, "PRAGMA user_version", "read schema version");
@@ -353,7 +398,8 @@ T parsed_or_throw(std::optional<T> value, std::string_view what, const std::stri
 
 class SqliteTransaction final : public Transaction {
 public:
-    SqliteTransaction(sqlite3* db, bool& open_flag) : db_(db), open_flag_(open_flag) {
+    SqliteTransaction(sqlite3* db, bool& open_flag, StatementCache& kept)
+        : db_(db), open_flag_(open_flag), kept_(kept) {
         // IMMEDIATE takes the write lock now, so two processes cannot both
         // read a state and then fail to upgrade to write.
         exec(db_, "BEGIN IMMEDIATE", "begin transaction");
@@ -595,15 +641,17 @@ public:
     }
 
     std::optional<AuditEntry> last_audit_entry(IncidentId incident) override {
-        Statement query(db(), std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
-                        "read the audit head");
+        static const std::string sql = std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq DESC LIMIT 1";
+        Statement query = kept_.get(sql, "read the audit head");
+        db();   // refuses use after commit
         if (!query.bind(incident).step()) return std::nullopt;
         return read_audit(query);
     }
 
     void insert_audit(const AuditEntry& entry) override {
-        Statement(db(), "INSERT INTO audit_log (incident_id, seq, at, actor, actor_name, kind, facts, prev_hash, hash) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db();   // refuses use after commit
+        kept_.get("INSERT INTO audit_log (incident_id, seq, at, actor, actor_name, kind, facts, prev_hash, hash) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   "append to the audit record")
             .bind(entry.incident, entry.seq, entry.at, entry.actor, entry.actor_name, entry.kind, entry.facts,
                   entry.prev_hash, entry.hash)
@@ -831,6 +879,7 @@ private:
 
     sqlite3* db_;
     bool& open_flag_;
+    StatementCache& kept_;
     bool committed_ = false;
 };
 
@@ -874,11 +923,16 @@ void SqliteStore::begin_chains_left_by_upgrade() {
     tx->commit();
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+SqliteStore::SqliteStore(sqlite3* db) : db_(db), kept_statements_(std::make_unique<StatementCache>(db)) {}
+
+SqliteStore::~SqliteStore() {
+    kept_statements_.reset();   // finalized before the connection closes
+    sqlite3_close_v2(db_);
+}
 
 std::unique_ptr<Transaction> SqliteStore::begin() {
     if (transaction_open_) throw StorageError("sqlite: begin: a transaction is already open on this store");
-    return std::make_unique<SqliteTransaction>(db_, transaction_open_);
+    return std::make_unique<SqliteTransaction>(db_, transaction_open_, *kept_statements_);
 }
 
 int SqliteStore::schema_version() const { return read_user_version(db_); }

@@ -10,6 +10,8 @@ struct sqlite3;
 
 namespace warroom {
 
+class StatementCache;
+
 class SqliteStore final : public Store {
 public:
     // Opens or creates the database at `path` (":memory:" for a private
@@ -27,11 +29,12 @@ public:
     static int latest_schema_version();       // the number of migrations this build knows
 
 private:
-    explicit SqliteStore(sqlite3* db) : db_(db) {}
+    explicit SqliteStore(sqlite3* db);
     // Migration 3 marks a database that had incidents: their audit chains begin here.
     void begin_chains_left_by_upgrade();
 
     sqlite3* db_;
+    std::unique_ptr<StatementCache> kept_statements_;
     bool transaction_open_ = false;
 };
 

@@ -1,9 +1,11 @@
 #include "bot/audit_anchor.hpp"
 
 #include <stdexcept>
+#include <vector>
 
 #include "bot/effect.hpp"
 #include "bot/timeline.hpp"
+#include "commands/exercise_guard.hpp"
 #include "storage/store.hpp"
 
 namespace warroom {
@@ -25,7 +27,11 @@ std::optional<AuditAnchor> audit_anchor(Transaction& tx, const Incident& inciden
 void post_audit_anchor(Transaction& tx, const Incident& incident, Time now) {
     auto anchor = audit_anchor(tx, incident);
     if (!anchor) return;
-    tx.enqueue(PostMessage{incident.main_channel().name, std::nullopt, anchor->message}, now);
+    // Marked like everything else an exercise posts (the commands' effects
+    // pass the same guard in the engine).
+    std::vector<Effect> effects{PostMessage{incident.main_channel().name, std::nullopt, anchor->message}};
+    confine_to_exercise(incident, effects);
+    for (const Effect& effect : effects) tx.enqueue(effect, now);
     tx.append(TimelineEntry{0, incident.id, now, bot_user(), EntryKind::anchor, anchor->timeline_text});
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // `warroom export INC-N --format md|json`: the review (Markdown) or the full
 // record (JSON) of one incident, read straight from storage.
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -19,5 +20,21 @@ int export_incident(Store& store, IncidentId incident, std::string_view format, 
 // a SQLite file that must already exist (an export never creates one).
 int export_from_database(const std::string& database, std::string_view incident, std::string_view format,
                          std::ostream& out, std::ostream& err);
+
+// `warroom export INC-N --verify [--head HASH]`: checks the incident's audit
+// record (bot/audit_verify.hpp) and, with `head`, that it still contains a
+// head posted earlier. Returns 0 after printing one line ("INC-1: audit record
+// verified: 42 entries, head ..."), or 1 after saying on `err` the first thing
+// that fails.
+int verify_incident(Store& store, IncidentId incident, const std::optional<std::string>& head, std::ostream& out,
+                    std::ostream& err);
+int verify_in_database(const std::string& database, std::string_view incident, const std::optional<std::string>& head,
+                       std::ostream& out, std::ostream& err);
+
+// `warroom verify FILE.json`: the chain checks on an exported file, without
+// any database. `file` may be "-" for standard input.
+int verify_exported_file(const std::string& file, std::ostream& out, std::ostream& err);
+// The same on the file's text (the fuzz target's entry point).
+int verify_exported_text(std::string_view text, std::string_view source, std::ostream& out, std::ostream& err);
 
 }  // namespace warroom

@@ -215,10 +215,22 @@ int main(int argc, char** argv) {
     std::string check_file;
     check->add_option("FILE", check_file, "the playbook JSON")->required();
 
-    auto* export_review = app.add_subcommand("export", "print an incident's review (md) or its full record (json)");
+    auto* export_review = app.add_subcommand(
+        "export", "print an incident's review (md) or its full record (json), or --verify its audit record");
     std::string export_incident_id, export_format = "md";
     export_review->add_option("INCIDENT", export_incident_id, "the incident, e.g. INC-7")->required();
     export_review->add_option("--format", export_format, "md (the review, default) or json (the full record)");
+    bool export_verify = false;
+    std::optional<std::string> export_head;
+    export_review->add_flag("--verify", export_verify,
+                            "check the incident's audit record instead of printing it: exit 0 if it verifies");
+    export_review->add_option("--head", export_head,
+                              "with --verify: also check that the record still contains this posted head (HASH)");
+
+    auto* verify_command =
+        app.add_subcommand("verify", "check the audit record in a file written by export --format json (no database)");
+    std::string verify_file;
+    verify_command->add_option("FILE", verify_file, "the exported JSON, or - for standard input")->required();
 
     auto* manifest_command =
         app.add_subcommand("slack-manifest", "print the Slack app manifest (JSON) to create the app from");
@@ -226,6 +238,8 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     if (check->parsed()) return check_playbook(check_file);
+    // Checking an exported file needs no config, database or playbook.
+    if (verify_command->parsed()) return verify_exported_file(verify_file, std::cout, std::cerr);
     // Before prepare(): printing the manifest needs no config, database or tokens.
     if (manifest_command->parsed()) {
         std::cout << slack::slack_manifest().dump(2) << '\n';
@@ -234,6 +248,8 @@ int main(int argc, char** argv) {
 
     auto runtime = prepare(config_file, playbook_file, database);
     if (!runtime) return 1;
+    if (export_review->parsed() && (export_verify || export_head))
+        return verify_in_database(runtime->config.database, export_incident_id, export_head, std::cout, std::cerr);
     if (export_review->parsed())
         return export_from_database(runtime->config.database, export_incident_id, export_format, std::cout, std::cerr);
     if (console->parsed()) return run_console(*runtime, script, simulated_clock);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/audit.hpp"
+#include "bot/audit_anchor.hpp"
 
 namespace warroom {
 namespace {
@@ -32,6 +33,12 @@ void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock,
             tx->append(TimelineEntry{0, draft->incident, clock.now(), draft->decided_by.value_or(draft->author),
                                      EntryKind::publication,
                                      to_string(draft->id) + " published to " + to_string(publish->channel)});
+            // An executive summary is a moment worth anchoring: the head
+            // posted covers the draft.published entry just written.
+            if (draft->is_summary) {
+                if (const auto incident = tx->incident(draft->incident))
+                    post_audit_anchor(*tx, *incident, clock.now());
+            }
         }
     }
     tx->commit();

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "bot/audit.hpp"
+
 
 namespace warroom {
 namespace {
@@ -254,6 +256,17 @@ void actions_section(const Review& review, std::string& md) {
               mention(item.added_by) + ", " + format_utc(item.added_at) + ")\n";
 }
 
+void audit_section(const Review& review, std::string& md) {
+    const std::string id = to_string(review.record.incident.id);
+    md += "\n## Audit record\n";
+    md += describe_head(review.record.incident.id, review.audit_head) + ". Check it with `warroom export " + id +
+          " --verify`.\n";
+    if (review.anchors.empty()) md += "No head posted yet; one is posted when the incident is resolved.\n";
+    for (const PostedAnchor& anchor : review.anchors)
+        md += "- Head posted " + format_utc(anchor.at) + ": " + describe_head(review.record.incident.id, anchor.head) +
+              "\n";
+}
+
 // ---------------------------------------------------------------------------
 // JSON
 
@@ -341,7 +354,8 @@ IncidentRecord read_record(Transaction& tx, const Incident& incident, Time as_of
                           tx.drafts(incident.id),
                           tx.escalations(incident.id),
                           tx.action_items(incident.id),
-                          as_of};
+                          as_of,
+                          tx.audit_entries(incident.id)};
 }
 
 Review analyse(IncidentRecord record) {
@@ -397,6 +411,10 @@ Review analyse(IncidentRecord record) {
         }
         if (reached == Status::resolved && !recovery_starts) recovery_starts = i;
     }
+    review.audit_head.entries = static_cast<std::int64_t>(r.audit.size());
+    if (!r.audit.empty()) review.audit_head.hash = r.audit.back().hash;
+    for (const TimelineEntry& entry : r.timeline)
+        if (auto anchor = parse_anchor_entry(entry)) review.anchors.push_back(*anchor);
     bool declared_seen = false;
     for (std::size_t i = 0; i < r.timeline.size(); ++i) {
         if (r.timeline[i].kind == EntryKind::declared && !declared_seen) {
@@ -430,6 +448,7 @@ std::string render_markdown(const Review& review) {
     syncs_section(review, md);
     text_section("Root cause", incident.root_cause, "/incident rootcause TEXT", md);
     actions_section(review, md);
+    audit_section(review, md);
     return md;
 }
 
@@ -521,6 +540,12 @@ Json render_json(const Review& review) {
                            {"added_by", item.added_by.value()},
                            {"added_at", time_json(item.added_at)}});
 
+    Json audit = Json::array();
+    for (const AuditEntry& entry : r.audit) audit.push_back(Json::parse(canonical_json(audit_entry_json(entry))));
+    Json anchors = Json::array();
+    for (const PostedAnchor& anchor : review.anchors)
+        anchors.push_back({{"at", time_json(anchor.at)}, {"entries", anchor.head.entries}, {"hash", anchor.head.hash}});
+
     return Json{{"format", "warroom-review/1"},
                 {"generated_at", time_json(r.as_of)},
                 {"incident", incident_json},
@@ -539,7 +564,10 @@ Json render_json(const Review& review) {
                 {"escalations", escalations},
                 {"sync_reports", {{"syncs", sync_count}, {"missed_updates", missed_count}, {"entries", syncs}}},
                 {"updates", updates},
-                {"action_items", actions}};
+                {"action_items", actions},
+                {"audit_head", {{"entries", review.audit_head.entries}, {"hash", review.audit_head.hash}}},
+                {"audit_anchors", anchors},
+                {"audit", audit}};
 }
 
 }  // namespace warroom

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/action_item.hpp"
+#include "bot/audit_anchor.hpp"
 #include "bot/clock.hpp"
 #include "bot/draft.hpp"
 #include "bot/escalation.hpp"
@@ -31,6 +32,7 @@ struct IncidentRecord {
     std::vector<Escalation> escalations;      // by id
     std::vector<ActionItem> action_items;     // by number
     Time as_of{};                             // when the review is written
+    std::vector<AuditEntry> audit;            // the audit record, by seq
 };
 
 IncidentRecord read_record(Transaction& tx, const Incident& incident, Time as_of);
@@ -66,6 +68,8 @@ struct Review {
     KeyTimes key_times;
     std::vector<Phase> phases;                // one per record.timeline entry
     std::size_t published = 0;                // communications that reached their audience
+    AuditHead audit_head;                     // of the record as read (not verified here)
+    std::vector<PostedAnchor> anchors;        // the heads the bot posted, oldest first
 };
 
 // The analysis of a record: who led when, what changed when, which phase each entry belongs to.

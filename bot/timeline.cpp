@@ -6,7 +6,7 @@
 namespace warroom {
 namespace {
 
-constexpr std::array<std::pair<EntryKind, const char*>, 25> kNames{{
+constexpr std::array<std::pair<EntryKind, const char*>, 26> kNames{{
     {EntryKind::declared, "declared"},   {EntryKind::lead, "lead"},
     {EntryKind::workstream, "workstream"}, {EntryKind::invite, "invite"},
     {EntryKind::update, "update"},       {EntryKind::note, "note"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<EntryKind, const char*>, 25> kNames{{
     {EntryKind::rootcause, "rootcause"}, {EntryKind::impact, "impact"},
     {EntryKind::action, "action"},       {EntryKind::review, "review"},
     {EntryKind::exercise, "exercise"},   {EntryKind::inject, "inject"},
+    {EntryKind::anchor, "anchor"},
 }};
 
 }  // namespace

@@ -20,7 +20,8 @@ enum class EntryKind {
     rootcause, impact, action,  // inputs for the post-incident review
     review,               // the review was written
     exercise,             // a tabletop exercise started or ended
-    inject                // a scripted exercise inject was posted
+    inject,               // a scripted exercise inject was posted
+    anchor                // the audit record's head was posted (bot/audit_verify.hpp)
 };
 
 std::string to_string(EntryKind kind);

@@ -61,6 +61,11 @@ struct Context {
     void audit(std::string_view kind, const nlohmann::json& facts);
 };
 
+// Posts the head of the incident's audit record in its main channel and notes
+// it on the timeline (bot/audit_anchor.hpp): when it is resolved, after the
+// command's own audit entry, which the head then covers.
+void anchor_audit_record(Context& ctx);
+
 // Whether a command works on an incident, and how it finds it.
 enum class IncidentScope {
     none,       // declare, list, help, and the draft commands (the draft names its incident)

@@ -343,6 +343,7 @@ Outcome end(Context& ctx) {
     ctx.tx.save(incident);
     ctx.record(EntryKind::exercise, scorecard);
     ctx.post(incident.main_channel().name, scorecard);
+    anchor_audit_record(ctx);
     return done("Ended exercise " + id + " after " + format_interval(ended_at - incident.declared_at) +
                 "; the scorecard is in " + to_string(incident.main_channel().name));
 }

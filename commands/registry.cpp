@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/audit.hpp"
+#include "bot/audit_anchor.hpp"
 
 namespace warroom {
 
@@ -43,6 +44,13 @@ namespace warroom {
 
 void Context::audit(std::string_view kind, const nlohmann::json& facts) {
     append_audit(tx, incident->id, now, caller, caller_name, kind, facts);
+}
+
+void anchor_audit_record(Context& ctx) {
+    const auto anchor = audit_anchor(ctx.tx, ctx.the_incident());
+    if (!anchor) return;
+    ctx.post(ctx.the_incident().main_channel().name, anchor->message);
+    ctx.tx.append(TimelineEntry{0, ctx.the_incident().id, ctx.now, bot_user(), EntryKind::anchor, anchor->timeline_text});
 }
 
 }  // namespace warroom

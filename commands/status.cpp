@@ -32,6 +32,7 @@ Outcome run(Context& ctx) {
     else if (previous == Status::resolved) start_default_cadences(ctx);
     ctx.post(incident.main_channel().name, mention(ctx.caller) + " set the status of " + to_string(incident.id) +
                                                " to " + to_string(*status) + " (was " + to_string(previous) + ")");
+    if (*status == Status::resolved) anchor_audit_record(ctx);
     return done(to_string(incident.id) + " is now " + to_string(*status));
 }
 

@@ -87,6 +87,8 @@ void check_full_incident_transcript(const std::string& transcript) {
     CHECK(count_lines_starting(transcript, "#exec-briefing <warroom> ") == 2);
     CHECK(has_line(transcript, "@alice <warroom> [approval D-1 updated] APPROVED by @alice"));
     CHECK(has_line(transcript, "#exec-briefing   — approved by @alice"));
+    // The published executive summary anchors the audit record's head in the main channel.
+    CHECK(count_lines_starting(transcript, main + " <warroom> Audit record of INC-1: ") == 1);
 }
 
 }  // namespace

@@ -295,7 +295,10 @@ TEST_CASE("exercise end scores the exercise against the record", "[exercise][sco
     const Reply reply = ok(h, "carol", kMain, "/incident exercise end");                               // T+1h30m
     CHECK(reply.text == "Ended exercise INC-1 after 1h30m; the scorecard is in #" + kMain);
     const auto posted = texts_in(h.drain(), kMain);
-    REQUIRE(posted.size() == 1);
+    // The scorecard, then the audit record's head, anchored as the exercise ends.
+    REQUIRE(posted.size() == 2);
+    CHECK_THAT(posted[1], Contains("Audit record of INC-1: "));
+    CHECK_THAT(posted[1], Contains("`warroom export INC-1 --verify --head "));
     const std::string& card = posted[0];
     INFO(card);
     CHECK_THAT(card, StartsWith(kMark + "SCORECARD · INC-1 · build-dependency: Compromised build dependency\n"));

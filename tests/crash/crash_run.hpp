@@ -32,6 +32,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "bot/audit_verify.hpp"
 #include "bot_world.hpp"
 #include "child_process.hpp"
 #include "console_support.hpp"
@@ -47,11 +50,12 @@ struct CrashFigures {
     std::size_t published = 0;    // approved drafts published
     std::size_t duplicates = 0;   // anything done twice: a publish, a note, an answer, a sync report
     std::size_t lost = 0;         // anything not done: a draft not published, a note, an answer, a sync
+    std::size_t unverified = 0;   // times the audit record did not verify (after a kill, or at the end)
 };
 
 inline std::ostream& operator<<(std::ostream& out, const CrashFigures& figures) {
     return out << "kills " << figures.kills << ", published " << figures.published << ", duplicates "
-               << figures.duplicates << ", lost " << figures.lost;
+               << figures.duplicates << ", lost " << figures.lost << ", audit unverified " << figures.unverified;
 }
 
 template <class Platform>
@@ -71,6 +75,21 @@ CrashFigures run_crash(Platform& platform) {
     const std::vector<std::string> environment = platform.environment(playbook);
 
     CrashFigures figures;
+    // The audit record of every incident, as a killed bot left it: each
+    // commit holds a decision with its entry, so the chain is whole and the
+    // tables agree with it at every moment (what `warroom export INC-N
+    // --verify` checks).
+    std::string first_unverified;
+    const auto audit_verifies = [&] {
+        auto tx = world.observer->begin();
+        for (const Incident& incident : tx->incidents(false)) {
+            const AuditVerdict verdict = verify_incident_record(*tx, incident);
+            if (verdict.verified()) continue;
+            if (first_unverified.empty()) first_unverified = verdict.problem->message;
+            return false;
+        }
+        return true;
+    };
     auto bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
     // Kills the bot once it has made 0..15 more requests (0: at once; or
     // after 2 s, when it is idle), then starts it again.
@@ -82,6 +101,7 @@ CrashFigures run_crash(Platform& platform) {
         }
         bot->stop(SIGKILL);
         ++figures.kills;
+        if (!audit_verifies()) ++figures.unverified;
         bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
     };
     // After two commands in three.
@@ -230,12 +250,31 @@ CrashFigures run_crash(Platform& platform) {
     const std::size_t channels = platform.incident_channels();
     if (channels > 2) figures.duplicates += channels - 2;
     const auto integrity = query(world.database.path, "PRAGMA integrity_check");
+    // At the end: the record verifies, and every published draft has exactly
+    // one draft.published entry.
+    if (!audit_verifies()) ++figures.unverified;
+    std::size_t published_entries_wrong = 0;
+    {
+        auto tx = world.observer->begin();
+        std::map<std::string, int> published_entries;
+        for (const AuditEntry& entry : tx->audit_entries(IncidentId{1})) {
+            if (entry.kind != "draft.published") continue;
+            ++published_entries[nlohmann::json::parse(entry.facts).value("draft", "")];
+        }
+        for (const Draft& draft : tx->drafts(IncidentId{1})) {
+            const int entries = published_entries[to_string(draft.id)];
+            if (entries != (draft.state == DraftState::published ? 1 : 0)) ++published_entries_wrong;
+        }
+    }
 
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
     std::cout << "crash " << platform.name << ": " << figures << " (" << rounds << " drafts, " << commands.size()
               << " commands, " << fired.size() << " syncs, " << sync_kills << " kills as a sync fired; seed " << seed
               << ", " << seconds.count() << " s)" << std::endl;
 
+    INFO("first audit failure: " << first_unverified);
+    CHECK(figures.unverified == 0);
+    CHECK(published_entries_wrong == 0);
     CHECK(figures.kills == settings.kills);
     CHECK(figures.published == static_cast<std::size_t>(rounds));
     CHECK(figures.duplicates == 0);

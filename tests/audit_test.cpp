@@ -325,7 +325,7 @@ TEST_CASE("a decision edited in its table while its audit entry is left alone fa
     }
 }
 
-TEST_CASE("--head catches a record rewritten consistently after the head was posted", "[audit][binary]") {
+TEST_CASE("verifying against a posted head catches a record rewritten consistently after the head was posted", "[audit][binary]") {
     WholeIncident incident;
     const auto entries = entries_of(incident.db);
     const std::string posted = entries.back().hash;
@@ -356,7 +356,7 @@ TEST_CASE("--head catches a record rewritten consistently after the head was pos
     CHECK_THAT(against_head.output, Contains("the record was rewritten or cut after that head was posted"));
 }
 
-TEST_CASE("--head accepts a head posted earlier that later entries follow", "[audit][binary]") {
+TEST_CASE("verifying against a posted head accepts a head posted earlier that later entries follow", "[audit][binary]") {
     WholeIncident incident;
     const std::string at_resolution = entries_of(incident.db).back().hash;
     run_script(incident.db, kMain + " bob: /incident note Reopened for the follow-up\n" + kMain +

@@ -189,16 +189,17 @@ TEST_CASE("console: :leave makes the current user leave a channel, and the bot r
     const std::string transcript = run.out.str();
     INFO(transcript);
     const auto lines = lines_of(transcript);
-    const auto at = [&](const std::string& line) {
-        return std::find(lines.begin(), lines.end(), line) - lines.begin();
+    // The index of the first line equal to `line` after index `from`; lines.size() when there is none.
+    const auto at = [&](const std::string& line, std::ptrdiff_t from = -1) {
+        return std::find(lines.begin() + (from + 1), lines.end(), line) - lines.begin();
     };
     const auto alice_left = at("#inc-1-engineering * alice left the channel");
     const auto bob_left = at("#inc-1-engineering * bob left the channel");
     REQUIRE(alice_left < bob_left);
     REQUIRE(bob_left < static_cast<std::ptrdiff_t>(lines.size()));
-    // alice is the Crisis Lead: invited back, and the channel told.
-    CHECK(at("#inc-1-engineering * warroom invited @alice") > alice_left);
-    CHECK(at("#inc-1-engineering <warroom> " + kInvitedBack) > alice_left);
+    // alice is the Crisis Lead: the channel told, and she is invited back (before bob leaves).
+    CHECK(at("#inc-1-engineering <warroom> " + kInvitedBack, alice_left) < bob_left);
+    CHECK(at("#inc-1-engineering * warroom invited @alice", alice_left) < bob_left);
     // bob is not: nobody invites him back, and from a DM he no longer reads the timeline.
     for (auto n = bob_left; n < static_cast<std::ptrdiff_t>(lines.size()); ++n)
         CHECK_THAT(lines[n], !Contains("invited @bob"));

@@ -189,10 +189,12 @@ awaitable<void> SlackPerformer::invite(const InviteUsers& effect, OutboxJobId jo
             throw NotDone(describe_api_error("conversations.invite", one));
         }
     }
-    for (const auto& [user, error] : refused) {
+    for (const auto& refusal : refused) {
         // Piece 1 + the person's place in the job: stable across repeats, so a repeat finds the note it posted.
-        const std::size_t place = static_cast<std::size_t>(std::find(users.begin(), users.end(), user) - users.begin());
-        const ApiRequest note = invite_failure_request(channel, user, invite_refusal_in_words(error), job, 1 + place);
+        const std::size_t place =
+            static_cast<std::size_t>(std::find(users.begin(), users.end(), refusal.first) - users.begin());
+        const ApiRequest note =
+            invite_failure_request(channel, refusal.first, invite_refusal_in_words(refusal.second), job, 1 + place);
         co_await post_once(note, channel, job, 1 + place);
     }
 }

@@ -172,15 +172,18 @@ json leave(Context& context) {
     return json::object();
 }
 
+// The optional "reason" of a kick or ban.
+std::string reason_of(const json& body) { return body.contains("reason") ? string_field(body, "reason") : ""; }
+
 json kick(Context& context) {
     context.server.remove(context.args[0], context.user(), string_field(context.body, "user_id"), "leave",
-                          string_field(context.body, "reason"));
+                          reason_of(context.body));
     return json::object();
 }
 
 json ban(Context& context) {
     context.server.remove(context.args[0], context.user(), string_field(context.body, "user_id"), "ban",
-                          string_field(context.body, "reason"));
+                          reason_of(context.body));
     return json::object();
 }
 

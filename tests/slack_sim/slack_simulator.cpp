@@ -4,6 +4,7 @@
 #include "slack_sim/slack_simulator.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <boost/asio/post.hpp>
 

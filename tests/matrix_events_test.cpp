@@ -251,17 +251,20 @@ TEST_CASE("leaving, being kicked or banned from a room is someone leaving the ch
                     {"origin_server_ts", 1700000000000},
                     {"content", {{"membership", membership}}}};
     };
-    const MatrixEvent& left = as_event(only_item(member("$l1", "@alice:example.org", "@alice:example.org", "leave")));
+    const SyncItem left_item = only_item(member("$l1", "@alice:example.org", "@alice:example.org", "leave"));
+    const MatrixEvent& left = as_event(left_item);
     CHECK(left.event.id == EventId{"matrix:$l1"});
     CHECK(left.event.user == UserId{"@alice:example.org"});
     CHECK(left.event.channel == ChannelName{kMain});
     REQUIRE(std::holds_alternative<MembershipLeft>(left.event.what));
     CHECK_FALSE(std::get<MembershipLeft>(left.event.what).removed_by);
 
-    const MatrixEvent& kicked = as_event(only_item(member("$l2", "@lead:example.org", "@bob:example.org", "leave")));
+    const SyncItem kicked_item = only_item(member("$l2", "@lead:example.org", "@bob:example.org", "leave"));
+    const MatrixEvent& kicked = as_event(kicked_item);
     CHECK(kicked.event.user == UserId{"@bob:example.org"});
     CHECK(std::get<MembershipLeft>(kicked.event.what).removed_by == UserId{"@lead:example.org"});
-    const MatrixEvent& banned = as_event(only_item(member("$l3", "@lead:example.org", "@bob:example.org", "ban")));
+    const SyncItem banned_item = only_item(member("$l3", "@lead:example.org", "@bob:example.org", "ban"));
+    const MatrixEvent& banned = as_event(banned_item);
     CHECK(std::get<MembershipLeft>(banned.event.what).removed_by == UserId{"@lead:example.org"});
 
     CHECK_THAT(reason_of(only_item(member("$l4", "@bob:example.org", "@bob:example.org", "join"))), Contains("join"));

@@ -11,6 +11,7 @@
 #include "commands/decide.hpp"
 #include "commands/escalation_decide.hpp"
 #include "commands/exercise_guard.hpp"
+#include "commands/membership.hpp"
 #include "commands/scheduled.hpp"
 
 namespace warroom {
@@ -122,16 +123,22 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         } else if (const auto* action = std::get_if<CardAction>(&event.what)) {
             result.outcome = decide_draft(ctx, action->draft, action->decision, action->reason);
             if (ctx.incident) result.incident = ctx.incident->id;
-        } else {
-            const auto& answer = std::get<EscalationAnswer>(event.what);
-            result.outcome = decide_escalation(ctx, answer.escalation, answer.allow, answer.comment);
+        } else if (const auto* answer = std::get_if<EscalationAnswer>(&event.what)) {
+            result.outcome = decide_escalation(ctx, answer->escalation, answer->allow, answer->comment);
             if (ctx.incident) result.incident = ctx.incident->id;
+        } else {
+            // The platform reports it; what follows is the bot's doing, recorded as such.
+            ctx.caller = bot_user();
+            ctx.caller_name = "warroom";
+            result.outcome = follow_member_left(ctx, event.user, std::get<MembershipLeft>(event.what));
         }
+        // The rule is Reply::may_show_in_channel's: the incident's own channel, or nowhere.
+        const bool in_incident_channel = ctx.incident && ctx.incident->find_channel(event.channel) != nullptr;
 
         if (result.outcome.kind == OutcomeKind::done) {
             if (ctx.incident) confine_to_exercise(*ctx.incident, ctx.effects);
             for (const Effect& effect : ctx.effects) tx->enqueue(effect, now);
-            Reply reply{Reply::Kind::ok, std::move(result.outcome.message)};
+            Reply reply{Reply::Kind::ok, std::move(result.outcome.message), in_incident_channel};
             if (record_reply) record_reply(*tx, reply);
             tx->commit();
             return reply;
@@ -152,7 +159,7 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
             spdlog::info("refused {} for {}: {}", to_string(*result.incident), event.user.value(),
                          result.outcome.message);
         }
-        Reply reply{Reply::Kind::error, std::move(result.outcome.message)};
+        Reply reply{Reply::Kind::error, std::move(result.outcome.message), in_incident_channel};
         if (record_reply) record_reply(*record, reply);
         record->commit();
         return reply;

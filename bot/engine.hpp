@@ -21,6 +21,15 @@ struct Reply {
     };
     Kind kind = Kind::ignored;
     std::string text;                  // for the caller only
+    // Whether others may see the answer where the command was typed (SPEC §3b:
+    // answers meant for the caller never appear to others). True only when the
+    // answer is about an incident and was typed in one of that incident's own
+    // channels, whose members may read that incident anyway. Everything else
+    // (list, help, a mistyped command, anything about INC-N typed in another
+    // incident's channel or a public room) is for the caller's eyes: Slack
+    // answers every command ephemerally anyway; Matrix, where an answer is a
+    // message, sends these to the caller's direct room.
+    bool may_show_in_channel = false;
 };
 
 // Lets an adapter keep the answer to a command in the same transaction as

@@ -1,6 +1,7 @@
 #pragma once
-// A platform-neutral inbound event: someone typed a command somewhere, or
-// clicked/reacted on an approval card.
+// A platform-neutral inbound event: someone typed a command somewhere,
+// clicked/reacted on an approval card, or left a channel.
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -27,11 +28,18 @@ struct EscalationAnswer {
     std::string comment;
 };
 
+// Someone left a channel, or was removed from it (Event::user is who,
+// Event::channel where). The platforms report it for every channel the bot is
+// in; the engine acts only on an incident's channels (commands/membership.cpp).
+struct MembershipLeft {
+    std::optional<UserId> removed_by;  // who removed them, when the platform says (a Matrix kick or ban)
+};
+
 struct Event {
     EventId id;                        // platforms redeliver; a repeated id is ignored
     UserId user;
     ChannelName channel;               // where it was typed ("" for a direct message)
-    std::variant<CommandText, CardAction, EscalationAnswer> what;
+    std::variant<CommandText, CardAction, EscalationAnswer, MembershipLeft> what;
     std::string user_name;             // the name the platform shows for them, when it says (audit record)
 };
 

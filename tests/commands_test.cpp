@@ -997,16 +997,25 @@ TEST_CASE("timeline shows what happened, to members only", "[commands][timeline]
     invalid(h, "pat", kMain, "/incident timeline please", "takes no arguments");
 }
 
-TEST_CASE("list shows open incidents to anyone", "[commands][list]") {
+TEST_CASE("list shows the open incidents the caller is in, and only counts the others", "[commands][list]") {
     Harness h;
     CHECK_THAT(ok(h, "zed", "general", "/incident list").text, Contains("No open incidents"));
     declare(h);
     ok(h, "bob", "general", "/incident declare sev3 Lost laptop");
-    const Reply reply = ok(h, "zed", "general", "/incident list");
-    CHECK_THAT(reply.text, Contains("2 open incident(s)"));
-    CHECK_THAT(reply.text, Contains("INC-1 · sev1 · investigating · Payroll phishing · lead @alice"));
-    CHECK_THAT(reply.text, Contains("INC-2"));
-    CHECK_THAT(reply.text, Contains("#inc-2-lost-laptop"));
+    // SPEC §3b: an incident's title and people are for its members; anyone else learns only how many there are.
+    const Reply outsider = ok(h, "zed", "general", "/incident list");
+    CHECK_THAT(outsider.text, Contains("You are in none of the open incidents (2 open incidents you are not in)"));
+    CHECK_THAT(outsider.text, !Contains("Payroll phishing") && !Contains("Lost laptop") && !Contains("INC-1 ·"));
+    const Reply lead = ok(h, "alice", "general", "/incident list");
+    CHECK_THAT(lead.text, Contains("You are in 1 open incident:"));
+    CHECK_THAT(lead.text, Contains("INC-1 · sev1 · investigating · Payroll phishing · lead @alice"));
+    CHECK_THAT(lead.text, !Contains("Lost laptop") && !Contains("INC-2"));
+    CHECK_THAT(lead.text, Contains("and 1 other open incident you are not in"));
+    // Invited to INC-2's channel: a member sees it too.
+    ok(h, "bob", "inc-2-lost-laptop", "/incident invite @alice");
+    const Reply both = ok(h, "alice", "general", "/incident list");
+    CHECK_THAT(both.text, Contains("You are in 2 open incidents:"));
+    CHECK_THAT(both.text, Contains("INC-2") && Contains("#inc-2-lost-laptop") && !Contains("not in"));
     invalid(h, "zed", "general", "/incident list all", "takes no arguments");
 }
 

@@ -122,7 +122,7 @@ TEST_CASE("exercise starts an exercise incident in ex- channels, marked EXERCISE
     CHECK(incident->severity == Severity::sev1);
     CHECK(incident->lead == UserId{"alice"});
     CHECK(incident->declared_at == kTestStart);
-    CHECK_THAT(ok(h, "bob", "general", "/incident list").text, Contains("INC-1 · EXERCISE build-dependency · sev1"));
+    CHECK_THAT(ok(h, "alice", "general", "/incident list").text, Contains("INC-1 · EXERCISE build-dependency · sev1"));
     CHECK_THAT(ok(h, "alice", kMain, "/incident show").text, Contains("EXERCISE (scenario build-dependency)"));
 
     const auto fx = h.drain();

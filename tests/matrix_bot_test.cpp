@@ -346,7 +346,12 @@ TEST_CASE("matrix: an escalation card in the executives' room is decided by an e
     CHECK(world.sim.wait_for([&] { return reactions_by(world, exec, card.event_id, world.sim.bot_user_id()) == 2; }, 15s));
 
     world.sim.react(world.id("bob"), exec, card.event_id, std::string(matrix::kAllowKey));
-    CHECK(world.sim.wait_for([&] { return bot_lines_containing(world, exec, world.id("bob") + ": ") == 1; }, 15s));
+    // Refused, and told so privately (SPEC §3b): in bob's direct room, not in the executives' room.
+    CHECK(world.sim.wait_for([&] {
+        const auto direct = world.direct_room_of("bob");
+        return direct && world.bot_messages(*direct).size() == 1;
+    }, 15s));
+    CHECK(bot_lines_containing(world, exec, world.id("bob") + ": ") == 0);
     CHECK(world.edits_of(exec, card.event_id).empty());
 
     world.sim.react(world.id("erin"), exec, card.event_id, std::string(matrix::kAllowKey));

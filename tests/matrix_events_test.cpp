@@ -240,6 +240,40 @@ TEST_CASE("in a room warroom has just joined, what precedes its own join is hist
     CHECK_FALSE(is_own_join(someone_else, kBot));
 }
 
+TEST_CASE("leaving, being kicked or banned from a room is someone leaving the channel, but not a join or the bot",
+          "[matrix]") {
+    const auto member = [](const std::string& event_id, const std::string& sender, const std::string& user,
+                           const std::string& membership) {
+        return json{{"event_id", event_id},
+                    {"sender", sender},
+                    {"type", "m.room.member"},
+                    {"state_key", user},
+                    {"origin_server_ts", 1700000000000},
+                    {"content", {{"membership", membership}}}};
+    };
+    const SyncItem left_item = only_item(member("$l1", "@alice:example.org", "@alice:example.org", "leave"));
+    const MatrixEvent& left = as_event(left_item);
+    CHECK(left.event.id == EventId{"matrix:$l1"});
+    CHECK(left.event.user == UserId{"@alice:example.org"});
+    CHECK(left.event.channel == ChannelName{kMain});
+    REQUIRE(std::holds_alternative<MembershipLeft>(left.event.what));
+    CHECK_FALSE(std::get<MembershipLeft>(left.event.what).removed_by);
+
+    const SyncItem kicked_item = only_item(member("$l2", "@lead:example.org", "@bob:example.org", "leave"));
+    const MatrixEvent& kicked = as_event(kicked_item);
+    CHECK(kicked.event.user == UserId{"@bob:example.org"});
+    CHECK(std::get<MembershipLeft>(kicked.event.what).removed_by == UserId{"@lead:example.org"});
+    const SyncItem banned_item = only_item(member("$l3", "@lead:example.org", "@bob:example.org", "ban"));
+    const MatrixEvent& banned = as_event(banned_item);
+    CHECK(std::get<MembershipLeft>(banned.event.what).removed_by == UserId{"@lead:example.org"});
+
+    CHECK_THAT(reason_of(only_item(member("$l4", "@bob:example.org", "@bob:example.org", "join"))), Contains("join"));
+    CHECK_THAT(reason_of(only_item(member("$l5", "@lead:example.org", kBot, "leave"))), Contains("own"));
+    const SyncItem broken = only_item(member("$l6", "@lead:example.org", "not-a-user", "leave"));
+    REQUIRE(std::holds_alternative<Ignored>(broken));
+    CHECK(std::get<Ignored>(broken).malformed);
+}
+
 TEST_CASE("a sync response gives next_batch, items in timeline order, gaps and invites", "[matrix]") {
     json response = sync_with(json::array({text_message("$a", "!inc list"), text_message("$b", "hello"),
                                            reaction("$c", "$card-d3", "✅")}));

@@ -176,11 +176,8 @@ RoundResult run_storm_round(int round, std::mt19937& random, const CapturedLog& 
     check_applied_once(world, kDraftsPerRound, result);
     // Each command answered exactly once.
     for (std::size_t n = 0; n < commands.size(); ++n) {
-        std::size_t replies = 0;
-        for (const auto& event : world.bot_messages(command_rooms[n])) {
-            const json relation = event.content.value("m.relates_to", json::object());
-            if (relation.value("m.in_reply_to", json::object()).value("event_id", "") == commands[n]) ++replies;
-        }
+        // In the command's room, or in the caller's direct room for an answer only they may see.
+        const std::size_t replies = world.answers_to(commands[n]).size();
         INFO("command " << n << " " << commands[n]);
         result.count(replies, 1);
     }

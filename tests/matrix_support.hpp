@@ -56,14 +56,37 @@ struct MatrixWorld : BotWorld<matrix::MatrixBot> {
         REQUIRE(sim.wait_for([&] { return sim.room(general)->joined.count(sim.bot_user_id()) == 1; }, 15s));
     }
 
-    // The bot's answer to the event `command_event`: a notice replying to it.
-    std::optional<matrix_sim::SimEvent> reply_to(const std::string& room_id, const std::string& command_event) const {
-        for (const auto& event : sim.events(room_id)) {
-            if (event.sender != sim.bot_user_id() || event.type != "m.room.message") continue;
-            const auto relates = event.content.value("m.relates_to", nlohmann::json::object());
-            if (relates.value("m.in_reply_to", nlohmann::json::object()).value("event_id", "") == command_event)
-                return event;
+    // The bot's answers to the event `command_event`, wherever they went: a
+    // notice replying to it in its room, or one naming it (org.warroom.answers)
+    // in the caller's direct room.
+    std::vector<matrix_sim::SimEvent> answers_to(const std::string& command_event) const {
+        std::vector<matrix_sim::SimEvent> answers;
+        for (const auto& room : sim.rooms()) {
+            for (auto& event : sim.events(room.room_id)) {
+                if (event.sender != sim.bot_user_id() || event.type != "m.room.message") continue;
+                const auto relates = event.content.value("m.relates_to", nlohmann::json::object());
+                if (relates.value("m.in_reply_to", nlohmann::json::object()).value("event_id", "") == command_event ||
+                    event.content.value("org.warroom.answers", "") == command_event)
+                    answers.push_back(std::move(event));
+            }
         }
+        return answers;
+    }
+
+    // The bot's answer to the event `command_event` typed in `room_id` (see answers_to).
+    std::optional<matrix_sim::SimEvent> reply_to(const std::string& room_id, const std::string& command_event) const {
+        (void)room_id;   // an answer for the caller alone is in their direct room, not in `room_id`
+        auto answers = answers_to(command_event);
+        if (answers.empty()) return std::nullopt;
+        return answers.front();
+    }
+
+    // The room of the bot's direct messages with `user` (warroom made it, is_direct), if any.
+    std::optional<std::string> direct_room_of(const std::string& user) const {
+        for (const auto& room : sim.rooms())
+            if (room.is_direct && room.creator == sim.bot_user_id() &&
+                (room.joined.count(id(user)) == 1 || room.invited.count(id(user)) == 1))
+                return room.room_id;
         return std::nullopt;
     }
 

@@ -135,6 +135,40 @@ TEST_CASE("an envelope without a payload, or of a type warroom does not know, is
     CHECK_THAT(ignored_reason(event_from_envelope(std::get<Envelope>(bare), resolve)), Contains("Events API"));
 }
 
+TEST_CASE("member_left_channel becomes someone leaving the channel, keyed by the event_id Slack keeps on redelivery") {
+    const auto envelope = [](const std::string& envelope_id, int retry, const json& event) {
+        const json payload = {{"token", "ignored"},
+                              {"team_id", "T0TEAM"},
+                              {"api_app_id", "A0APP"},
+                              {"event", event},
+                              {"type", "event_callback"},
+                              {"event_id", "Ev0LEFT1"},
+                              {"event_time", 1700000000}};
+        return Envelope{envelope_id, "events_api", payload, false, retry, retry ? "timeout" : ""};
+    };
+    const json left = {{"type", "member_left_channel"}, {"user", "U0ALICE"}, {"channel", "C0MAIN"},
+                       {"channel_type", "C"}, {"team", "T0TEAM"}, {"event_ts", "1700000000.000200"}};
+    const Inbound first = event_from_envelope(envelope("env-1", 0, left), resolve);
+    REQUIRE(std::holds_alternative<SlackEvent>(first));
+    const SlackEvent& event = std::get<SlackEvent>(first);
+    CHECK(event.event.user == UserId{"U0ALICE"});
+    CHECK(event.event.channel == ChannelName{kMain});
+    CHECK(event.channel_id == SlackChannelId{"C0MAIN"});
+    REQUIRE(std::holds_alternative<MembershipLeft>(event.event.what));
+    CHECK_FALSE(std::get<MembershipLeft>(event.event.what).removed_by);   // Slack does not say
+    // Redelivered in another envelope: the same event id, so the engine acts once.
+    const Inbound again = event_from_envelope(envelope("env-2", 1, left), resolve);
+    CHECK(std::get<SlackEvent>(again).event.id == event.event.id);
+
+    json other = left;
+    other["type"] = "member_joined_channel";
+    CHECK_THAT(ignored_reason(event_from_envelope(envelope("env-3", 0, other), resolve)),
+               Contains("member_joined_channel"));
+    json no_user = left;
+    no_user.erase("user");
+    CHECK_THAT(ignored_reason(event_from_envelope(envelope("env-4", 0, no_user), resolve)), Contains("no user"));
+}
+
 TEST_CASE("malformed frames are errors with a reason, never exceptions") {
     const auto error_of = [](std::string_view text) {
         const SocketFrame frame = parse_socket_frame(text);

@@ -55,6 +55,20 @@ TEST_CASE("the manifest turns Socket Mode and interactivity on") {
     CHECK_FALSE(manifest["settings"]["interactivity"].contains("request_url"));
 }
 
+TEST_CASE("the manifest subscribes to member_left_channel, with the scopes Slack sends it under") {
+    const json manifest = slack::slack_manifest();
+    // Without the subscription Slack never says that the Crisis Lead left a channel (SPEC §5).
+    CHECK(manifest["settings"]["event_subscriptions"]["bot_events"] == json::array({"member_left_channel"}));
+    // Socket Mode apps get events over the socket, not at a request URL.
+    CHECK_FALSE(manifest["settings"]["event_subscriptions"].contains("request_url"));
+    // Slack sends member_left_channel for public channels with channels:read, private ones with groups:read.
+    const std::vector<std::string> scopes = manifest["oauth_config"]["scopes"]["bot"];
+    for (const std::string needed : {"channels:read", "groups:read"}) {
+        INFO(needed);
+        CHECK(std::find(scopes.begin(), scopes.end(), needed) != scopes.end());
+    }
+}
+
 TEST_CASE("the manifest asks for exactly the bot scopes warroom uses") {
     std::vector<std::string> scopes = slack::slack_manifest()["oauth_config"]["scopes"]["bot"];
     std::sort(scopes.begin(), scopes.end());

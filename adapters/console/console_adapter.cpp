@@ -26,6 +26,7 @@ constexpr std::string_view kHelp =
     "  :user NAME             switch the current user\n"
     "  :channel #NAME         switch the current channel\n"
     "  :whoami                show the current user and channel\n"
+    "  :leave [#NAME]         the current user leaves the channel (default: the current one)\n"
     "  :advance 30m           move simulated time forward (with --simulated-clock)\n"
     "  :now                   show the bot's current time\n"
     "  :quit                  leave (Ctrl-D works too)\n"
@@ -126,6 +127,15 @@ void ConsoleAdapter::handle_directive(std::string_view name, std::string_view ar
             return;
         }
         channel_ = std::string(channel);
+    } else if (name == "leave") {
+        std::string_view channel = argument.empty() ? std::string_view(channel_) : argument;
+        if (!channel.empty() && channel.front() == '#') channel.remove_prefix(1);
+        if (!is_console_name(channel)) {
+            err_ << "say which channel to leave: :leave #inc-1-engineering (or :leave for the current one)\n";
+            ++malformed_;
+            return;
+        }
+        leave(std::string(channel));
     } else if (name == "advance") {
         if (!simulated_) {
             err_ << ":advance works only in simulated time: start with warroom console --simulated-clock\n";
@@ -148,6 +158,19 @@ void ConsoleAdapter::handle_directive(std::string_view name, std::string_view ar
         err_ << "unknown directive :" << name << " (try :help)\n";
         ++malformed_;
     }
+}
+
+// As a platform reports someone leaving a channel: the bot reacts (the Crisis
+// Lead is invited back; anyone else is no longer a member).
+void ConsoleAdapter::leave(const std::string& channel) {
+    run_due();
+    const UserId user{user_};
+    if (echo_input) out_ << "#" << channel << " * " << user.value() << " left the channel\n";
+    const Reply reply = engine_.handle(Event{next_event_id(), user, ChannelName{channel}, MembershipLeft{}});
+    drain_outbox(store_, *this, clock_);
+    if (reply.kind == Reply::Kind::error && !reply.text.empty())
+        for (const std::string& out : render_reply(user, false, reply.text)) out_ << out << '\n';
+    out_.flush();
 }
 
 bool ConsoleAdapter::feed(std::string_view raw) {

@@ -28,6 +28,8 @@ public:
     void run_due();
     // Simulated time only: moves the clock forward, firing each schedule at its due time.
     void advance(Duration by);
+    // The current user leaves `channel` (:leave), reported to the engine as a platform would.
+    void leave(const std::string& channel);
     // Handles one input line; false once the user asked to quit.
     bool feed(std::string_view line);
     // Reads lines until the end (script mode); 0, or 1 if some line was malformed.

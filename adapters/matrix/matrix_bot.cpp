@@ -328,8 +328,12 @@ awaitable<void> MatrixBot::Impl::handle_event(const MatrixEvent& event) {
     const ReplyRecorder record = [&](Transaction& tx, const Reply& reply) {
         if (!is_command && reply.kind != Reply::Kind::error) return;
         Reply shown = reply;
-        if (!is_command) shown.text = event.event.user.value() + ": " + reply.text;
-        MatrixRefs::record_reply(tx, event.matrix_event_id, StoredReply{event.room_id, shown, false});
+        StoredReply stored{event.room_id, shown, false, std::nullopt};
+        if (!reply.may_show_in_channel)
+            stored.direct_to = event.event.user;   // SPEC §3b: for the caller only, outside the incident's rooms
+        else if (!is_command)
+            stored.reply.text = event.event.user.value() + ": " + reply.text;
+        MatrixRefs::record_reply(tx, event.matrix_event_id, stored);
     };
     Reply reply;
     try {
@@ -355,7 +359,11 @@ awaitable<void> MatrixBot::Impl::send_stored_reply(const std::string& command_ev
     // send that did arrive the same message. The sync waits meanwhile, which keeps the answers in order.
     milliseconds backoff = kFirstRetry;
     while (!stopping) {
-        const MatrixResult sent = co_await performer->send_reply(stored->room_id, command_event_id, stored->reply.text);
+        MatrixResult sent;
+        if (stored->direct_to)
+            sent = co_await performer->send_private_reply(*stored->direct_to, command_event_id, stored->reply.text);
+        else
+            sent = co_await performer->send_reply(stored->room_id, command_event_id, stored->reply.text);
         if (sent.ok()) {
             refs.mark_reply_sent(command_event_id);
             co_return;

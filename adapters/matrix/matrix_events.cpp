@@ -164,7 +164,7 @@ SyncItem read_reaction(const json& content, const std::string& room_id, const st
     if (!card)
         return ignored("the reaction is on " + shown(*target) + ", not one of warroom's cards", room_id, event_id);
 
-    std::variant<CommandText, CardAction, EscalationAnswer> what;
+    decltype(Event::what) what;
     if (const auto* draft = std::get_if<DraftId>(&card->subject)) {
         const auto decision = decision_from_reaction(*key);
         if (!decision)
@@ -182,6 +182,30 @@ SyncItem read_reaction(const json& content, const std::string& room_id, const st
     MatrixEvent out;
     out.event = Event{EventId{std::string(kEventPrefix) + event_id}, UserId{sender},
                       channel_for(room_id, context.rooms), std::move(what)};
+    out.room_id = room_id;
+    out.matrix_event_id = event_id;
+    return out;
+}
+
+// Someone left an incident's room, or was kicked or banned from it:
+// membership "leave" (a kick when the sender is not the member) or "ban".
+SyncItem read_membership(const json& event, const std::string& room_id, const std::string& event_id,
+                         const std::string& sender, const SyncContext& context) {
+    const auto member = string_field(event, "state_key");
+    if (!member) return malformed("the membership event has no state_key", room_id, event_id);
+    const auto membership = string_field(object_field(event, "content"), "membership");
+    if (!membership) return malformed("the membership event has no content.membership", room_id, event_id);
+    if (*membership != "leave" && *membership != "ban")
+        return ignored("membership " + shown(*membership) + " changes nothing for warroom", room_id, event_id);
+    if (*member == context.bot_user_id) return ignored("warroom's own membership", room_id, event_id);
+    if (!is_matrix_user_id(*member))
+        return malformed("the membership event's state_key " + shown(*member) + " is not a user id", room_id,
+                         event_id);
+    MembershipLeft left;
+    if (sender != *member) left.removed_by = UserId{sender};
+    MatrixEvent out;
+    out.event = Event{EventId{std::string(kEventPrefix) + event_id}, UserId{*member},
+                      channel_for(room_id, context.rooms), left, ""};
     out.room_id = room_id;
     out.matrix_event_id = event_id;
     return out;
@@ -258,6 +282,7 @@ SyncItem read_timeline_event(const json& event, const std::string& room_id, cons
     const auto type = string_field(event, "type");
     if (!sender || !type) return malformed("the event has no sender or type", room_id, *event_id);
     if (*sender == context.bot_user_id) return ignored("warroom's own event", room_id, *event_id);
+    if (*type == "m.room.member") return read_membership(event, room_id, *event_id, *sender, context);
     if (event.contains("state_key")) return ignored("state events are not commands", room_id, *event_id);
     if (*type == "m.room.redaction") return ignored("redactions are not handled", room_id, *event_id);
     if (object_field(object_field(event, "unsigned"), "redacted_because").is_object())

@@ -1,7 +1,8 @@
 #pragma once
 // One /sync response in, neutral inbound items out: text commands
-// ("!incident ...", "!inc ..."), reactions on warroom's cards, invitations,
-// and gaps in a room's timeline. Rooms are read in the order of their ids
+// ("!incident ...", "!inc ..."), reactions on warroom's cards, someone
+// leaving a room or removed from it (membership "leave" or "ban" of anyone
+// but warroom), invitations, and gaps in a room's timeline. Rooms are read in the order of their ids
 // (JSON objects carry no order), and each room's events in timeline order.
 // A room warroom has just joined arrives with its recent history: what
 // precedes warroom's own join event there is history, not commands for it.

@@ -41,6 +41,14 @@ json reply_content(const std::string& text, const std::string& command_event_id)
     return content;
 }
 
+// An answer in the caller's direct room: m.in_reply_to may name only an event
+// of the same room, so the command it answers is named in warroom's own key.
+json private_reply_content(const std::string& text, const std::string& command_event_id) {
+    json content = notice_content(text);
+    content[std::string(kAnswerKey)] = command_event_id;
+    return content;
+}
+
 json publish_piece(json content, const Publish& effect, OutboxJobId job, std::size_t piece) {
     content[std::string(kPublishKey)] = {{"draft", to_string(effect.draft)}, {"job", job.value()}, {"piece", piece}};
     return content;
@@ -61,6 +69,14 @@ std::map<std::size_t, std::string> published_pieces(const json& messages, const 
             pieces.emplace(marker["piece"].get<std::size_t>(), text_field(event, "event_id"));
     }
     return pieces;
+}
+
+// Said in the room when the homeserver refuses to invite someone (kept out of the coroutine: see above).
+std::string invite_refusal_note(const UserId& user, const MatrixResult& refused) {
+    std::string why = refused.errcode;
+    if (!refused.error.empty()) why += ": " + refused.error;
+    return "warroom could not invite " + user.value() + " to this room: the homeserver refused it (" + why +
+           "); a moderator can invite them by hand if they should be here";
 }
 
 std::string addressee(const PostMessage& message) {
@@ -86,7 +102,7 @@ awaitable<Delivery> MatrixPerformer::perform(const OutboxJob& job) {
             [&](const auto& effect) -> awaitable<void> {
                 using T = std::decay_t<decltype(effect)>;
                 if constexpr (std::is_same_v<T, CreateChannel>) return create_room(effect);
-                else if constexpr (std::is_same_v<T, InviteUsers>) return invite(effect);
+                else if constexpr (std::is_same_v<T, InviteUsers>) return invite(effect, job.id);
                 else if constexpr (std::is_same_v<T, PostMessage>) return post_message(effect, job.id);
                 else if constexpr (std::is_same_v<T, PostCard>) return post_card(effect, job.id);
                 else if constexpr (std::is_same_v<T, UpdateCard>) return update_card(effect, job.id);
@@ -107,6 +123,33 @@ awaitable<Delivery> MatrixPerformer::perform(const OutboxJob& job) {
 awaitable<MatrixResult> MatrixPerformer::send_reply(const std::string& room_id, const std::string& command_event_id,
                                                     const std::string& text) {
     const json content = reply_content(text, command_event_id);
+    const MatrixRequest send = send_content_request(room_id, "m.room.message", content, "warroom.reply." + command_event_id);
+    MatrixResult sent = co_await api_.call(send);
+    if (!sent.ok()) sent.error = describe_matrix_error(send, sent);
+    co_return sent;
+}
+
+awaitable<MatrixResult> MatrixPerformer::send_private_reply(const UserId& user, const std::string& command_event_id,
+                                                            const std::string& text) {
+    std::string room_id = refs_.direct_room(user).value_or("");
+    if (room_id.empty()) {
+        // As direct_room(), but the homeserver's answer is kept: a transient
+        // failure is repeated by the caller, a refusal (no such user) is not.
+        const MatrixRequest create = create_direct_room_request(user);
+        MatrixResult created = co_await api_.call(create);
+        if (!created.ok()) {
+            created.error = describe_matrix_error(create, created);
+            co_return created;
+        }
+        room_id = text_field(created.body, "room_id");
+        if (room_id.empty()) {
+            created.outcome = MatrixResult::Outcome::transient;
+            created.error = "createRoom answered without a room_id";
+            co_return created;
+        }
+        refs_.remember_direct_room(user, room_id);
+    }
+    const json content = private_reply_content(text, command_event_id);
     const MatrixRequest send = send_content_request(room_id, "m.room.message", content, "warroom.reply." + command_event_id);
     MatrixResult sent = co_await api_.call(send);
     if (!sent.ok()) sent.error = describe_matrix_error(send, sent);
@@ -183,7 +226,7 @@ awaitable<std::optional<std::string>> MatrixPerformer::own_room_with_alias(const
     co_return room_id;
 }
 
-awaitable<void> MatrixPerformer::invite(const InviteUsers& effect) {
+awaitable<void> MatrixPerformer::invite(const InviteUsers& effect, OutboxJobId job) {
     std::vector<UserId> users;
     for (const UserId& user : effect.users) {
         if (user == bot_user_) continue;
@@ -205,6 +248,16 @@ awaitable<void> MatrixPerformer::invite(const InviteUsers& effect) {
         if (invited.is("M_FORBIDDEN") && invited.error.find("already in the room") != std::string::npos) continue;
         spdlog::warn("{} was not invited to {}: {}", user.value(), to_string(effect.channel),
                      describe_matrix_error(request, invited));
+        // Repeating cannot help: said once in the room, and the job still ends. The transaction id names the
+        // job and the person, so a repeat of the job (a crash before it was marked done) is the same message.
+        const json note = notice_content(invite_refusal_note(user, invited));
+        const MatrixRequest say = send_content_request(room_id, "m.room.message", note,
+                                                       "warroom.invite_refused." + std::to_string(job.value()) + "." +
+                                                           user.value());
+        MatrixResult said = co_await api_.call(say);
+        if (said.outcome == MatrixResult::Outcome::transient) throw NotDone(describe_matrix_error(say, said));
+        if (!said.ok()) spdlog::warn("the failed invitation could not be said in {}: {}", to_string(effect.channel),
+                                     describe_matrix_error(say, said));
     }
 }
 

@@ -27,6 +27,8 @@ using net::Delivery;
 
 // The marker a published message carries, naming its outbox job and piece.
 inline constexpr std::string_view kPublishKey = "org.warroom.publish";
+// The command event an answer sent to the caller's direct room answers.
+inline constexpr std::string_view kAnswerKey = "org.warroom.answers";
 
 class MatrixPerformer {
 public:
@@ -41,12 +43,18 @@ public:
     boost::asio::awaitable<MatrixResult> send_reply(const std::string& room_id, const std::string& command_event_id,
                                                     const std::string& text);
 
+    // The same in `user`'s direct room (made on first use), for an answer
+    // others may not see where the command was typed; a plain notice there,
+    // since the command it answers is in another room.
+    boost::asio::awaitable<MatrixResult> send_private_reply(const UserId& user, const std::string& command_event_id,
+                                                            const std::string& text);
+
     // "#name:server" for a channel name, on the bot's own server.
     std::string alias_of(const ChannelName& name) const;
 
 private:
     boost::asio::awaitable<void> create_room(const CreateChannel& effect);
-    boost::asio::awaitable<void> invite(const InviteUsers& effect);
+    boost::asio::awaitable<void> invite(const InviteUsers& effect, OutboxJobId job);
     boost::asio::awaitable<void> post_message(const PostMessage& effect, OutboxJobId job);
     boost::asio::awaitable<void> post_card(const PostCard& effect, OutboxJobId job);
     boost::asio::awaitable<void> update_card(const UpdateCard& effect, OutboxJobId job);

@@ -129,7 +129,8 @@ void MatrixRefs::save_sync_position(const SyncPosition& position) {
 }
 
 void MatrixRefs::record_reply(Transaction& tx, const std::string& command_event_id, const StoredReply& reply) {
-    const json stored{{"room", reply.room_id}, {"kind", kind_name(reply.reply.kind)}, {"text", reply.reply.text}};
+    json stored{{"room", reply.room_id}, {"kind", kind_name(reply.reply.kind)}, {"text", reply.reply.text}};
+    if (reply.direct_to) stored["direct_to"] = reply.direct_to->value();
     tx.set_platform_ref(kReply, command_event_id, stored.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
@@ -140,7 +141,10 @@ std::optional<StoredReply> MatrixRefs::reply(const std::string& command_event_id
     if (!reply.is_object()) return std::nullopt;
     return StoredReply{reply.value("room", std::string()),
                        Reply{kind_named(reply.value("kind", std::string())), reply.value("text", std::string())},
-                       get(kReplySent, command_event_id).has_value()};
+                       get(kReplySent, command_event_id).has_value(),
+                       reply.contains("direct_to") && reply["direct_to"].is_string()
+                           ? std::optional<UserId>(UserId{reply["direct_to"].get<std::string>()})
+                           : std::nullopt};
 }
 
 void MatrixRefs::mark_reply_sent(const std::string& command_event_id) { set(kReplySent, command_event_id, "1"); }

@@ -30,11 +30,14 @@ struct SyncPosition {
 };
 
 // The answer to a command, kept with the command's effects (Engine::handle's
-// recorder), sent as a notice replying to the command's event.
+// recorder): sent as a notice replying to the command's event in its room, or,
+// for an answer others may not see there (Reply::may_show_in_channel), as a
+// notice in the caller's direct room.
 struct StoredReply {
-    std::string room_id;
+    std::string room_id;               // where the command was typed
     Reply reply;
     bool sent = false;
+    std::optional<UserId> direct_to;   // set: the answer goes to this user's direct room instead
 };
 
 class MatrixRefs : private net::StoredRefs {

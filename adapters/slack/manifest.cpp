@@ -13,8 +13,8 @@ constexpr const char* kBotScopes[] = {
     "chat:write",          // chat.postMessage, chat.update (cards after a decision), chat.postEphemeral (refusals)
     "channels:manage",     // conversations.create/invite/setTopic/setPurpose for public channels
     "groups:write",        // the same for private channels: incident channels are private by default
-    "channels:read",       // conversations.list: resolving audience channels by name, once
-    "groups:read",         // conversations.list for private audience channels
+    "channels:read",       // conversations.list: resolving audience channels by name, once; member_left_channel
+    "groups:read",         // conversations.list for private audience channels; member_left_channel in private ones
     "channels:history",    // conversations.history: before repeating a post after a crash, look for it
     "groups:history",      // the same repeat check in private channels
     "im:history",          // and in direct messages
@@ -54,6 +54,9 @@ nlohmann::json slack_manifest() {
         {"settings",
          {{"socket_mode_enabled", true},
           {"interactivity", {{"is_enabled", true}}},
+          // Someone left an incident channel or was removed from it: members
+          // lose their rights, the Crisis Lead is invited back (SPEC §3b, §5).
+          {"event_subscriptions", {{"bot_events", {"member_left_channel"}}}},
           {"org_deploy_enabled", false},
           {"token_rotation_enabled", false}}},
     };

@@ -134,6 +134,12 @@ std::optional<json> SlackBot::Impl::on_envelope(const Envelope& envelope) {
             return std::nullopt;
         }
         event = std::get<SlackEvent>(std::move(inbound));
+        if (std::holds_alternative<MembershipLeft>(event.event.what) && performer &&
+            event.event.user == performer->bot_user()) {
+            spdlog::info("envelope {}: warroom itself left {}; nothing to do", envelope.envelope_id,
+                         event.channel_id.value());
+            return std::nullopt;
+        }
         reply = engine.handle(event.event);
     } catch (const std::exception& error) {
         // Nothing was committed: the transaction rolled back with the exception.
@@ -147,7 +153,8 @@ std::optional<json> SlackBot::Impl::on_envelope(const Envelope& envelope) {
     if (envelope.type == "slash_commands")
         return slash_command_payload(reply, [this](const ChannelName& name) { return refs.channel_id(name); });
     // A click is answered by its card changing; a refused click by a note only the clicker sees.
-    if (reply.kind == Reply::Kind::error && !reply.text.empty() && !event.channel_id.value().empty())
+    if (envelope.type == "interactive" && reply.kind == Reply::Kind::error && !reply.text.empty() &&
+        !event.channel_id.value().empty())
         asio::co_spawn(io, tell_privately(event.channel_id, event.event.user, reply.text), asio::detached);
     return std::nullopt;
 }

@@ -171,7 +171,7 @@ Inbound event_from_block_actions(const json& payload, const ChannelResolver& res
     const std::string value = string_field(action, "value").value_or("");
     const std::string shown_value = truncate_utf8(value, 60);
 
-    std::variant<CommandText, CardAction, EscalationAnswer> what;
+    decltype(Event::what) what;
     if (const auto* decision = std::get_if<CardDecision>(&button->meaning)) {
         const auto draft = parse_draft_id(value);
         if (!draft) return Ignored{"the " + action_id + " button carries \"" + shown_value + "\", not a draft id like D-3"};
@@ -196,10 +196,30 @@ Inbound event_from_block_actions(const json& payload, const ChannelResolver& res
     return out;
 }
 
+Inbound event_from_events_api(const json& payload, const ChannelResolver& resolve) {
+    if (!payload.is_object()) return Ignored{"the Events API envelope has no payload"};
+    const json& event = object_field(payload, "event");
+    const auto type = string_field(event, "type");
+    if (type != "member_left_channel")
+        return Ignored{"Events API events of type " + truncate_utf8(type.value_or("(none)"), 60) + " are not handled"};
+    const auto event_id = string_field(payload, "event_id");
+    const auto user = string_field(event, "user");
+    const auto channel = string_field(event, "channel");
+    if (!event_id) return Ignored{"the member_left_channel event has no event_id"};
+    if (!user) return Ignored{"the member_left_channel event has no user"};
+    if (!channel) return Ignored{"the member_left_channel event has no channel"};
+    SlackEvent out;
+    // Slack does not say whether the member left or was removed, nor by whom.
+    out.event = Event{EventId{std::string(kEventPrefix) + "event:" + *event_id}, UserId{*user},
+                      channel_for(*channel, resolve), MembershipLeft{}, ""};
+    out.channel_id = SlackChannelId{*channel};
+    return out;
+}
+
 Inbound event_from_envelope(const Envelope& envelope, const ChannelResolver& resolve) {
     if (envelope.type == "slash_commands") return event_from_slash_command(envelope.payload, resolve);
     if (envelope.type == "interactive") return event_from_block_actions(envelope.payload, resolve);
-    if (envelope.type == "events_api") return Ignored{"warroom subscribes to no Events API events"};
+    if (envelope.type == "events_api") return event_from_events_api(envelope.payload, resolve);
     return Ignored{"envelopes of type \"" + truncate_utf8(envelope.type, 60) + "\" are not handled"};
 }
 

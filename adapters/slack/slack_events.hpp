@@ -1,6 +1,7 @@
 #pragma once
-// Slack payloads in, neutral events out: slash commands (/incident, /inc) and
-// the buttons of warroom's approval and escalation cards.
+// Slack payloads in, neutral events out: slash commands (/incident, /inc),
+// the buttons of warroom's approval and escalation cards, and the Events API's
+// member_left_channel (someone left a channel or was removed from it).
 //
 // Channels: the core knows channels by NAME (inc-1-payroll), Slack sends ids.
 // The adapter passes a resolver that answers from the ids warroom itself
@@ -17,7 +18,8 @@
 // Clicks use the user and the click's action_ts: Slack stamps action_ts when
 // the user clicks, so a redelivery repeats it while a second click gets a new
 // one; the user is part of the key because two people can click in the same
-// microsecond.
+// microsecond. Events API events use their event_id, which Slack keeps on
+// every redelivery (retry_attempt) of the same event.
 #include <functional>
 #include <optional>
 #include <string>
@@ -55,6 +57,8 @@ using Inbound = std::variant<SlackEvent, Ignored>;
 Inbound event_from_envelope(const Envelope& envelope, const ChannelResolver& resolve);
 Inbound event_from_slash_command(const nlohmann::json& payload, const ChannelResolver& resolve);
 Inbound event_from_block_actions(const nlohmann::json& payload, const ChannelResolver& resolve);
+// An events_api payload: member_left_channel becomes MembershipLeft; other events are ignored.
+Inbound event_from_events_api(const nlohmann::json& payload, const ChannelResolver& resolve);
 
 // Slack's escaped text as the core's argument parser reads it: <@U0123|alice>
 // becomes @U0123, <#C0123|ops> becomes #ops (warroom's name if it knows the

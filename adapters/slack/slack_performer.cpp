@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "bot/json_fields.hpp"
@@ -25,6 +26,24 @@ bool is_slack_error(const ApiResult& result, std::string_view code) {
 bool is_per_user_invite_error(const std::string& error) {
     return error.rfind("user_", 0) == 0 || error.rfind("ura_", 0) == 0 || error.rfind("cant_invite", 0) == 0 ||
            error == "already_in_channel";
+}
+
+// The bot itself can no longer invite anyone there: repeating cannot help
+// until an admin lets warroom back in, and the outbox must not wait for that.
+bool is_channel_gone_error(const std::string& error) {
+    return error == "not_in_channel" || error == "is_archived" || error == "channel_not_found";
+}
+
+// Slack's refusal to invite one person, for the channel to read.
+std::string invite_refusal_in_words(const std::string& error) {
+    std::string meaning;
+    if (error == "user_disabled" || error == "user_is_deactivated") meaning = "the account is deactivated";
+    else if (error == "user_not_found") meaning = "Slack knows no such user";
+    else if (error == "user_is_restricted" || error == "user_is_ultra_restricted" || error == "ura_max_channels")
+        meaning = "a guest account, which only an admin can add to more channels";
+    else if (error == "cant_invite") meaning = "Slack lets nobody invite them here: a deactivated account, or a guest";
+    return "Slack refused it (" + error + (meaning.empty() ? std::string() : ": " + meaning) +
+           "); an admin can add them by hand if they should be here";
 }
 
 MessageRef posted_at(const json& answer, const SlackChannelId& fallback_channel) {
@@ -68,7 +87,7 @@ awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
             [&](const auto& effect) -> awaitable<void> {
                 using T = std::decay_t<decltype(effect)>;
                 if constexpr (std::is_same_v<T, CreateChannel>) return create_channel(effect);
-                else if constexpr (std::is_same_v<T, InviteUsers>) return invite(effect);
+                else if constexpr (std::is_same_v<T, InviteUsers>) return invite(effect, job.id);
                 else if constexpr (std::is_same_v<T, PostMessage>) return post_message(effect, job.id);
                 else if constexpr (std::is_same_v<T, PostCard>) return post_card(effect, job.id);
                 else if constexpr (std::is_same_v<T, UpdateCard>) return update_card(effect, job.id);
@@ -123,7 +142,7 @@ awaitable<void> SlackPerformer::create_channel(const CreateChannel& effect) {
     if (!topic.ok()) spdlog::warn("{}", describe_api_error("conversations.setTopic", topic));
 }
 
-awaitable<void> SlackPerformer::invite(const InviteUsers& effect) {
+awaitable<void> SlackPerformer::invite(const InviteUsers& effect, OutboxJobId job) {
     std::vector<UserId> users;
     for (const UserId& user : effect.users) {
         if (user == bot_user_) continue;
@@ -136,9 +155,18 @@ awaitable<void> SlackPerformer::invite(const InviteUsers& effect) {
     }
     if (users.empty()) co_return;
     const SlackChannelId channel = co_await channel_id(effect.channel);
+    // People Slack will never let in (deactivated, a guest's limits, unknown): each is said once in the
+    // channel, and the job still ends, so it neither repeats forever nor holds up the jobs behind it.
+    std::vector<std::pair<UserId, std::string>> refused;
     for (const ApiRequest& batch : invite_requests(channel, users)) {
         ApiResult invited = co_await api_.call(batch);
         if (invited.ok()) continue;
+        if (invited.outcome == ApiResult::Outcome::slack_error && is_channel_gone_error(invited.error)) {
+            spdlog::error("nobody could be invited to {}: {}; invite warroom back to it (/invite @warroom) and "
+                          "invite the people by hand", to_string(effect.channel),
+                          describe_api_error("conversations.invite", invited));
+            co_return;
+        }
         if (invited.outcome == ApiResult::Outcome::transient || !is_per_user_invite_error(invited.error))
             throw NotDone(describe_api_error("conversations.invite", invited));
         // Slack refuses a whole batch for one person already in or unknown:
@@ -155,10 +183,19 @@ awaitable<void> SlackPerformer::invite(const InviteUsers& effect) {
             if (one.outcome == ApiResult::Outcome::slack_error && is_per_user_invite_error(one.error)) {
                 spdlog::warn("{} was not invited to {}: {}", user.value(), to_string(effect.channel),
                              describe_api_error("conversations.invite", one));
+                refused.emplace_back(user, one.error);
                 continue;
             }
             throw NotDone(describe_api_error("conversations.invite", one));
         }
+    }
+    for (const auto& refusal : refused) {
+        // Piece 1 + the person's place in the job: stable across repeats, so a repeat finds the note it posted.
+        const std::size_t place =
+            static_cast<std::size_t>(std::find(users.begin(), users.end(), refusal.first) - users.begin());
+        const ApiRequest note =
+            invite_failure_request(channel, refusal.first, invite_refusal_in_words(refusal.second), job, 1 + place);
+        co_await post_once(note, channel, job, 1 + place);
     }
 }
 

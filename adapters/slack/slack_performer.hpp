@@ -25,6 +25,7 @@ class SlackPerformer {
 public:
     // `bot_user` is warroom's own Slack user id (from auth.test): never invited.
     SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user);
+    const UserId& bot_user() const { return bot_user_; }
 
     boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
 
@@ -36,7 +37,7 @@ private:
     };
 
     boost::asio::awaitable<void> create_channel(const CreateChannel& effect);
-    boost::asio::awaitable<void> invite(const InviteUsers& effect);
+    boost::asio::awaitable<void> invite(const InviteUsers& effect, OutboxJobId job);
     boost::asio::awaitable<void> post_message(const PostMessage& effect, OutboxJobId job);
     boost::asio::awaitable<void> post_card(const PostCard& effect, OutboxJobId job);
     boost::asio::awaitable<void> update_card(const UpdateCard& effect, OutboxJobId job);

@@ -37,6 +37,13 @@ std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const S
     return requests;
 }
 
+ApiRequest invite_failure_request(const SlackChannelId& channel, const UserId& user, std::string_view reason,
+                                  OutboxJobId job, std::size_t piece) {
+    return post(channel, {{"text", "warroom could not invite " + user_mention(user) + " to this channel: " +
+                                       escape_mrkdwn(reason)},
+                          {"metadata", job_marker(job, piece)}});
+}
+
 ApiRequest post_card_request(const PostCard& effect, const SlackChannelId& to, OutboxJobId job) {
     // The mention in `text` is what notifies the Crisis Lead; the blocks are what everyone sees.
     return post(to, {{"text", user_mention(effect.to) + " " + approval_card_fallback(effect.card)},

@@ -44,6 +44,12 @@ inline constexpr std::string_view kPublishEventType = "warroom_publish";
 std::vector<ApiRequest> post_message_requests(const PostMessage& effect, const SlackChannelId& to, OutboxJobId job,
                                               const ChannelIdLookup& channels = {});
 
+// chat.postMessage saying that `user` could not be invited to the channel
+// and why (`reason`, in words): piece `piece` of invitation job `job`, so a
+// repeat of the job finds the note in the history instead of saying it twice.
+ApiRequest invite_failure_request(const SlackChannelId& channel, const UserId& user, std::string_view reason,
+                                  OutboxJobId job, std::size_t piece);
+
 // chat.postMessage with the approval card's blocks, where `to` says.
 ApiRequest post_card_request(const PostCard& effect, const SlackChannelId& to, OutboxJobId job);
 // chat.update of the card posted earlier as `ts`.

@@ -172,6 +172,21 @@ json leave(Context& context) {
     return json::object();
 }
 
+// The optional "reason" of a kick or ban.
+std::string reason_of(const json& body) { return body.contains("reason") ? string_field(body, "reason") : ""; }
+
+json kick(Context& context) {
+    context.server.remove(context.args[0], context.user(), string_field(context.body, "user_id"), "leave",
+                          reason_of(context.body));
+    return json::object();
+}
+
+json ban(Context& context) {
+    context.server.remove(context.args[0], context.user(), string_field(context.body, "user_id"), "ban",
+                          reason_of(context.body));
+    return json::object();
+}
+
 json put_state(Context& context) {
     check_content_size(context.body);
     const std::string& state_key = context.args.size() > 2 ? context.args[2] : "";
@@ -281,6 +296,8 @@ const std::vector<Route>& routes() {
         {"POST", {"join", "*"}, "join", true, Body::optional, join},
         {"POST", {"rooms", "*", "join"}, "join", true, Body::optional, join_room_id},
         {"POST", {"rooms", "*", "leave"}, "leave", true, Body::optional, leave},
+        {"POST", {"rooms", "*", "kick"}, "kick", true, Body::required, kick},
+        {"POST", {"rooms", "*", "ban"}, "ban", true, Body::required, ban},
         {"PUT", {"rooms", "*", "state", "*"}, "state_put", true, Body::required, put_state},
         {"PUT", {"rooms", "*", "state", "*", "*"}, "state_put", true, Body::required, put_state},
         {"GET", {"rooms", "*", "state"}, "state_get", true, Body::none, get_all_state},

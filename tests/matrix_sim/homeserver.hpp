@@ -92,6 +92,10 @@ public:
     // `room_or_alias` is "!id:localhost" or "#alias:localhost"; returns the room id.
     std::string join(const std::string& room_or_alias, const std::string& user);
     void leave(const std::string& room_id, const std::string& user);
+    // POST /kick ("leave") and /ban ("ban"): `remover`, joined with the power the room asks for (50 by
+    // default) and above `user`'s, changes `user`'s membership; the event's sender is the remover.
+    void remove(const std::string& room_id, const std::string& remover, const std::string& user,
+                const std::string& membership_after, const std::string& reason);
     // Returns the event id (the current event's, when the same sender sets the same content again).
     std::string put_state(const std::string& room_id, const std::string& sender, const std::string& type,
                           const std::string& state_key, const nlohmann::json& content);

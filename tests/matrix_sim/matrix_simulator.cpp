@@ -84,6 +84,20 @@ void MatrixSimulator::join(const std::string& room_id, const std::string& user) 
     impl_->update([&](Homeserver& s) { s.join(room_id, user); });
 }
 
+void MatrixSimulator::leave(const std::string& room_id, const std::string& user) {
+    impl_->update([&](Homeserver& s) { s.leave(room_id, user); });
+}
+
+void MatrixSimulator::kick(const std::string& room_id, const std::string& remover, const std::string& user,
+                           const std::string& reason) {
+    impl_->update([&](Homeserver& s) { s.remove(room_id, remover, user, "leave", reason); });
+}
+
+void MatrixSimulator::ban(const std::string& room_id, const std::string& remover, const std::string& user,
+                          const std::string& reason) {
+    impl_->update([&](Homeserver& s) { s.remove(room_id, remover, user, "ban", reason); });
+}
+
 std::string MatrixSimulator::send_text(const std::string& user, const std::string& room_id, const std::string& body,
                                        const std::optional<std::string>& formatted_body) {
     json content = {{"msgtype", "m.text"}, {"body", body}};

@@ -95,6 +95,14 @@ public:
     // `inviter` (joined) invites `invitee`; throws std::runtime_error if the server would refuse it.
     void invite(const std::string& room_id, const std::string& inviter, const std::string& invitee);
     void join(const std::string& room_id, const std::string& user);
+    // POST /rooms/{id}/leave as `user`'s client sends it; /kick and /ban as `remover`'s (joined, with the
+    // power to). Each adds the m.room.member state event (membership leave or ban, sender the actor,
+    // state_key the user) to the room's timeline, as /sync shows it; throws std::runtime_error if refused.
+    void leave(const std::string& room_id, const std::string& user);
+    void kick(const std::string& room_id, const std::string& remover, const std::string& user,
+              const std::string& reason = "");
+    void ban(const std::string& room_id, const std::string& remover, const std::string& user,
+             const std::string& reason = "");
 
     // Users acting, each returns the new event id; throws std::runtime_error
     // if the user may not send there (not joined).

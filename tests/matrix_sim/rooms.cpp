@@ -285,6 +285,7 @@ void Homeserver::invite(const std::string& room_id, const std::string& inviter, 
     if (!invited) throw not_found("Unknown user " + invitee);
     std::string current = membership(*room, invitee);
     if (current == "join") throw forbidden(invitee + " is already in the room.");
+    if (current == "ban") throw forbidden(invitee + " is banned from the room");
     if (current == "invite") return;   // already invited: nothing new, as Synapse answers a repeated invite
     append_event(*room, inviter, "m.room.member", invitee,
                  {{"membership", "invite"}, {"displayname", invited->display_name}});
@@ -315,6 +316,24 @@ void Homeserver::leave(const std::string& room_id, const std::string& user) {
     std::string current = room ? membership(*room, user) : "";
     if (current != "join" && current != "invite") throw forbidden("User " + user + " not in room " + room_id);
     append_event(*room, user, "m.room.member", user, {{"membership", "leave"}});
+}
+
+void Homeserver::remove(const std::string& room_id, const std::string& remover, const std::string& user,
+                        const std::string& membership_after, const std::string& reason) {
+    RoomRecord* room = find_room(room_id);
+    if (!room || membership(*room, remover) != "join") throw forbidden("User " + remover + " not in room " + room_id);
+    const std::string action = membership_after == "ban" ? "ban" : "kick";
+    if (power_of(*room, remover) < level(room->room.power_levels, action, 50))
+        throw forbidden("You don't have permission to " + action + " users");
+    const std::string current = membership(*room, user);
+    if (membership_after == "leave" && current != "join" && current != "invite")
+        throw forbidden("The target user is not in the room");
+    if (membership_after == "ban" && current == "ban") return;   // banned already: no new event
+    if (power_of(*room, user) >= power_of(*room, remover))
+        throw forbidden("You cannot " + action + " a user whose power level is not below yours");
+    json content = {{"membership", membership_after}};
+    if (!reason.empty()) content["reason"] = reason;
+    append_event(*room, remover, "m.room.member", user, std::move(content));
 }
 
 std::string Homeserver::put_state(const std::string& room_id, const std::string& sender, const std::string& type,

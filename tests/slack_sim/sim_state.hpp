@@ -44,6 +44,7 @@ struct SimState {
     sim_common::DeliveryFaultSwitches delivery_faults; // by method ("response_url" for those)
     std::vector<SimApiCall> api_calls;
     SocketModeState socket_mode;
+    std::map<std::string, nlohmann::json> event_envelopes;   // events_api envelopes sent, by envelope id (redeliver_event)
 
 private:
     std::mt19937_64 random_;

@@ -4,6 +4,7 @@
 #include "slack_sim/slack_simulator.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <boost/asio/post.hpp>
 
@@ -127,6 +128,66 @@ std::string SlackSimulator::click(const std::string& user_id, const std::string&
     });
     impl_->post_delivery();
     return id;
+}
+
+namespace {
+
+// Takes `user_id` out of the channel and queues the member_left_channel event Slack sends for it.
+std::string remove_member(SimState& s, const std::string& user_id, const std::string& channel_id) {
+    StoredChannel* channel = s.workspace.channel(channel_id);
+    if (!channel) throw std::runtime_error("slack simulator: no channel " + channel_id);
+    if (!channel->channel.members.erase(user_id))
+        throw std::runtime_error("slack simulator: " + user_id + " is not in " + channel_id);
+    nlohmann::json envelope = member_left_envelope(s, user_id, channel_id);
+    std::string envelope_id = envelope["envelope_id"];
+    s.event_envelopes[envelope_id] = envelope;
+    return s.socket_mode.enqueue(envelope_id, std::move(envelope));
+}
+
+}  // namespace
+
+std::string SlackSimulator::leave_channel(const std::string& user_id, const std::string& channel_id) {
+    std::string id = impl_->state.update([&](SimState& s) { return remove_member(s, user_id, channel_id); });
+    impl_->post_delivery();
+    return id;
+}
+
+std::string SlackSimulator::kick(const std::string& remover_id, const std::string& user_id,
+                                 const std::string& channel_id) {
+    std::string id = impl_->state.update([&](SimState& s) {
+        const StoredChannel* channel = s.workspace.channel(channel_id);
+        if (!channel || !s.workspace.is_member(remover_id, *channel))
+            throw std::runtime_error("slack simulator: " + remover_id + " is not in " + channel_id +
+                                     " and cannot remove anyone from it");
+        return remove_member(s, user_id, channel_id);
+    });
+    impl_->post_delivery();
+    return id;
+}
+
+std::string SlackSimulator::redeliver_event(const std::string& envelope_id) {
+    std::string id = impl_->state.update([&](SimState& s) {
+        auto sent = s.event_envelopes.find(envelope_id);
+        if (sent == s.event_envelopes.end())
+            throw std::runtime_error("slack simulator: no events_api envelope " + envelope_id + " was sent");
+        nlohmann::json again = sent->second;
+        again["envelope_id"] = s.uuid_like();
+        again["retry_attempt"] = 1;
+        again["retry_reason"] = "timeout";
+        std::string again_id = again["envelope_id"];
+        s.event_envelopes[again_id] = again;
+        return s.socket_mode.enqueue(again_id, std::move(again));
+    });
+    impl_->post_delivery();
+    return id;
+}
+
+void SlackSimulator::deactivate_user(const std::string& user_id) {
+    impl_->state.update([&](SimState& s) {
+        SimUser* user = s.workspace.user(user_id);
+        if (!user) throw std::runtime_error("slack simulator: no user " + user_id);
+        user->deactivated = true;
+    });
 }
 
 std::string SlackSimulator::send_raw_frame(const std::string& text) {

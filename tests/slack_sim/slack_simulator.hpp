@@ -93,6 +93,19 @@ public:
     // is not in the channel (a real client could not click it).
     std::string click(const std::string& user_id, const std::string& channel_id, const std::string& message_ts,
                       const std::string& action_id);
+    // `user_id` leaves the channel (as conversations.leave with their own
+    // token, or the client's "Leave channel"), or `remover_id` removes them
+    // (conversations.kick, "Remove from channel"). Either way Slack sends the
+    // subscribed app a member_left_channel event, which does not say who
+    // removed them; returns its envelope id. Throws std::runtime_error when
+    // the user is not in the channel (or the remover is not either).
+    std::string leave_channel(const std::string& user_id, const std::string& channel_id);
+    std::string kick(const std::string& remover_id, const std::string& user_id, const std::string& channel_id);
+    // Sends an Events API envelope again as Slack redelivers one (a new
+    // envelope id, retry_attempt 1, the same event_id); returns the new envelope id.
+    std::string redeliver_event(const std::string& envelope_id);
+    // The account is deactivated: conversations.invite answers cant_invite for it.
+    void deactivate_user(const std::string& user_id);
     // Sends a frame as is (malformed JSON, unknown types); returns its
     // envelope_id when it has one, else "".
     std::string send_raw_frame(const std::string& text);

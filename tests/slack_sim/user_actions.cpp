@@ -190,4 +190,36 @@ json button_click_envelope(SimState& state, const std::string& user_id, const st
             {"retry_reason", ""}};
 }
 
+json member_left_envelope(SimState& state, const std::string& user_id, const std::string& channel_id) {
+    Workspace& ws = state.workspace;
+    const StoredChannel& channel = known_channel(ws, channel_id);
+    const std::string event_ts = ws.next_ts();
+    json event = {{"type", "member_left_channel"},
+                  {"user", user_id},
+                  {"channel", channel_id},
+                  // One letter: G for private channels made before March 2021, C for all since (and public ones).
+                  {"channel_type", channel.channel.id.substr(0, 1)},
+                  {"team", ws.team_id},
+                  {"event_ts", event_ts}};
+    json payload = {{"token", "sim-verification-token"},
+                    {"team_id", ws.team_id},
+                    {"api_app_id", ws.app_id},
+                    {"event", event},
+                    {"type", "event_callback"},
+                    {"event_id", "Ev" + state.unique_hex(10)},
+                    {"event_time", ws.now_seconds()},
+                    {"authorizations",
+                     json::array({{{"enterprise_id", nullptr},
+                                   {"team_id", ws.team_id},
+                                   {"user_id", ws.bot_user_id},
+                                   {"is_bot", true},
+                                   {"is_enterprise_install", false}}})}};
+    return {{"envelope_id", state.uuid_like()},
+            {"type", "events_api"},
+            {"payload", payload},
+            {"accepts_response_payload", false},
+            {"retry_attempt", 0},
+            {"retry_reason", ""}};
+}
+
 }  // namespace warroom::slack_sim

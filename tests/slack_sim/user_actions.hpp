@@ -25,4 +25,9 @@ nlohmann::json slash_command_envelope(SimState& state, const std::string& user_i
 nlohmann::json button_click_envelope(SimState& state, const std::string& user_id, const std::string& channel_id,
                                      const std::string& message_ts, const std::string& action_id);
 
+// The envelope (type events_api) Slack sends to an app subscribed to
+// member_left_channel once `user_id` is no longer in `channel_id`: for someone
+// leaving and for someone removed alike (the event does not say who removed them).
+nlohmann::json member_left_envelope(SimState& state, const std::string& user_id, const std::string& channel_id);
+
 }  // namespace warroom::slack_sim

@@ -163,6 +163,7 @@ public:
         for (const auto& user : users) {
             if (user == ws_.bot_user_id) return error("cant_invite_self");
             if (!ws_.user(user)) return error("user_not_found");
+            if (ws_.user(user)->deactivated) return error("cant_invite");
             if (!channel->channel.members.count(user)) joining.push_back(user);
         }
         if (joining.empty()) return error("already_in_channel");

@@ -108,6 +108,10 @@ const SimUser* Workspace::user(const std::string& id) const {
     return it == users_.end() ? nullptr : &*it;
 }
 
+SimUser* Workspace::user(const std::string& id) {
+    return const_cast<SimUser*>(static_cast<const Workspace*>(this)->user(id));
+}
+
 const SimUser* Workspace::user_by_name(const std::string& name) const {
     auto it = std::find_if(users_.begin(), users_.end(), [&](const SimUser& u) { return u.name == name; });
     return it == users_.end() ? nullptr : &*it;

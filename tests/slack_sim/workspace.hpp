@@ -19,6 +19,7 @@ struct SimUser {
     std::string id;
     std::string name;
     bool is_bot = false;
+    bool deactivated = false;          // conversations.invite answers cant_invite for them
 };
 
 // A channel with the bookkeeping Slack shows but tests need not see.
@@ -59,6 +60,7 @@ public:
     std::string open_direct_message(const std::string& user_id);
 
     const SimUser* user(const std::string& id) const;
+    SimUser* user(const std::string& id);
     const SimUser* user_by_name(const std::string& name) const;
     StoredChannel* channel(const std::string& id);
     const StoredChannel* channel(const std::string& id) const;

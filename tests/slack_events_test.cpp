@@ -311,6 +311,20 @@ TEST_CASE("a click on the approve button publishes the draft, and its redelivery
     CHECK(other.event.id != click.event.id);
 }
 
+TEST_CASE("a button carries the revision its card showed, and a value without one is revision 1") {
+    const auto revision_of = [](const std::string& value) {
+        return std::get<CardAction>(as_event(event_from_block_actions(click_payload("warroom.approve", value), resolve))
+                                        .event.what)
+            .revision;
+    };
+    CHECK(revision_of("D-1@2") == 2);
+    CHECK(revision_of("D-1") == 1);   // cards posted before revisions were bound
+    CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.approve", "D-1@two"), resolve)),
+               Contains("not a draft like D-3@2"));
+    CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.approve", "D-1@0"), resolve)),
+               Contains("not a draft like D-3@2"));
+}
+
 TEST_CASE("an executive's allow button decides the escalation") {
     Harness h;
     REQUIRE(h.say("alice", "general", "/incident declare sev1 Payroll phishing").kind == Reply::Kind::ok);
@@ -330,7 +344,7 @@ TEST_CASE("other apps' buttons, unknown warroom buttons and malformed values are
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.explode", "D-1"), resolve)),
                Contains("warroom.explode"));
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.approve", "E-1"), resolve)),
-               Contains("not a draft id like D-3"));
+               Contains("not a draft like D-3@2"));
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.deny", "D-1"), resolve)),
                Contains("not an escalation id like E-2"));
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.reject", ""), resolve)),

@@ -4,6 +4,8 @@
 // showed. Through the console with the example playbook, and the engine.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "console_support.hpp"
@@ -68,7 +70,8 @@ TEST_CASE("two-person approval: either approves first, the second publishes, and
     Harness h;
     zed_drafts_for_the_press(h);
     // The approver's card reaches pat: invited to the main channel with it.
-    CHECK(invited_to(h.drain(), kMain) == std::vector<std::string>{"pat"});
+    const auto invited = invited_to(h.drain(), kMain);
+    CHECK(std::find(invited.begin(), invited.end(), "pat") != invited.end());
 
     SECTION("the approver first, by button") {
         CHECK(h.click("pat", 1, CardDecision::approve).kind == Reply::Kind::ok);
@@ -132,11 +135,11 @@ TEST_CASE("two-person approval: either approves first, the second publishes, and
         CHECK(h.say("zed", kMain, "/incident lead @alice").kind == Reply::Kind::ok);
         CHECK(h.say("alice", kMain, "/incident lead accept").kind == Reply::Kind::ok);
         CHECK(h.say("pat", kMain, "/incident approve D-2").kind == Reply::Kind::ok);
-        CHECK(publishes(h.drain()).size() == 1);   // only D-1: zed no longer leads
+        CHECK(publishes(h.drain()).empty());   // zed's approval ended with his lead
         CHECK(h.draft(2)->state == DraftState::pending);
         CHECK(h.say("alice", kMain, "/incident approve D-2").kind == Reply::Kind::ok);
         CHECK(publishes(h.drain()).size() == 1);
-        CHECK(h.draft(2)->state == DraftState::approved);
+        CHECK(h.draft(2)->state == DraftState::published);
     }
 }
 

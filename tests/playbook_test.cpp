@@ -494,6 +494,6 @@ TEST_CASE("the organisation's Matrix servers: a list of server names", "[playboo
         const PlaybookLoad load = parse(document);
         INFO(describe(load));
         CHECK(problem_at(load, "/matrix/server"));
-        CHECK(problem_at(load, "/matrix"));   // "servers" is required
+        CHECK(problem_at(load, "/matrix/servers"));   // "servers" is required
     }
 }

@@ -25,7 +25,8 @@ std::vector<UserId> SlackPeople::involved(const Event& event) {
     if (!words) return users;
     for (std::size_t i = 0; i < words->size(); ++i) {
         const std::string& word = (*words)[i].text;
-        if (word.rfind("<@", 0) != 0) continue;
+        // The adapter has turned Slack's <@U123|name> into @U123 already.
+        if (word.empty() || (word.front() != '@' && word.rfind("<@", 0) != 0)) continue;
         if (auto user = parse_mention(word); user && std::find(users.begin(), users.end(), *user) == users.end())
             users.push_back(*user);
     }

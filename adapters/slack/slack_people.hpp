@@ -33,7 +33,7 @@ public:
     // The bot's own team (auth.test team_id): users of any other team are outsiders.
     void set_home_team(std::string team_id) { home_team_ = std::move(team_id); }
 
-    // The people an event involves: its author and everyone its command mentions (<@U123|name>).
+    // The people an event involves: its author and everyone its command mentions (@U123).
     static std::vector<UserId> involved(const Event& event);
     // Asks users.info about those of `users` not known, or known too long ago.
     boost::asio::awaitable<void> learn(const std::vector<UserId>& users);

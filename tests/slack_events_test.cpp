@@ -348,7 +348,7 @@ TEST_CASE("other apps' buttons, unknown warroom buttons and malformed values are
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.deny", "D-1"), resolve)),
                Contains("not an escalation id like E-2"));
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.reject", ""), resolve)),
-               Contains("not a draft id"));
+               Contains("not a draft like D-3@2"));
 
     json no_actions = click_payload("warroom.approve", "D-1");
     no_actions["actions"] = json::array();
@@ -361,7 +361,7 @@ TEST_CASE("other apps' buttons, unknown warroom buttons and malformed values are
     CHECK_THAT(ignored_reason(event_from_block_actions(no_ts, resolve)), Contains("action_ts"));
     json number_value = click_payload("warroom.approve", "D-1");
     number_value["actions"][0]["value"] = 7;
-    CHECK_THAT(ignored_reason(event_from_block_actions(number_value, resolve)), Contains("not a draft id"));
+    CHECK_THAT(ignored_reason(event_from_block_actions(number_value, resolve)), Contains("not a draft like D-3@2"));
     json user_as_string = click_payload("warroom.approve", "D-1");
     user_as_string["user"] = "U0ALICE";
     CHECK_THAT(ignored_reason(event_from_block_actions(user_as_string, resolve)), Contains("user.id"));

@@ -127,7 +127,8 @@ nlohmann::json approval_card_blocks(const Card& card) {
                                      field("Revision", std::to_string(card.revision))}));
     blocks.push_back(context("Exactly as it will be published:"));
     const bool live = card.state == DraftState::pending && !card.rerouted_to && !card.outdated;
-    append_text(blocks, card.text, 2);
+    // Room after the text for the buttons (and the approvals line), or the divider and the outcome.
+    append_text(blocks, card.text, live && card.approvers_group.empty() ? 1 : 2);
     if (live) {
         // The buttons carry the revision shown: a click after a revision is refused (SPEC.md §4).
         const std::string value = to_string(DraftRevision{card.draft, card.revision});

@@ -1,5 +1,7 @@
 #include "bot/draft.hpp"
 
+#include <charconv>
+
 namespace warroom {
 
 std::string to_string(DraftState state) {
@@ -31,6 +33,22 @@ std::string to_string(DraftAction action) {
         case DraftAction::publish: return "publish";
     }
     return "change";
+}
+
+std::string to_string(const DraftRevision& card) {
+    return to_string(card.draft) + "@" + std::to_string(card.revision);
+}
+
+std::optional<DraftRevision> parse_draft_revision(std::string_view text) {
+    const auto at = text.find('@');
+    const auto draft = parse_draft_id(text.substr(0, at));
+    if (!draft) return std::nullopt;
+    if (at == std::string_view::npos) return DraftRevision{*draft, 1};
+    const std::string_view digits = text.substr(at + 1);
+    int revision = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), revision);
+    if (error != std::errc() || end != digits.data() + digits.size() || revision < 1) return std::nullopt;
+    return DraftRevision{*draft, revision};
 }
 
 namespace {

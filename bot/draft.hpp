@@ -34,7 +34,22 @@ struct Draft {
     std::optional<Time> decided_at;
     std::string reason;                // for changes and rejections
     std::optional<Time> published_at;
+    // The approvals of the current revision so far, for an audience with
+    // approvers (SPEC.md §3b): published only once both are there. A revision
+    // clears them.
+    std::optional<UserId> lead_approval;       // who approved as the Crisis Lead
+    std::optional<UserId> approver_approval;   // who approved as a member of the audience's approvers
 };
+
+// A draft at one revision, as card buttons and card references name it:
+// "D-3@2". Plain "D-3" (written by versions before revisions were bound to
+// cards) reads as revision 1, the only one those cards could be sure of.
+struct DraftRevision {
+    DraftId draft;
+    int revision = 1;
+};
+std::string to_string(const DraftRevision& card);
+std::optional<DraftRevision> parse_draft_revision(std::string_view text);
 
 struct IllegalTransition {
     std::string message;               // says why, in words a user can act on

@@ -45,13 +45,21 @@ struct Card {
     std::string audience_channel;
     UserId author;
     std::string text;
-    int revision = 1;
+    int revision = 1;                  // the revision this card shows: its buttons and reactions decide that one
     DraftState state = DraftState::pending;
     std::optional<UserId> decided_by;
     std::optional<Time> decided_at;
     std::string reason;
     std::optional<UserId> rerouted_to; // set when a handover moved it to another lead
     bool exercise = false;             // a tabletop exercise's draft: shown as such, published only inside it
+    // Two-person approval (SPEC.md §3b), for an audience with approvers: who
+    // must approve, and who has so far (for this revision).
+    UserId lead;                       // the Crisis Lead whose approval is needed
+    std::string approvers_group;       // "pr"; empty: the audience needs the lead's approval only
+    std::vector<UserId> approvers;     // the group's members, any one of whom approves
+    std::optional<UserId> lead_approval;
+    std::optional<UserId> approver_approval;
+    bool outdated = false;             // a later revision replaced this card's text: it decides nothing
 };
 
 struct PostCard {

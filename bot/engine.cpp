@@ -100,7 +100,8 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         auto tx = store_.begin();
         if (!tx->record_event(event.id, now)) return {Reply::Kind::ignored, {}};
 
-        Context ctx{playbook_, *tx, now, event.user, event.channel, std::nullopt, Args{}, {}, event.user_name};
+        Context ctx{playbook_, *tx, now, event.user, event.channel, std::nullopt, Args{}, {}, event.user_name,
+                    event.outsiders};
         Dispatch result;
         if (command_text) {
             if (command_text->size() > kMaxCommandBytes) {
@@ -121,7 +122,7 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
                 result = run_command(ctx, *after_prefix);
             }
         } else if (const auto* action = std::get_if<CardAction>(&event.what)) {
-            result.outcome = decide_draft(ctx, action->draft, action->decision, action->reason);
+            result.outcome = decide_draft(ctx, action->draft, action->decision, action->reason, action->revision);
             if (ctx.incident) result.incident = ctx.incident->id;
         } else if (const auto* answer = std::get_if<EscalationAnswer>(&event.what)) {
             result.outcome = decide_escalation(ctx, answer->escalation, answer->allow, answer->comment);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "bot/ids.hpp"
 
@@ -19,6 +20,9 @@ struct CardAction {
     DraftId draft;
     CardDecision decision = CardDecision::approve;
     std::string reason;                // may be empty for buttons and reactions
+    // The revision the card showed: a decision on an older one is refused
+    // (SPEC.md §4). Cards of earlier versions carry none and showed revision 1.
+    int revision = 1;
 };
 
 // An executive's answer to an escalation request, from a card button.
@@ -41,6 +45,10 @@ struct Event {
     ChannelName channel;               // where it was typed ("" for a direct message)
     std::variant<CommandText, CardAction, EscalationAnswer, MembershipLeft> what;
     std::string user_name;             // the name the platform shows for them, when it says (audit record)
+    // Who among the caller and the people the command names the adapter knows
+    // to be a guest or from outside the organisation (Slack guests and Slack
+    // Connect users): they cannot declare, lead or approve (SPEC.md §3b).
+    std::vector<UserId> outsiders;
 };
 
 }  // namespace warroom

@@ -68,6 +68,7 @@ public:
             else if (key == "allow_mass_mentions") check_allow_mass_mentions(path, value);
             else if (key == "timing") check_timing(path, value);
             else if (key == "scenarios") check_scenario_files(path, value);
+            else if (key == "matrix") check_matrix(path, value);
             else unknown_key(path, key, kTopLevelKeys);
         }
         require(root, "", "name", "\"name\": \"Example Corp security incident response\"");
@@ -82,9 +83,10 @@ public:
 private:
     static inline const std::vector<std::string> kTopLevelKeys = {
         "name", "admins", "executives", "groups", "audiences", "severities", "allow_mass_mentions", "timing",
-        "scenarios"};
+        "scenarios", "matrix"};
+    static inline const std::vector<std::string> kMatrixKeys = {"servers"};
     static inline const std::vector<std::string> kExecutiveKeys = {"members", "audience"};
-    static inline const std::vector<std::string> kAudienceKeys = {"channel", "description"};
+    static inline const std::vector<std::string> kAudienceKeys = {"channel", "description", "approvers"};
     static inline const std::vector<std::string> kSeverityKeys = {"description", "stakeholders", "workstreams",
                                                                   "cadence"};
     static inline const std::vector<std::string> kCadenceKeys = {"all_hands_sync", "workstream_sync", "summary"};
@@ -242,6 +244,10 @@ private:
                 } else if (key == "description") {
                     if (auto text = expect_string(field_path, field, "\"who reads this audience's channel\""))
                         audience.description = *text;
+                } else if (key == "approvers") {
+                    const auto group = expect_string(field_path, field, "the name of a group, such as \"pr\"");
+                    if (group && check_reference(field_path, *group, defined_groups_, "group", "groups"))
+                        audience.approvers = *group;
                 } else {
                     unknown_key(field_path, key, kAudienceKeys);
                 }
@@ -417,6 +423,42 @@ private:
         }
     }
 
+    // "matrix": {"servers": ["example.org"]}: server names as they end a
+    // Matrix id, without the '@' or ':' of the id.
+    void check_matrix(const std::string& path, const Json& value) {
+        if (!expect_object(path, value, "{\"servers\": [\"example.org\"]}")) return;
+        for (const auto& [key, field] : value.items()) {
+            const std::string field_path = child(path, key);
+            if (key != "servers") {
+                unknown_key(field_path, key, kMatrixKeys);
+                continue;
+            }
+            if (!field.is_array()) {
+                problem(field_path, "must be an array of server names, not " + describe_type(field) +
+                                        ": write [\"example.org\"]");
+                continue;
+            }
+            if (field.empty())
+                problem(field_path, "list at least one server, e.g. [\"example.org\"], or remove \"matrix\" so that "
+                                    "no Matrix user counts as an outsider");
+            std::map<std::string, std::size_t> first_index;
+            for (std::size_t i = 0; i < field.size(); ++i) {
+                const std::string element_path = child(field_path, i);
+                const auto server = expect_string(element_path, field[i], "a server name such as \"example.org\"");
+                if (!server) continue;
+                if (server->empty() || has_whitespace(*server) || server->find('@') != std::string::npos ||
+                    server->front() == ':') {
+                    problem(element_path, in_quotes(*server) + " is not a server name: write the part after the ':' "
+                                          "of a Matrix id, such as \"example.org\" for @alice:example.org");
+                    continue;
+                }
+                if (duplicate(element_path, field_path, *server, i, first_index)) continue;
+                playbook_.matrix_servers.push_back(*server);
+            }
+        }
+        require(value, path, "servers", "\"servers\": [\"example.org\"]");
+    }
+
     Playbook playbook_;
     std::optional<std::set<std::string>> defined_groups_;
     std::optional<std::set<std::string>> defined_audiences_;
@@ -440,6 +482,21 @@ const Audience* Playbook::audience(std::string_view name) const {
 const std::vector<UserId>* Playbook::group(std::string_view name) const {
     const auto found = groups.find(std::string(name));
     return found == groups.end() ? nullptr : &found->second;
+}
+
+const std::vector<UserId>* Playbook::approvers_of(std::string_view name) const {
+    const Audience* found = audience(name);
+    if (!found || found->approvers.empty()) return nullptr;
+    return group(found->approvers);
+}
+
+bool Playbook::is_outside_matrix_servers(const UserId& user) const {
+    if (matrix_servers.empty()) return false;
+    const std::string& id = user.value();
+    const auto colon = id.find(':');
+    if (id.empty() || id.front() != '@' || colon == std::string::npos) return false;   // not a Matrix id
+    const std::string server = id.substr(colon + 1);
+    return std::find(matrix_servers.begin(), matrix_servers.end(), server) == matrix_servers.end();
 }
 
 const SeverityPolicy& Playbook::policy(Severity severity) const {

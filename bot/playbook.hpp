@@ -18,6 +18,9 @@ struct Audience {
     std::string name;                          // "exec"
     ChannelName channel;                       // "exec-briefing"
     std::string description;
+    // A playbook group whose member must approve a draft for this audience as
+    // well as the Crisis Lead (SPEC.md §3b); empty: the lead's approval suffices.
+    std::string approvers;
 };
 
 // How often things happen for an incident of one severity; unset: not at all
@@ -66,6 +69,10 @@ struct Playbook {
     bool allow_mass_mentions = false;
     Timing timing;
     std::map<std::string, ScenarioFile> scenarios;   // by name, as `/incident exercise NAME` types it
+    // The organisation's Matrix homeservers ("matrix": {"servers": [...]}): a
+    // Matrix user of any other server is an outsider, who cannot declare, lead
+    // or approve. Empty: nobody is an outsider by server.
+    std::vector<std::string> matrix_servers;
 
     bool is_admin(const UserId& user) const;
     bool is_executive(const UserId& user) const;
@@ -73,6 +80,12 @@ struct Playbook {
     const std::vector<UserId>* group(std::string_view name) const;
     const SeverityPolicy& policy(Severity severity) const;
     std::string audience_names() const;        // "customers, employees, exec, press"
+    // The members of the group that must also approve drafts for `audience`;
+    // nullptr when it has none (or no such audience).
+    const std::vector<UserId>* approvers_of(std::string_view audience) const;
+    // A Matrix id ("@ann:other.org") of a server the playbook does not list,
+    // when it lists any. Other platforms' ids are never outsiders by server.
+    bool is_outside_matrix_servers(const UserId& user) const;
 };
 
 // One problem found in a playbook, located by its JSON pointer ("/severities/sev1/workstreams/0").

@@ -17,12 +17,30 @@ Card make_card(const Draft& draft, const Incident& incident, const Playbook& pla
     card.decided_by = draft.decided_by;
     card.decided_at = draft.decided_at;
     card.reason = draft.reason;
+    card.lead = incident.lead;
+    if (const std::vector<UserId>* approvers = playbook.approvers_of(draft.audience)) {
+        card.approvers_group = playbook.audience(draft.audience)->approvers;
+        card.approvers = *approvers;
+    }
+    card.lead_approval = counting_lead_approval(draft, incident);
+    card.approver_approval = draft.approver_approval;
     return card;
 }
 
+std::optional<UserId> counting_lead_approval(const Draft& draft, const Incident& incident) {
+    // A handover keeps an approver's approval (it vouches for the text, not
+    // for the lead), but the lead's approval is the accountable lead's: one
+    // given by a former lead no longer counts, and the new lead approves again.
+    if (draft.lead_approval && *draft.lead_approval == incident.lead) return draft.lead_approval;
+    return std::nullopt;
+}
+
 std::string published_text(const Draft& draft) {
-    return "[" + to_string(draft.incident) + "] " + draft.text + "\n— approved by " +
-           (draft.decided_by ? mention(*draft.decided_by) : std::string("the Crisis Lead"));
+    std::string approved_by = draft.decided_by ? mention(*draft.decided_by) : std::string("the Crisis Lead");
+    // Two people approved an audience with approvers: both are named.
+    if (draft.lead_approval && draft.approver_approval && *draft.lead_approval != *draft.approver_approval)
+        approved_by = mention(*draft.lead_approval) + " and " + mention(*draft.approver_approval);
+    return "[" + to_string(draft.incident) + "] " + draft.text + "\n— approved by " + approved_by;
 }
 
 }  // namespace warroom

@@ -9,6 +9,10 @@ namespace warroom {
 
 Card make_card(const Draft& draft, const Incident& incident, const Playbook& playbook);
 
+// The Crisis Lead's approval of the draft's current revision, if it still
+// counts: given by the incident's current lead.
+std::optional<UserId> counting_lead_approval(const Draft& draft, const Incident& incident);
+
 // The text as published: the approved text with the incident id and approver.
 std::string published_text(const Draft& draft);
 

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <charconv>
+
 #include "bot/text.hpp"
 #include "commands/authorize.hpp"
 #include "commands/card.hpp"
@@ -36,11 +39,31 @@ std::optional<Outcome> load_draft(Context& ctx, const std::string& word, Draft& 
     return load_draft_by_id(ctx, *id, draft);
 }
 
-Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std::string& reason) {
+std::optional<Outcome> take_revision_option(Context& ctx, std::optional<int>& revision) {
+    const auto word = ctx.args.take_option("--revision");
+    if (!word) return std::nullopt;
+    int number = 0;
+    const auto [end, error] = std::from_chars(word->data(), word->data() + word->size(), number);
+    if (error != std::errc() || end != word->data() + word->size() || number < 1)
+        return invalid("--revision takes the revision number the card shows, like --revision 2; \"" + *word +
+                       "\" is not one");
+    revision = number;
+    return std::nullopt;
+}
+
+Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std::string& reason,
+                     std::optional<int> revision) {
     Draft draft;
     if (auto problem = load_draft_by_id(ctx, id, draft)) return *problem;
     const std::string action = std::string(verb(decision)) + " " + to_string(id);
-    if (auto refusal = require_lead(ctx, action)) return *refusal;
+    if (auto refusal = require_decider(ctx, draft, action)) return *refusal;
+    // A card or command naming an older revision decided a text that is no
+    // longer the draft's (SPEC.md §4): refused, and recorded as a refusal.
+    if (revision && *revision != draft.revision)
+        return refused(to_string(id) + " changed since that card (it showed revision " + std::to_string(*revision) +
+                       ", the draft is now at revision " + std::to_string(draft.revision) +
+                       "); decide on the new card, or with /incident " + std::string(verb(decision)) + " " +
+                       to_string(id) + " --revision " + std::to_string(draft.revision));
     if (!reason.empty()) {
         if (auto problem = check_user_text(reason, "the reason"); !problem.empty()) return invalid(problem);
     }
@@ -65,6 +88,51 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
                        "\", which the playbook no longer has; reject it and draft again for one of: " +
                        ctx.playbook.audience_names());
 
+    nlohmann::json facts = {{"draft", to_string(id)}, {"revision", draft.revision}, {"audience", draft.audience}};
+    if (draft_action == DraftAction::approve) {
+        // Two-person approval (SPEC.md §3b): an audience with approvers needs
+        // the Crisis Lead and one of the group; the caller gives whichever
+        // approvals their roles allow, and the draft waits for the other.
+        const std::vector<UserId>* approvers = ctx.playbook.approvers_of(draft.audience);
+        const bool as_lead = incident.lead == ctx.caller;
+        const bool as_approver =
+            approvers && std::find(approvers->begin(), approvers->end(), ctx.caller) != approvers->end();
+        draft.lead_approval = counting_lead_approval(draft, incident);
+        if (draft.approver_approval && approvers &&
+            std::find(approvers->begin(), approvers->end(), *draft.approver_approval) == approvers->end())
+            draft.approver_approval.reset();   // no longer in the group
+        const bool adds_lead = as_lead && !draft.lead_approval;
+        const bool adds_approver = approvers && as_approver && !draft.approver_approval;
+        // Complete already only if the playbook dropped the audience's approvers meanwhile.
+        const bool was_complete = draft.lead_approval && (!approvers || draft.approver_approval);
+        if (!adds_lead && !adds_approver && !was_complete)
+            return invalid("you already approved " + to_string(id) + "; it waits for " +
+                           (draft.lead_approval ? "one of " + audience->approvers + " (" + mentions(*approvers) + ")"
+                                                : "the Crisis Lead (" + mention(incident.lead) + ")"));
+        if (adds_lead) draft.lead_approval = ctx.caller;
+        if (adds_approver) draft.approver_approval = ctx.caller;
+        const bool complete = draft.lead_approval && (!approvers || draft.approver_approval);
+        facts["text"] = draft.text;
+        facts["as"] = adds_lead && adds_approver ? "both" : adds_lead ? "crisis_lead" : "approver";
+        facts["complete"] = complete;
+        if (!complete) {
+            ctx.tx.save(draft);
+            ctx.effects.push_back(UpdateCard{draft.routed_to, make_card(draft, incident, ctx.playbook)});
+            ctx.audit("draft.approved", facts);
+            const std::string who = mention(ctx.caller);
+            const std::string waiting =
+                draft.lead_approval ? "one of " + audience->approvers + " (" + mentions(*approvers) + ")"
+                                    : "the Crisis Lead (" + mention(incident.lead) + ")";
+            const std::string as = adds_lead ? "the Crisis Lead" : "a member of " + audience->approvers;
+            ctx.record(EntryKind::approval,
+                       to_string(id) + " (" + draft.audience + ") approved by " + who + " as " + as);
+            ctx.post(incident.main_channel().name, to_string(id) + " (" + draft.audience + ") approved by " + who +
+                                                       " as " + as + "; it also needs " + waiting);
+            return done("Approved " + to_string(id) + " as " + as + "; it is published once " + waiting +
+                        " approves too");
+        }
+    }
+
     draft.state = std::get<DraftState>(next);
     draft.decided_by = ctx.caller;
     draft.decided_at = ctx.now;
@@ -72,9 +140,7 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
     ctx.tx.save(draft);
     ctx.effects.push_back(UpdateCard{draft.routed_to, make_card(draft, incident, ctx.playbook)});
 
-    nlohmann::json facts = {{"draft", to_string(id)}, {"revision", draft.revision}, {"audience", draft.audience}};
-    if (draft_action == DraftAction::approve) facts["text"] = draft.text;
-    else facts["reason"] = reason;
+    if (draft_action != DraftAction::approve) facts["reason"] = reason;
     ctx.audit(decision == CardDecision::approve  ? "draft.approved"
               : decision == CardDecision::reject ? "draft.rejected"
                                                  : "draft.changes_requested",

@@ -1,5 +1,6 @@
 // /incident declare SEV TITLE [--lead @user]
 #include "bot/text.hpp"
+#include "commands/authorize.hpp"
 #include "commands/channels.hpp"
 #include "commands/command.hpp"
 #include "commands/opening.hpp"
@@ -8,6 +9,8 @@ namespace warroom {
 namespace {
 
 Outcome run(Context& ctx) {
+    // Whoever declares sets the incident going and names its lead: not a guest (SPEC.md §3b).
+    if (auto refusal = require_insider(ctx, "declare an incident")) return *refusal;
     const auto lead_option = take_lead_option(ctx);
     if (ctx.args.size() < 2)
         return invalid("say the severity and a title: /incident declare sev1 Payroll phishing campaign");

@@ -4,6 +4,7 @@
 
 #include "bot/text.hpp"
 #include "commands/card.hpp"
+#include "commands/channels.hpp"
 #include "commands/mass_mention.hpp"
 
 namespace warroom {
@@ -28,6 +29,21 @@ std::string check_pending_room(Context& ctx) {
            "), the limit for one incident; approve, reject or withdraw some first (/incident show lists them)";
 }
 
+std::string who_decides(Context& ctx, const std::string& audience) {
+    const Incident& incident = ctx.the_incident();
+    std::string who = "the Crisis Lead (" + mention(incident.lead) + ")";
+    if (const std::vector<UserId>* approvers = ctx.playbook.approvers_of(audience))
+        who += " and one of " + ctx.playbook.audience(audience)->approvers + " (" + mentions(*approvers) + ")";
+    return who;
+}
+
+void invite_approvers(Context& ctx, const std::string& audience) {
+    // The card is posted in the main channel: the approvers must be there to see it.
+    if (const std::vector<UserId>* approvers = ctx.playbook.approvers_of(audience))
+        if (!invite_to(ctx, ctx.the_incident().main_channel().name, *approvers).empty())
+            ctx.tx.save(ctx.the_incident());
+}
+
 Draft submit_draft(Context& ctx, const std::string& audience, const std::string& text, bool is_summary) {
     const Incident& incident = ctx.the_incident();
     Draft draft;
@@ -40,6 +56,7 @@ Draft submit_draft(Context& ctx, const std::string& audience, const std::string&
     draft.created_at = ctx.now;
     draft.routed_to = incident.lead;
     ctx.tx.save(draft);
+    invite_approvers(ctx, audience);
     ctx.effects.push_back(PostCard{incident.lead, make_card(draft, incident, ctx.playbook)});
     ctx.audit("draft.created", {{"draft", to_string(draft.id)},
                                 {"audience", audience},
@@ -51,7 +68,7 @@ Draft submit_draft(Context& ctx, const std::string& audience, const std::string&
                    " by " + mention(ctx.caller) + ": " + truncate_utf8(text, 200));
     const ChannelName where = incident.find_channel(ctx.channel) ? ctx.channel : incident.main_channel().name;
     ctx.post(where, mention(ctx.caller) + " drafted " + to_string(draft.id) + " for " + audience +
-                        "; waiting for the Crisis Lead (" + mention(incident.lead) + ")");
+                        "; waiting for " + who_decides(ctx, audience));
     return draft;
 }
 

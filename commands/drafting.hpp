@@ -15,6 +15,11 @@ std::string check_draft_text(const Context& ctx, const std::string& text);
 // summary cadence and revise, which make a draft pending.
 std::string check_pending_room(Context& ctx);
 
+// Who must approve a draft for `audience`: "the Crisis Lead (@alice) and one of pr (@pat)".
+std::string who_decides(Context& ctx, const std::string& audience);
+// Invites the audience's approvers to the incident's main channel, where its cards are.
+void invite_approvers(Context& ctx, const std::string& audience);
+
 // Stores a new pending draft of ctx's incident and asks the Crisis Lead to decide it.
 Draft submit_draft(Context& ctx, const std::string& audience, const std::string& text, bool is_summary);
 

@@ -18,6 +18,7 @@ Outcome nominate(Context& ctx, const UserId& nominee) {
             return *refusal;
         }
     }
+    if (auto refusal = require_insider_for(ctx, nominee, "the Crisis Lead")) return *refusal;
     if (nominee == incident.lead)
         return invalid(mention(nominee) + " is already the Crisis Lead of " + id);
     if (incident.nominee == nominee)
@@ -47,6 +48,7 @@ Outcome accept(Context& ctx) {
     if (*incident.nominee != ctx.caller)
         return refused("the Crisis Lead role of " + id + " was offered to " + mention(*incident.nominee) +
                        ", not to you");
+    if (auto refusal = require_insider(ctx, "accept the Crisis Lead role")) return *refusal;
 
     const UserId previous = incident.lead;
     incident.lead = ctx.caller;

@@ -2,6 +2,8 @@
 
 #include "commands/opening.hpp"
 
+#include "commands/authorize.hpp"
+
 #include "bot/text.hpp"
 #include "commands/cadence.hpp"
 #include "commands/channels.hpp"
@@ -53,8 +55,14 @@ Incident& open_incident(Context& ctx, const Opening& opening) {
 
 std::variant<UserId, Outcome> take_lead_option(Context& ctx) {
     const auto word = ctx.args.take_option("--lead");
-    if (!word) return ctx.caller;
-    if (auto named = parse_mention(*word)) return *named;
+    if (!word) {
+        if (auto refusal = require_insider(ctx, "lead an incident")) return *refusal;
+        return ctx.caller;
+    }
+    if (auto named = parse_mention(*word)) {
+        if (auto refusal = require_insider_for(ctx, *named, "the Crisis Lead")) return *refusal;
+        return *named;
+    }
     return invalid("--lead needs a person, like --lead @carol; \"" + *word + "\" is not one");
 }
 

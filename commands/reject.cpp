@@ -6,19 +6,22 @@ namespace warroom {
 namespace {
 
 Outcome run(Context& ctx) {
+    std::optional<int> revision;
+    if (auto problem = take_revision_option(ctx, revision)) return *problem;
     if (ctx.args.empty()) return invalid("name the draft and give a reason: /incident reject D-3 this discloses an unconfirmed scope");
     auto id = parse_draft_id(ctx.args[0].text);
     if (!id) return invalid("\"" + ctx.args[0].text + "\" is not a draft id; drafts are named like D-3");
     if (ctx.args.size() < 2)
         return invalid("give the author a reason: /incident reject " + ctx.args[0].text + " this discloses an unconfirmed scope");
-    return decide_draft(ctx, *id, CardDecision::reject, ctx.args.rest(1));
+    return decide_draft(ctx, *id, CardDecision::reject, ctx.args.rest(1), revision);
 }
 
 }  // namespace
 
 extern const CommandSpec reject_command{
-    "reject", "reject D-N REASON", "reject a draft; nothing is published",
-    "Only the incident's current Crisis Lead decides drafts. The author is told the reason.",
+    "reject", "reject D-N REASON [--revision R]", "reject a draft; nothing is published",
+    "The incident's current Crisis Lead decides drafts (and, for an audience with approvers, a member of that "
+    "group). The author is told the reason.",
     IncidentScope::none, run};
 
 }  // namespace warroom

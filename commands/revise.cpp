@@ -26,20 +26,27 @@ Outcome run(Context& ctx) {
         return invalid(full + "; then revise " + to_string(draft.id) + " again");
 
     const Incident& incident = ctx.the_incident();
+    // The card of the revision being replaced says so, and decides nothing more (SPEC.md §4).
+    Card outdated = make_card(draft, incident, ctx.playbook);
+    outdated.outdated = true;
+    ctx.effects.push_back(UpdateCard{draft.routed_to, std::move(outdated)});
     draft.state = std::get<DraftState>(next);
     draft.text = text;
     ++draft.revision;
     draft.decided_by.reset();
     draft.decided_at.reset();
     draft.reason.clear();
+    draft.lead_approval.reset();       // approvals were for the old text
+    draft.approver_approval.reset();
     draft.routed_to = incident.lead;
     ctx.tx.save(draft);
+    invite_approvers(ctx, draft.audience);
     ctx.effects.push_back(PostCard{incident.lead, make_card(draft, incident, ctx.playbook)});
     ctx.audit("draft.revised", {{"draft", to_string(draft.id)}, {"revision", draft.revision}, {"text", text}});
     ctx.record(EntryKind::draft, to_string(draft.id) + " revised by " + mention(ctx.caller) + " (revision " +
                                      std::to_string(draft.revision) + ")");
     return done(to_string(draft.id) + " revision " + std::to_string(draft.revision) + " is waiting for " +
-                mention(incident.lead) + "'s approval");
+                who_decides(ctx, draft.audience));
 }
 
 }  // namespace

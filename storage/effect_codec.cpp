@@ -17,6 +17,12 @@ json optional_time(const std::optional<Time>& time) {
     return time ? json(to_unix_ms(*time)) : json(nullptr);
 }
 
+json users(const std::vector<UserId>& list) {
+    json out = json::array();
+    for (const UserId& user : list) out.push_back(user.value());
+    return out;
+}
+
 json encode_card(const Card& card) {
     return json{{"draft", card.draft.value()},
                 {"incident", card.incident.value()},
@@ -31,7 +37,13 @@ json encode_card(const Card& card) {
                 {"decided_at", optional_time(card.decided_at)},
                 {"reason", card.reason},
                 {"rerouted_to", optional_user(card.rerouted_to)},
-                {"exercise", card.exercise}};
+                {"exercise", card.exercise},
+                {"lead", card.lead.value()},
+                {"approvers_group", card.approvers_group},
+                {"approvers", users(card.approvers)},
+                {"lead_approval", optional_user(card.lead_approval)},
+                {"approver_approval", optional_user(card.approver_approval)},
+                {"outdated", card.outdated}};
 }
 
 json encode_escalation_card(const EscalationCard& card) {
@@ -147,6 +159,13 @@ Card decode_card(const json& j) {
     card.reason = j.value("reason", std::string{});
     card.rerouted_to = maybe_user(j, "rerouted_to");
     card.exercise = j.value("exercise", false);
+    // Cards queued by earlier versions have no approval fields: the lead's approval only.
+    card.lead = UserId{j.value("lead", std::string{})};
+    card.approvers_group = j.value("approvers_group", std::string{});
+    for (const json& user : j.value("approvers", json::array())) card.approvers.push_back(UserId{user.get<std::string>()});
+    card.lead_approval = maybe_user(j, "lead_approval");
+    card.approver_approval = maybe_user(j, "approver_approval");
+    card.outdated = j.value("outdated", false);
     return card;
 }
 

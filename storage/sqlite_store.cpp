@@ -16,7 +16,7 @@ namespace {
 
 // Migration N is kMigrations[N - 1]. Append only: a released migration never
 // changes, because databases in the field have already applied it.
-const std::array<const char*, 3> kMigrations = {
+const std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE incidents (
     id          INTEGER PRIMARY KEY,
@@ -187,6 +187,12 @@ CREATE TABLE audit_log (
 -- A database with incidents in it: their chains are begun once, at the next
 -- open, which then clears this mark (in one transaction).
 INSERT INTO counters (name, value) SELECT 'audit_chains_to_begin', 1 WHERE EXISTS (SELECT 1 FROM incidents);
+)sql",
+    // 4: two-person approval (SPEC.md §3b): the first of the two approvals a
+    // draft for an audience with approvers needs, kept until the second comes.
+    R"sql(
+ALTER TABLE drafts ADD COLUMN lead_approval TEXT;
+ALTER TABLE drafts ADD COLUMN approver_approval TEXT;
 )sql",
 };
 
@@ -559,19 +565,21 @@ public:
 
     void save(const Draft& draft) override {
         Statement(db(), "INSERT INTO drafts (id, incident_id, audience, author, text, state, revision, "
-                        "is_summary, created_at, routed_to, decided_by, decided_at, reason, published_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "is_summary, created_at, routed_to, decided_by, decided_at, reason, published_at, "
+                        "lead_approval, approver_approval) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id, "
                         "audience = excluded.audience, author = excluded.author, text = excluded.text, "
                         "state = excluded.state, revision = excluded.revision, "
                         "is_summary = excluded.is_summary, created_at = excluded.created_at, "
                         "routed_to = excluded.routed_to, decided_by = excluded.decided_by, "
                         "decided_at = excluded.decided_at, reason = excluded.reason, "
-                        "published_at = excluded.published_at",
+                        "published_at = excluded.published_at, lead_approval = excluded.lead_approval, "
+                        "approver_approval = excluded.approver_approval",
                   "save draft")
             .bind(draft.id, draft.incident, draft.audience, draft.author, draft.text, to_string(draft.state),
                   draft.revision, draft.is_summary, draft.created_at, draft.routed_to, draft.decided_by,
-                  draft.decided_at, draft.reason, draft.published_at)
+                  draft.decided_at, draft.reason, draft.published_at, draft.lead_approval, draft.approver_approval)
             .run();
     }
 
@@ -780,7 +788,7 @@ public:
 private:
     static constexpr std::string_view kDraftSelect =
         "SELECT id, incident_id, audience, author, text, state, revision, is_summary, created_at, routed_to, "
-        "decided_by, decided_at, reason, published_at FROM drafts";
+        "decided_by, decided_at, reason, published_at, lead_approval, approver_approval FROM drafts";
 
     static constexpr std::string_view kScheduleSelect =
         "SELECT id, incident_id, kind, target, due_at, every_ms, state, done_at FROM schedules";
@@ -850,6 +858,8 @@ private:
         draft.decided_at = row.maybe_time(11);
         draft.reason = row.text(12);
         draft.published_at = row.maybe_time(13);
+        draft.lead_approval = row.maybe_user(14);
+        draft.approver_approval = row.maybe_user(15);
         return draft;
     }
 

@@ -38,6 +38,9 @@ enum class Role {
     admin,              // alice: the playbook's admin, in no incident channel; types in #general
     nominee,            // nick: offered the Crisis Lead role by carl, not yet accepted; in the main channel
     ws_lead_in_main,    // wendy again, but typing in the main channel, outside her workstream
+    approver,           // cora: customer-comms, the approvers of D-1's audience (customers); in the main channel
+    guest_lead,         // carl, whom the platform says is a guest or from outside the organisation
+    guest_nominee,      // nick, likewise
 };
 
 enum class Expect { allowed, refused, ignored };
@@ -396,6 +399,20 @@ const std::vector<Row> kTable = {
     {"INC-1 sync 30m all", ws_lead, refused},                // the all-hands sync is the Crisis Lead's
     {"INC-1 sync 30m all", lead, allowed},
     {"INC-1 sync 30m forensics", lead, allowed},
+    // --- §3b: an audience's approvers decide its drafts too; outsiders cannot lead or approve
+    {"approve D-1", approver, allowed},                      // D-1 is for customers: customer-comms approves too
+    {"button approve D-1", approver, allowed},
+    {"reject D-1 Wrong audience", approver, allowed},
+    {"button reject D-1", approver, allowed},
+    {"changes D-1 Name the sender", approver, allowed},
+    {"button changes D-1", approver, allowed},
+    {"changes D-2 Name the sender", approver, refused},      // D-2 is for employees, which has no approvers
+    {"approve D-1", guest_lead, refused},
+    {"button approve D-1", guest_lead, refused},
+    {"reject D-1 Wrong audience", guest_lead, refused},
+    {"changes D-1 Name the sender", guest_lead, refused},
+    {"INC-1 lead accept", guest_nominee, refused},
+    {"approve D-1 --revision 2", lead, refused},             // §4: D-1 is at revision 1; the card shown was another
 };
 // clang-format on
 
@@ -471,6 +488,7 @@ Built build_world(World world) {
 struct Caller {
     std::string user;
     std::string channel;
+    bool outsider = false;             // the adapter says so (Event::outsiders)
 };
 
 Caller caller(const Built& built, Role role) {
@@ -485,6 +503,9 @@ Caller caller(const Built& built, Role role) {
         case admin: return {"alice", "general"};
         case nominee: return {"nick", built.main};
         case ws_lead_in_main: return {"wendy", built.main};
+        case approver: return {"cora", built.main};
+        case guest_lead: return {"carl", built.main, true};
+        case guest_nominee: return {"nick", built.main, true};
     }
     return {};
 }
@@ -501,6 +522,9 @@ std::string role_name(Role role) {
         case admin: return "admin";
         case nominee: return "nominee";
         case ws_lead_in_main: return "workstream lead outside her workstream";
+        case approver: return "approver";
+        case guest_lead: return "Crisis Lead who is a guest";
+        case guest_nominee: return "nominee who is a guest";
     }
     return "?";
 }
@@ -528,7 +552,14 @@ constexpr std::string_view kButton = "button ";
 bool is_button(std::string_view command) { return command.substr(0, kButton.size()) == kButton; }
 
 Reply send(Harness& h, const Caller& who, std::string_view command) {
-    if (!is_button(command)) return h.say(who.user, who.channel, "/incident " + std::string(command));
+    std::vector<UserId> outsiders;
+    if (who.outsider) outsiders.push_back(UserId{who.user});
+    if (!is_button(command)) {
+        Event typed{EventId{h.next_event_id()}, UserId{who.user}, ChannelName{who.channel},
+                    CommandText{"/incident " + std::string(command)}};
+        typed.outsiders = outsiders;
+        return h.send(typed);
+    }
     std::istringstream words{std::string(command.substr(kButton.size()))};
     std::string what, id;
     words >> what >> id;
@@ -540,6 +571,7 @@ Reply send(Harness& h, const Caller& who, std::string_view command) {
     else if (what == "allow") event.what = EscalationAnswer{EscalationId{n}, true, ""};
     else if (what == "deny") event.what = EscalationAnswer{EscalationId{n}, false, ""};
     else FAIL("unknown button in the table: " << command);
+    event.outsiders = outsiders;
     return h.send(event);
 }
 

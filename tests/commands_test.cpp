@@ -223,6 +223,7 @@ TEST_CASE("lead accept re-routes pending drafts to the new lead, who alone can d
     lena_drafts(h);
     ok(h, "pat", kMain, "/incident draft press No comment at this time.");
     ok(h, "alice", kMain, "/incident approve D-2");   // decided drafts stay where they are
+    ok(h, "pat", kMain, "/incident approve D-2");     // press needs pr's approval too
     ok(h, "alice", kMain, "/incident lead @bob");
     h.drain();
 
@@ -685,6 +686,8 @@ TEST_CASE("approve works from anywhere, the lead's own drafts need explicit appr
     REQUIRE(posted_cards(fx).size() == 1);
     CHECK(posted_cards(fx)[0].to == UserId{"alice"});
 
+    ok(h, "cora", "random", "/incident approve D-1");   // customers needs customer-comms' approval too
+    CHECK(publishes(h.drain()).empty());
     ok(h, "alice", "random", "/incident approve D-1");
     const auto published = publishes(h.drain());
     REQUIRE(published.size() == 1);

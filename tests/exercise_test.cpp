@@ -289,6 +289,7 @@ TEST_CASE("exercise end scores the exercise against the record", "[exercise][sco
     ok(h, "carol", kMain, "/incident escalate Revoke the old code-signing certificate");              // T+1h
     h.advance(20min);
     ok(h, "carol", kMain, "/incident approve D-2");                                                    // T+1h20m
+    ok(h, "cora", kMain, "/incident approve D-2");   // customers needs customer-comms' approval too
     h.advance(10min);
     h.drain();
 
@@ -429,6 +430,7 @@ TEST_CASE("approving in an exercise names the exercise channel, not the audience
     Harness h;
     ok(h, "alice", "general", "/incident exercise build-dependency");
     ok(h, "alice", kMain, "/incident draft customers Please hold the 4.12.0 update");
+    ok(h, "cora", kMain, "/incident approve D-1");   // customers needs customer-comms' approval too
     const Reply reply = ok(h, "alice", kMain, "/incident approve D-1");
     CHECK(reply.text == "Approved D-1; publishing to #" + kMain + " (standing in for #customer-comms)");
     const auto cards = posted_cards(h.drain());

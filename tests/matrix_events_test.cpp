@@ -28,6 +28,7 @@ SyncContext context() {
     };
     ctx.cards = [](const std::string& event_id) -> std::optional<CardRef> {
         static const std::map<std::string, CardRef> known = {{"$card-d3", CardRef{DraftId(3)}},
+                                                             {"$card-d3-r2", CardRef{DraftId(3), 2}},
                                                              {"$card-e2", CardRef{EscalationId(2)}}};
         auto it = known.find(event_id);
         if (it == known.end()) return std::nullopt;
@@ -203,6 +204,10 @@ TEST_CASE("reactions on a card map to decisions, whoever reacts", "[matrix]") {
           CardDecision::request_changes);
     CHECK(std::get<CardAction>(as_event(only_item(reaction("$r3", "$card-d3", "❌"))).event.what).decision ==
           CardDecision::reject);
+
+    // Each card carries the revision it showed: the core refuses a decision on an older one.
+    CHECK(action.revision == 1);
+    CHECK(std::get<CardAction>(as_event(only_item(reaction("$r5", "$card-d3-r2", "✅"))).event.what).revision == 2);
 
     const SyncItem escalation_item = only_item(reaction("$r4", "$card-e2", "❌"));
     const auto& answer = std::get<EscalationAnswer>(as_event(escalation_item).event.what);

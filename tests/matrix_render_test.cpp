@@ -130,7 +130,28 @@ TEST_CASE("an approval card shows the draft exactly and HTML in it cannot form t
     CHECK_THAT(html, Contains("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;<br>@room all staff"));
     CHECK_THAT(html, Contains("<a href=\"https://matrix.to/#/@alice:example.org\">"));   // the author, as a pill
     CHECK(content["m.mentions"] == json::object());   // a card pings no one, @room included
-    CHECK(content[std::string(kCardKey)] == json{{"draft", "D-3"}, {"incident", "INC-1"}});
+    CHECK(content[std::string(kCardKey)] == json{{"draft", "D-3"}, {"revision", 2}, {"incident", "INC-1"}});
+}
+
+TEST_CASE("a card for an audience with approvers shows both approvals, and an outdated card has no hint", "[matrix]") {
+    Card card = pending_card();
+    card.audience = "press";
+    card.lead = UserId("@alice:example.org");
+    card.approvers_group = "pr";
+    card.approvers = {UserId("@pat:example.org")};
+    std::string body = approval_card_content(card)["body"];
+    CHECK_THAT(body, Contains("needs the Crisis Lead @alice:example.org; needs one of pr: @pat:example.org"));
+    CHECK_THAT(body, Contains("(the Crisis Lead and one of pr)"));
+    CHECK_THAT(body, Contains("!incident approve D-3 --revision 2"));
+    card.lead_approval = UserId("@alice:example.org");
+    body = approval_card_content(card)["body"];
+    CHECK_THAT(body, Contains("the Crisis Lead @alice:example.org approved; needs one of pr"));
+
+    card.outdated = true;
+    body = approval_card_content(card)["body"];
+    CHECK_THAT(body, StartsWith("Outdated · D-3 revision 2"));
+    CHECK_THAT(body, Contains("decide on the card of the new revision"));
+    CHECK_THAT(body, !Contains("React ✅"));
 }
 
 TEST_CASE("an exercise card says so", "[matrix]") {

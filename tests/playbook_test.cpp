@@ -439,3 +439,61 @@ TEST_CASE("playbook cadences and timing are intervals within bounds, and \"end\"
     document["scenarios"] = {{"end", "scenarios/end.json"}};
     require_single_problem(parse(document), "/scenarios/end", {"/incident exercise end ends the running exercise"});
 }
+
+TEST_CASE("an audience's approvers name a group, and the example names pr, customer-comms and legal", "[playbook]") {
+    const Playbook bundled = bundled_playbook();
+    CHECK(bundled.audience("press")->approvers == "pr");
+    CHECK(bundled.audience("customers")->approvers == "customer-comms");
+    CHECK(bundled.audience("regulators")->approvers == "legal");
+    CHECK(bundled.audience("exec")->approvers.empty());
+    CHECK(*bundled.approvers_of("press") == std::vector{UserId{"pat"}});
+    CHECK_FALSE(bundled.approvers_of("exec"));
+    CHECK_FALSE(bundled.approvers_of("nobody"));
+    CHECK(bundled.matrix_servers.empty());
+
+    auto document = minimal_playbook();
+    SECTION("a group the file defines") {
+        document["audiences"]["press"]["approvers"] = "pr";
+        const PlaybookLoad load = parse(document);
+        INFO(describe(load));
+        REQUIRE(load.playbook);
+        CHECK(*load.playbook->approvers_of("press") == std::vector{UserId{"pat"}});
+    }
+    SECTION("an undefined group, at its JSON pointer") {
+        document["audiences"]["press"]["approvers"] = "comms";
+        require_single_problem(parse(document), "/audiences/press/approvers",
+                               {"\"comms\" is not a defined group", "use one of legal, pr"});
+    }
+    SECTION("not a string") {
+        document["audiences"]["press"]["approvers"] = nlohmann::ordered_json::array({"pr"});
+        require_single_problem(parse(document), "/audiences/press/approvers", {"the name of a group"});
+    }
+}
+
+TEST_CASE("the organisation's Matrix servers: a list of server names", "[playbook]") {
+    auto document = minimal_playbook();
+    SECTION("listed") {
+        document["matrix"] = {{"servers", {"example.org", "chat.example.org"}}};
+        const PlaybookLoad load = parse(document);
+        INFO(describe(load));
+        REQUIRE(load.playbook);
+        CHECK(load.playbook->matrix_servers == std::vector<std::string>{"example.org", "chat.example.org"});
+        CHECK(load.playbook->is_outside_matrix_servers(UserId{"@eve:evil.example"}));
+        CHECK_FALSE(load.playbook->is_outside_matrix_servers(UserId{"@ann:chat.example.org"}));
+    }
+    SECTION("a user id instead of a server") {
+        document["matrix"] = {{"servers", {"@alice:example.org"}}};
+        require_single_problem(parse(document), "/matrix/servers/0", {"is not a server name", "\"example.org\""});
+    }
+    SECTION("empty") {
+        document["matrix"] = {{"servers", nlohmann::ordered_json::array()}};
+        require_single_problem(parse(document), "/matrix/servers", {"list at least one server"});
+    }
+    SECTION("an unknown key") {
+        document["matrix"] = {{"server", {"example.org"}}};
+        const PlaybookLoad load = parse(document);
+        INFO(describe(load));
+        CHECK(problem_at(load, "/matrix/server"));
+        CHECK(problem_at(load, "/matrix/servers"));   // "servers" is required
+    }
+}

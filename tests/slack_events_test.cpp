@@ -345,6 +345,20 @@ TEST_CASE("a click on the approve button publishes the draft, and its redelivery
     CHECK(other.event.id != click.event.id);
 }
 
+TEST_CASE("a button carries the revision its card showed, and a value without one is revision 1") {
+    const auto revision_of = [](const std::string& value) {
+        return std::get<CardAction>(as_event(event_from_block_actions(click_payload("warroom.approve", value), resolve))
+                                        .event.what)
+            .revision;
+    };
+    CHECK(revision_of("D-1@2") == 2);
+    CHECK(revision_of("D-1") == 1);   // cards posted before revisions were bound
+    CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.approve", "D-1@two"), resolve)),
+               Contains("not a draft like D-3@2"));
+    CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.approve", "D-1@0"), resolve)),
+               Contains("not a draft like D-3@2"));
+}
+
 TEST_CASE("an executive's allow button decides the escalation") {
     Harness h;
     REQUIRE(h.say("alice", "general", "/incident declare sev1 Payroll phishing").kind == Reply::Kind::ok);
@@ -364,11 +378,11 @@ TEST_CASE("other apps' buttons, unknown warroom buttons and malformed values are
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.explode", "D-1"), resolve)),
                Contains("warroom.explode"));
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.approve", "E-1"), resolve)),
-               Contains("not a draft id like D-3"));
+               Contains("not a draft like D-3@2"));
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.deny", "D-1"), resolve)),
                Contains("not an escalation id like E-2"));
     CHECK_THAT(ignored_reason(event_from_block_actions(click_payload("warroom.reject", ""), resolve)),
-               Contains("not a draft id"));
+               Contains("not a draft like D-3@2"));
 
     json no_actions = click_payload("warroom.approve", "D-1");
     no_actions["actions"] = json::array();
@@ -381,7 +395,7 @@ TEST_CASE("other apps' buttons, unknown warroom buttons and malformed values are
     CHECK_THAT(ignored_reason(event_from_block_actions(no_ts, resolve)), Contains("action_ts"));
     json number_value = click_payload("warroom.approve", "D-1");
     number_value["actions"][0]["value"] = 7;
-    CHECK_THAT(ignored_reason(event_from_block_actions(number_value, resolve)), Contains("not a draft id"));
+    CHECK_THAT(ignored_reason(event_from_block_actions(number_value, resolve)), Contains("not a draft like D-3@2"));
     json user_as_string = click_payload("warroom.approve", "D-1");
     user_as_string["user"] = "U0ALICE";
     CHECK_THAT(ignored_reason(event_from_block_actions(user_as_string, resolve)), Contains("user.id"));

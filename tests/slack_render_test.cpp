@@ -164,9 +164,37 @@ TEST_CASE("a pending approval card shows the draft and the three decision button
     CHECK(buttons[2]["style"] == "danger");
     for (const json& b : buttons) {
         CHECK(b["type"] == "button");
-        CHECK(b["value"] == "D-3");
+        CHECK(b["value"] == "D-3@2");   // the draft and the revision this card shows
     }
     CHECK_THAT(approval_card_fallback(card), Contains("Approval needed") && Contains("D-3"));
+}
+
+TEST_CASE("a card for an audience with approvers shows both approvals, given or needed") {
+    Card card = pending_card();
+    card.audience = "press";
+    card.lead = UserId("U0ALICE");
+    card.approvers_group = "pr";
+    card.approvers = {UserId("U0PAT"), UserId("U0QUINN")};
+    std::string shown = approval_card_blocks(card).dump();
+    CHECK_THAT(shown, Contains("needs the Crisis Lead <@U0ALICE>"));
+    CHECK_THAT(shown, Contains("needs one of pr: <@U0PAT>, <@U0QUINN>"));
+    CHECK_THAT(shown, Contains("/incident approve D-3 --revision 2"));
+
+    card.approver_approval = UserId("U0PAT");
+    shown = approval_card_blocks(card).dump();
+    CHECK_THAT(shown, Contains("<@U0PAT> (pr) approved"));
+    CHECK_THAT(shown, Contains("needs the Crisis Lead <@U0ALICE>"));
+    CHECK_THAT(shown, Contains("warroom.approve"));   // still live: the lead has not approved
+}
+
+TEST_CASE("an outdated card says so and has no buttons") {
+    Card card = pending_card();
+    card.outdated = true;
+    const json blocks = approval_card_blocks(card);
+    CHECK_THAT(blocks[0]["text"]["text"].get<std::string>(), Contains("Outdated · D-3 revision 2"));
+    CHECK(blocks_of_type(blocks, "actions").empty());
+    CHECK_THAT(blocks.dump(), Contains("decide on the card of the new revision"));
+    CHECK_THAT(approval_card_fallback(card), !Contains("Approval needed"));
 }
 
 TEST_CASE("an exercise card says so in its header") {
@@ -513,5 +541,6 @@ TEST_CASE("the card the engine sends renders with the draft's exact text") {
     const json blocks = post_card_request(*sent, SlackChannelId("D1"), OutboxJobId(1)).body["blocks"];
     CHECK(card_text(blocks) == escape_mrkdwn(text));
     CHECK_THAT(blocks.dump(), !Contains("<https://evil.example|bank>"));
-    CHECK(blocks_of_type(blocks, "actions")[0]["elements"][0]["value"] == to_string(sent->card.draft));
+    CHECK(blocks_of_type(blocks, "actions")[0]["elements"][0]["value"] ==
+          to_string(DraftRevision{sent->card.draft, sent->card.revision}));
 }

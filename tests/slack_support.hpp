@@ -85,11 +85,12 @@ struct SlackWorld : BotWorld<slack::SlackBot> {
         return posts;
     }
 
-    // The approval card of `draft` ("D-1"): the message whose buttons carry that value.
+    // The approval card of `draft` ("D-1", any revision, or "D-1@2"): the
+    // message whose buttons carry that draft (and revision).
     std::optional<slack_sim::SimMessage> card_of(const std::string& channel_name, const std::string& draft) {
+        const std::string value = "\"value\":\"" + draft + (draft.find('@') == std::string::npos ? "@" : "\"");
         for (auto& message : posts_in(channel_name))
-            if (message.blocks.is_array() && message.blocks.dump().find("\"value\":\"" + draft + "\"") != std::string::npos)
-                return message;
+            if (message.blocks.is_array() && message.blocks.dump().find(value) != std::string::npos) return message;
         return std::nullopt;
     }
 

@@ -158,10 +158,17 @@ struct Harness {
         return send(Event{EventId{next_event_id()}, UserId{user}, ChannelName{channel}, CommandText{text}});
     }
 
-    // A card button / reaction on draft D-`draft`.
-    Reply click(const std::string& user, std::int64_t draft, CardDecision decision, const std::string& reason = "") {
+    // A card button / reaction on draft D-`draft`, on the card of `revision`
+    // (by default the card of its current revision).
+    Reply click(const std::string& user, std::int64_t draft, CardDecision decision, const std::string& reason = "",
+                std::optional<int> revision = std::nullopt) {
+        if (!revision) {
+            auto tx = store->begin();
+            const auto current = tx->draft(DraftId{draft});
+            revision = current ? current->revision : 1;
+        }
         return send(Event{EventId{next_event_id()}, UserId{user}, ChannelName{""},
-                          CardAction{DraftId{draft}, decision, reason}});
+                          CardAction{DraftId{draft}, decision, reason, *revision}});
     }
 
     Reply send(const Event& event) { return engine.handle(event); }

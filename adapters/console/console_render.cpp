@@ -31,13 +31,24 @@ std::string card_title(const Card& card) {
            "]";
 }
 
+// For an audience with approvers: "the Crisis Lead @alice: approved · one of pr (@pat): needed".
+std::string approvals(const Card& card) {
+    if (card.approvers_group.empty()) return {};
+    return "the Crisis Lead " + mention(card.lead) + (card.lead_approval ? ": approved" : ": needed") + " · " +
+           (card.approver_approval ? mention(*card.approver_approval) + " of " + card.approvers_group + ": approved"
+                                   : "one of " + card.approvers_group + " (" + mentions(card.approvers) + "): needed");
+}
+
 std::string outcome(const Card& card) {
+    if (card.outdated)
+        return "OUTDATED: revision " + std::to_string(card.revision) + " was replaced; decide on the new card";
     if (card.rerouted_to) return "moved to " + mention(*card.rerouted_to) + ", the new Crisis Lead";
     const std::string by = card.decided_by ? " by " + mention(*card.decided_by) : std::string();
     const std::string when = card.decided_at ? " at " + format_utc(*card.decided_at) : std::string();
     const std::string because = card.reason.empty() ? std::string() : ": " + card.reason;
     switch (card.state) {
-        case DraftState::pending: return "waiting for a decision";
+        case DraftState::pending:
+            return card.approvers_group.empty() ? "waiting for a decision" : "waiting: " + approvals(card);
         case DraftState::approved: return "APPROVED" + by + when;
         case DraftState::published: return "PUBLISHED" + by + when;
         case DraftState::changes_requested: return "CHANGES REQUESTED" + by + when + because;
@@ -89,11 +100,15 @@ std::vector<std::string> render_effect(const Effect& effect) {
             } else if constexpr (std::is_same_v<T, PostCard>) {
                 auto lines = lines_at(mention(e.to), card_title(e.card) + "\n" + e.card.text);
                 const std::string id = to_string(e.card.draft);
+                if (!e.card.approvers_group.empty())
+                    lines.push_back(mention(e.to) + "   needs " + approvals(e.card));
                 lines.push_back(mention(e.to) + "   → /incident approve " + id + " · /incident changes " + id +
                                 " REASON · /incident reject " + id + " REASON");
                 return lines;
             } else if constexpr (std::is_same_v<T, UpdateCard>) {
                 return lines_at(mention(e.to), exercise_mark(e.card.exercise) + "[approval " + to_string(e.card.draft) +
+                                                   (e.card.outdated ? " revision " + std::to_string(e.card.revision)
+                                                                    : std::string()) +
                                                    " updated] " + outcome(e.card));
             } else if constexpr (std::is_same_v<T, PostEscalation>) {
                 auto lines = lines_at(to_string(e.channel), escalation_title(e.card) + "\n" + e.card.text);

@@ -83,13 +83,29 @@ json card_content(CardText card, json marker) {
 
 std::string user_html(const UserId& user) { return html_with_pills(mention(user)); }
 
+// For an audience with approvers: both approvals, given or still needed.
+std::string approval_needs(const Card& card) {
+    if (card.approvers_group.empty()) return {};
+    const std::string lead = card.lead_approval ? "the Crisis Lead " + mention(*card.lead_approval) + " approved"
+                                                : "needs the Crisis Lead " + mention(card.lead);
+    const std::string approver =
+        card.approver_approval ? mention(*card.approver_approval) + " (" + card.approvers_group + ") approved"
+                               : "needs one of " + card.approvers_group + ": " + mentions(card.approvers);
+    return lead + "; " + approver;
+}
+
 std::string approval_outcome(const Card& card) {
+    if (card.outdated)
+        return "Outdated: " + to_string(card.draft) + " was revised after this card (revision " +
+               std::to_string(card.revision) + "); it decides nothing: decide on the card of the new revision.";
     if (card.rerouted_to)
         return "Moved to " + mention(*card.rerouted_to) + ", the new Crisis Lead, who decides it now.";
     const std::string who = by_when(card.decided_by, card.decided_at);
     const std::string because = card.reason.empty() ? std::string() : " — reason: " + truncate_utf8(card.reason, 2000);
     switch (card.state) {
-        case DraftState::pending: return "Waiting for the Crisis Lead's decision.";
+        case DraftState::pending:
+            return card.approvers_group.empty() ? "Waiting for the Crisis Lead's decision."
+                                                : "Waiting: " + approval_needs(card) + ".";
         case DraftState::approved: return "Approved" + who + because;
         case DraftState::published: return "Approved and published" + who + because;
         case DraftState::changes_requested: return "Changes requested" + who + because;
@@ -128,18 +144,22 @@ std::optional<bool> escalation_answer_from_reaction(std::string_view key) {
     return std::nullopt;
 }
 
-std::string approval_hint() {
+std::string approval_hint(std::string_view approvers_group) {
     return "React " + std::string(kApproveKey) + " approve · " + std::string(kChangesKey) + " request changes · " +
-           std::string(kRejectKey) + " reject (the Crisis Lead only)";
+           std::string(kRejectKey) + " reject (" +
+           (approvers_group.empty() ? std::string("the Crisis Lead only")
+                                    : "the Crisis Lead and one of " + std::string(approvers_group)) +
+           ")";
 }
 
 json approval_card_content(const Card& card) {
     const std::string draft = to_string(card.draft);
-    const bool live = card.state == DraftState::pending && !card.rerouted_to;
+    const bool live = card.state == DraftState::pending && !card.rerouted_to && !card.outdated;
     CardText text;
     const std::string exercise = card.exercise ? "[EXERCISE] " : "";
-    text.line(exercise + "Approval needed · " + draft,
-              "<b>" + escape_html(exercise + "Approval needed · " + draft) + "</b>");
+    const std::string title = exercise + (card.outdated ? "Outdated · " : "Approval needed · ") + draft +
+                              " revision " + std::to_string(card.revision);
+    text.line(title, "<b>" + escape_html(title) + "</b>");
     if (card.exercise) {
         const std::string note = "EXERCISE — a tabletop drill; nothing is published outside it.";
         text.line(note, "<i>" + escape_html(note) + "</i>");
@@ -155,8 +175,16 @@ json approval_card_content(const Card& card) {
     add_user_text(text, card.text);
     const std::string state = approval_outcome(card);
     text.field("State", state, html_with_pills(state));
-    if (live) text.line(approval_hint(), "<i>" + escape_html(approval_hint()) + "</i>");
-    return card_content(std::move(text), {{"draft", draft}, {"incident", to_string(card.incident)}});
+    if (live) {
+        const std::string hint = card.approvers_group.empty()
+                                     ? approval_hint()
+                                     : approval_hint(card.approvers_group) + " — or type !incident approve " + draft +
+                                           " --revision " + std::to_string(card.revision);
+        text.line(hint, "<i>" + escape_html(hint) + "</i>");
+    }
+    return card_content(std::move(text), {{"draft", draft},
+                                          {"revision", card.revision},
+                                          {"incident", to_string(card.incident)}});
 }
 
 json escalation_card_content(const EscalationCard& card) {

@@ -36,7 +36,7 @@ std::optional<CardDecision> decision_from_reaction(std::string_view key);
 std::optional<bool> escalation_answer_from_reaction(std::string_view key);
 
 // The hint shown on a pending approval card.
-std::string approval_hint();
+std::string approval_hint(std::string_view approvers_group = {});   // who decides: "the Crisis Lead only" when empty
 
 // The m.notice content of an approval card in its current state.
 nlohmann::json approval_card_content(const Card& card);

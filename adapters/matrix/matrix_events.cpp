@@ -170,7 +170,7 @@ SyncItem read_reaction(const json& content, const std::string& room_id, const st
         if (!decision)
             return ignored("the reaction " + shown(*key) + " on " + to_string(*draft) + " is not ✅, ✏️ or ❌", room_id,
                            event_id);
-        what = CardAction{*draft, *decision, ""};
+        what = CardAction{*draft, *decision, "", card->revision};
     } else {
         const EscalationId escalation = std::get<EscalationId>(card->subject);
         const auto allow = escalation_answer_from_reaction(*key);

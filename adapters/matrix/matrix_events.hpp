@@ -47,6 +47,7 @@ using RoomResolver = std::function<std::optional<ChannelName>(const std::string&
 // What a card event is a card for; the adapter keeps card event ids in storage.
 struct CardRef {
     std::variant<DraftId, EscalationId> subject;
+    int revision = 1;                  // of a draft's card: the revision it showed
 };
 using CardResolver = std::function<std::optional<CardRef>(const std::string& event_id)>;
 

@@ -322,10 +322,10 @@ awaitable<void> MatrixPerformer::send_card(const std::string& room_id, const jso
 awaitable<void> MatrixPerformer::post_card(const PostCard& effect, OutboxJobId job) {
     const std::string room_id = co_await card_room(effect.card, effect.to);
     const json content = approval_card_content(effect.card);
-    const bool live = effect.card.state == DraftState::pending && !effect.card.rerouted_to;
+    const bool live = effect.card.state == DraftState::pending && !effect.card.rerouted_to && !effect.card.outdated;
     std::vector<std::string_view> hints;
     if (live) hints = {kApproveKey, kChangesKey, kRejectKey};
-    const CardSubject subject = effect.card.draft;
+    const CardSubject subject = DraftRevision{effect.card.draft, effect.card.revision};
     co_await send_card(room_id, content, job, subject, hints);
 }
 
@@ -341,9 +341,11 @@ awaitable<bool> MatrixPerformer::edited_in_place(const std::optional<std::string
 }
 
 awaitable<void> MatrixPerformer::update_card(const UpdateCard& effect, OutboxJobId job) {
-    const auto card_event = refs_.card_event(effect.card.draft);
+    const auto card_event = refs_.card_event(DraftRevision{effect.card.draft, effect.card.revision});
     const EditOf edit_of = [&](const std::string& original) { return approval_card_edit(effect.card, original); };
     if (co_await edited_in_place(card_event, edit_of, job)) co_return;
+    // An old revision's card that was never recorded has nothing to mark outdated.
+    if (effect.card.outdated) co_return;
     // The card was never recorded (sent before this database existed): post the outcome as a new card.
     const PostCard again{effect.to, effect.card};
     co_await post_card(again, job);

@@ -73,7 +73,7 @@ private:
     boost::asio::awaitable<std::optional<std::string>> own_room_with_alias(const std::string& alias);
     boost::asio::awaitable<void> pin(const std::string& room_id, const std::string& event_id);
     // Sends the card and remembers it as the card of `subject`, then adds the bot's hint reactions.
-    using CardSubject = std::variant<DraftId, EscalationId>;
+    using CardSubject = std::variant<DraftRevision, EscalationId>;   // a draft's card is for one revision
     boost::asio::awaitable<void> send_card(const std::string& room_id, const nlohmann::json& content, OutboxJobId job,
                                            const CardSubject& subject, const std::vector<std::string_view>& hints);
     // The edit of a card, given the card's event id.

@@ -11,8 +11,9 @@ using nlohmann::json;
 constexpr std::string_view kRoom = "matrix.room";
 constexpr std::string_view kChannel = "matrix.channel";
 constexpr std::string_view kDirect = "matrix.direct";
-constexpr std::string_view kCardOf = "matrix.card_of";        // "D-3" / "E-2" -> "event_id room_id"
-constexpr std::string_view kCardEvent = "matrix.card_event";  // event id -> "D-3" / "E-2"
+constexpr std::string_view kCardOf = "matrix.card_of";        // "D-3@2" / "E-2" -> "event_id room_id"
+constexpr std::string_view kCardEvent = "matrix.card_event";  // event id -> "D-3@2" / "E-2"
+// Earlier versions wrote "D-3" for a draft's (latest) card: read as revision 1.
 constexpr std::string_view kSync = "matrix.sync";
 constexpr std::string_view kReply = "matrix.reply";
 constexpr std::string_view kReplySent = "matrix.reply_sent";
@@ -75,8 +76,10 @@ void MatrixRefs::remember_direct_room(const UserId& user, const std::string& roo
     set(kDirect, user.value(), room_id);
 }
 
-std::optional<std::string> MatrixRefs::card_event(const DraftId& draft) {
-    return first_word(get(kCardOf, to_string(draft)));
+std::optional<std::string> MatrixRefs::card_event(const DraftRevision& draft) {
+    if (auto event = first_word(get(kCardOf, to_string(draft)))) return event;
+    if (draft.revision == 1) return first_word(get(kCardOf, to_string(draft.draft)));
+    return std::nullopt;
 }
 
 std::optional<std::string> MatrixRefs::card_event(const EscalationId& escalation) {
@@ -86,7 +89,7 @@ std::optional<std::string> MatrixRefs::card_event(const EscalationId& escalation
 std::optional<CardRef> MatrixRefs::card(const std::string& event_id) {
     const auto subject = get(kCardEvent, event_id);
     if (!subject) return std::nullopt;
-    if (auto draft = parse_draft_id(*subject)) return CardRef{*draft};
+    if (auto draft = parse_draft_revision(*subject)) return CardRef{draft->draft, draft->revision};
     if (auto escalation = parse_escalation_id(*subject)) return CardRef{*escalation};
     return std::nullopt;
 }
@@ -100,7 +103,7 @@ std::string MatrixRefs::card_room(const std::string& event_id) {
     return space == std::string::npos ? std::string() : where->substr(space + 1);
 }
 
-void MatrixRefs::remember_card(const DraftId& draft, const std::string& room_id, const std::string& event_id) {
+void MatrixRefs::remember_card(const DraftRevision& draft, const std::string& room_id, const std::string& event_id) {
     auto tx = store_.begin();
     tx->set_platform_ref(kCardOf, to_string(draft), event_id + " " + room_id);
     tx->set_platform_ref(kCardEvent, event_id, to_string(draft));

@@ -51,10 +51,12 @@ public:
     std::optional<std::string> direct_room(const UserId& user);
     void remember_direct_room(const UserId& user, const std::string& room_id);
 
-    std::optional<std::string> card_event(const DraftId& draft);
+    // Each revision of a draft has its own card (refs stored before revisions
+    // were kept, under the bare draft id, are revision 1's).
+    std::optional<std::string> card_event(const DraftRevision& draft);
     std::optional<std::string> card_event(const EscalationId& escalation);
     std::optional<CardRef> card(const std::string& event_id);
-    void remember_card(const DraftId& draft, const std::string& room_id, const std::string& event_id);
+    void remember_card(const DraftRevision& draft, const std::string& room_id, const std::string& event_id);
     void remember_card(const EscalationId& escalation, const std::string& room_id, const std::string& event_id);
     // The room a card was sent to ("" when unknown): an edit must go to the same room.
     std::string card_room(const std::string& event_id);

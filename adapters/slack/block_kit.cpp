@@ -74,15 +74,37 @@ void append_text(json& blocks, std::string_view raw, std::size_t reserved) {
                                  " characters) are not shown on this card. They are published as written."));
 }
 
+// "@pat (pr)", or "one of pr: @pat, @quinn" while nobody of the group approved.
+std::string approvers_line(const Card& card) {
+    std::string members;
+    for (const UserId& user : card.approvers) members += (members.empty() ? "" : ", ") + user_mention(user);
+    return "one of " + escape_mrkdwn_truncated(card.approvers_group, 100) + ": " + members;
+}
+
 }  // namespace
 
+std::string approval_needs(const Card& card) {
+    if (card.approvers_group.empty()) return {};
+    const std::string lead = card.lead_approval ? ":white_check_mark: the Crisis Lead " + user_mention(*card.lead_approval) + " approved"
+                                                : ":hourglass: needs the Crisis Lead " + user_mention(card.lead);
+    const std::string approver = card.approver_approval ? ":white_check_mark: " + user_mention(*card.approver_approval) + " (" +
+                                                              escape_mrkdwn_truncated(card.approvers_group, 100) + ") approved"
+                                                        : ":hourglass: needs " + approvers_line(card);
+    return "Two approvals: " + lead + " · " + approver;
+}
+
 std::string approval_outcome(const Card& card) {
+    if (card.outdated)
+        return ":warning: *Outdated*: " + to_string(card.draft) + " was revised after this card (revision " +
+               std::to_string(card.revision) + "). It decides nothing: decide on the card of the new revision.";
     if (card.rerouted_to)
         return ":arrow_right: *Moved* to " + user_mention(*card.rerouted_to) + ", the new Crisis Lead, who decides it now.";
     const std::string who = by_when(card.decided_by, card.decided_at);
     const std::string because = card.reason.empty() ? std::string() : "\n*Reason:* " + escape_mrkdwn_truncated(card.reason, kMaxSectionText - 200);
     switch (card.state) {
-        case DraftState::pending: return ":hourglass: Waiting for the Crisis Lead's decision.";
+        case DraftState::pending:
+            return card.approvers_group.empty() ? ":hourglass: Waiting for the Crisis Lead's decision."
+                                                : ":hourglass: Waiting. " + approval_needs(card);
         case DraftState::approved: return ":white_check_mark: *Approved*" + who + because;
         case DraftState::published: return ":white_check_mark: *Approved and published*" + who + because;
         case DraftState::changes_requested: return ":pencil2: *Changes requested*" + who + because;
@@ -95,7 +117,8 @@ std::string approval_outcome(const Card& card) {
 nlohmann::json approval_card_blocks(const Card& card) {
     const std::string draft = to_string(card.draft);
     json blocks = json::array();
-    blocks.push_back(header(exercise_mark(card.exercise) + "Approval needed · " + draft));
+    blocks.push_back(header(exercise_mark(card.exercise) + (card.outdated ? "Outdated · " : "Approval needed · ") + draft +
+                            " revision " + std::to_string(card.revision)));
     if (card.exercise) blocks.push_back(context(":performing_arts: *EXERCISE* — a tabletop drill; nothing is published outside it."));
     std::string audience = escape_mrkdwn_truncated(card.audience, 200);
     if (!card.audience_channel.empty()) audience += " → " + escape_mrkdwn_truncated("#" + card.audience_channel, 200);
@@ -103,14 +126,20 @@ nlohmann::json approval_card_blocks(const Card& card) {
                                      field("Audience", audience), field("Author", user_mention(card.author)),
                                      field("Revision", std::to_string(card.revision))}));
     blocks.push_back(context("Exactly as it will be published:"));
-    const bool live = card.state == DraftState::pending && !card.rerouted_to;
-    append_text(blocks, card.text, live ? 1 : 2);
+    const bool live = card.state == DraftState::pending && !card.rerouted_to && !card.outdated;
+    // Room after the text for the buttons (and the approvals line), or the divider and the outcome.
+    append_text(blocks, card.text, live && card.approvers_group.empty() ? 1 : 2);
     if (live) {
+        // The buttons carry the revision shown: a click after a revision is refused (SPEC.md §4).
+        const std::string value = to_string(DraftRevision{card.draft, card.revision});
+        if (!card.approvers_group.empty())
+            blocks.push_back(context(approval_needs(card) + "\nBy command: `/incident approve " + draft +
+                                     " --revision " + std::to_string(card.revision) + "`"));
         blocks.push_back({{"type", "actions"},
-                          {"block_id", "warroom.approval." + draft},
-                          {"elements", json::array({button("Approve", kApproveAction, draft, "primary"),
-                                                    button("Request changes", kChangesAction, draft, ""),
-                                                    button("Reject", kRejectAction, draft, "danger")})}});
+                          {"block_id", "warroom.approval." + draft + "." + std::to_string(card.revision)},
+                          {"elements", json::array({button("Approve", kApproveAction, value, "primary"),
+                                                    button("Request changes", kChangesAction, value, ""),
+                                                    button("Reject", kRejectAction, value, "danger")})}});
     } else {
         blocks.push_back({{"type", "divider"}});
         blocks.push_back(text_section(approval_outcome(card), false));
@@ -121,7 +150,7 @@ nlohmann::json approval_card_blocks(const Card& card) {
 std::string approval_card_fallback(const Card& card) {
     const std::string subject = exercise_mark(card.exercise) + to_string(card.draft) + " for " +
                                 escape_mrkdwn_truncated(card.audience, 200) + " (" + to_string(card.incident) + ")";
-    if (card.state == DraftState::pending && !card.rerouted_to) return "Approval needed: " + subject;
+    if (card.state == DraftState::pending && !card.rerouted_to && !card.outdated) return "Approval needed: " + subject;
     return subject + ": " + approval_outcome(card);
 }
 

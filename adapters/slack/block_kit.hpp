@@ -38,6 +38,8 @@ std::string escalation_card_fallback(const EscalationCard& card);
 
 // How the card's decision reads, e.g. "*Rejected* by <@U1> at 2026-11-29 01:56 UTC".
 std::string approval_outcome(const Card& card);
+// The two approvals of a card for an audience with approvers, given or needed; "" for others.
+std::string approval_needs(const Card& card);
 std::string escalation_outcome(const EscalationCard& card);
 
 }  // namespace warroom::slack

@@ -14,6 +14,7 @@
 #include "adapters/net/endpoint.hpp"
 #include "adapters/net/tls.hpp"
 #include "adapters/slack/slack_events.hpp"
+#include "adapters/slack/slack_people.hpp"
 #include "adapters/slack/slack_performer.hpp"
 #include "adapters/slack/socket_mode_client.hpp"
 
@@ -65,6 +66,7 @@ struct SlackBot::Impl {
     RateLimiter limits;
     WebApi api{io.get_executor(), tls, settings.api_url, settings.bot_token, limits};
     SlackRefs refs;
+    SlackPeople people{store, api, clock};
     std::optional<SlackPerformer> performer;
     std::optional<SocketModeClient> socket;
     net::OutboxLoop outbox{io.get_executor(), store, clock,
@@ -89,6 +91,13 @@ awaitable<void> SlackBot::Impl::main() {
                    [this](const Envelope& envelope) { return on_envelope(envelope); },
                    SocketModeTimings{settings.ping_interval, settings.pong_timeout, std::chrono::seconds(10),
                                      milliseconds(500), settings.reconnect_backoff_max, std::chrono::seconds(10)});
+    // Who is a guest or from another team is learnt before the engine sees the event.
+    socket->set_preparer([this](const Envelope& envelope) -> awaitable<void> {
+        const ChannelResolver resolve = [this](const SlackChannelId& id) { return refs.channel_name(id); };
+        Inbound inbound = event_from_envelope(envelope, resolve);
+        if (const auto* event = std::get_if<SlackEvent>(&inbound))
+            co_await people.learn(SlackPeople::involved(event->event));
+    });
     asio::co_spawn(io, outbox.run(), [](std::exception_ptr e) { log_unexpected_end("the outbox", e); });
     asio::co_spawn(io, schedules.run(), [](std::exception_ptr e) { log_unexpected_end("the scheduler", e); });
     co_await socket->run();
@@ -108,6 +117,7 @@ awaitable<bool> SlackBot::Impl::identify() {
                 co_return false;
             }
             performer.emplace(store, api, refs, UserId{user});
+            people.set_home_team(answer.body.value("team_id", std::string()));
             spdlog::info("signed in to Slack as bot user {}", user);
             co_return true;
         }
@@ -140,6 +150,7 @@ std::optional<json> SlackBot::Impl::on_envelope(const Envelope& envelope) {
                          event.channel_id.value());
             return std::nullopt;
         }
+        event.event.outsiders = people.outsiders_among(SlackPeople::involved(event.event));
         reply = engine.handle(event.event);
     } catch (const std::exception& error) {
         // Nothing was committed: the transaction rolled back with the exception.

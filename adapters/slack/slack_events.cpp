@@ -1,6 +1,7 @@
 #include "adapters/slack/slack_events.hpp"
 
 #include "adapters/slack/mrkdwn.hpp"
+#include "bot/draft.hpp"
 #include "bot/json_fields.hpp"
 #include "bot/text.hpp"
 
@@ -173,9 +174,11 @@ Inbound event_from_block_actions(const json& payload, const ChannelResolver& res
 
     decltype(Event::what) what;
     if (const auto* decision = std::get_if<CardDecision>(&button->meaning)) {
-        const auto draft = parse_draft_id(value);
-        if (!draft) return Ignored{"the " + action_id + " button carries \"" + shown_value + "\", not a draft id like D-3"};
-        what = CardAction{*draft, *decision, ""};
+        // "D-3@2": the draft and the revision the card showed; cards of earlier versions carry "D-3".
+        const auto card = parse_draft_revision(value);
+        if (!card)
+            return Ignored{"the " + action_id + " button carries \"" + shown_value + "\", not a draft like D-3@2"};
+        what = CardAction{card->draft, *decision, "", card->revision};
     } else {
         const auto escalation = parse_escalation_id(value);
         if (!escalation)

@@ -240,7 +240,7 @@ awaitable<void> SlackPerformer::post_card(const PostCard& effect, OutboxJobId jo
     const SlackChannelId channel = co_await card_channel(effect.card, effect.to);
     const ApiRequest post = post_card_request(effect, channel, job);
     const MessageRef where = co_await post_once(post, channel, job, 0);
-    refs_.remember_card(effect.card.draft, where);
+    refs_.remember_card(DraftRevision{effect.card.draft, effect.card.revision}, where);
 }
 
 awaitable<bool> SlackPerformer::updated_in_place(const ApiRequest& update) {
@@ -251,10 +251,12 @@ awaitable<bool> SlackPerformer::updated_in_place(const ApiRequest& update) {
 }
 
 awaitable<void> SlackPerformer::update_card(const UpdateCard& effect, OutboxJobId job) {
-    if (auto where = refs_.card(effect.card.draft)) {
+    if (auto where = refs_.card(DraftRevision{effect.card.draft, effect.card.revision})) {
         const ApiRequest update = update_card_request(effect, where->channel, where->ts);
         if (co_await updated_in_place(update)) co_return;
     }
+    // An old revision's card that is gone has nothing to mark outdated.
+    if (effect.card.outdated) co_return;
     // The card is gone (deleted by someone, or never recorded): post the outcome as a new card.
     const PostCard again{effect.to, effect.card};
     co_await post_card(again, job);

@@ -56,9 +56,13 @@ void SlackRefs::remember_direct_channel(const UserId& user, const SlackChannelId
     set(kDirect, user.value(), id.value());
 }
 
-std::optional<MessageRef> SlackRefs::card(const DraftId& draft) { return decode(get(kCard, to_string(draft))); }
+std::optional<MessageRef> SlackRefs::card(const DraftRevision& draft) {
+    if (auto where = decode(get(kCard, to_string(draft)))) return where;
+    if (draft.revision == 1) return decode(get(kCard, to_string(draft.draft)));
+    return std::nullopt;
+}
 
-void SlackRefs::remember_card(const DraftId& draft, const MessageRef& where) {
+void SlackRefs::remember_card(const DraftRevision& draft, const MessageRef& where) {
     set(kCard, to_string(draft), encode(where));
 }
 

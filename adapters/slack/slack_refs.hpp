@@ -37,8 +37,10 @@ public:
     std::optional<SlackChannelId> direct_channel(const UserId& user);
     void remember_direct_channel(const UserId& user, const SlackChannelId& id);
 
-    std::optional<MessageRef> card(const DraftId& draft);
-    void remember_card(const DraftId& draft, const MessageRef& where);
+    // Each revision of a draft has its own card (refs stored before revisions
+    // were kept, under the bare draft id, are revision 1's).
+    std::optional<MessageRef> card(const DraftRevision& draft);
+    void remember_card(const DraftRevision& draft, const MessageRef& where);
     std::optional<MessageRef> escalation_card(const EscalationId& escalation);
     void remember_escalation_card(const EscalationId& escalation, const MessageRef& where);
 

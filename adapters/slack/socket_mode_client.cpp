@@ -212,6 +212,7 @@ struct Core {
     WebApi& api;
     const std::string app_token;
     const SocketModeClient::EnvelopeHandler handler;
+    SocketModeClient::EnvelopePreparer prepare;
     const SocketModeTimings timings;
 
     bool running = false;
@@ -354,6 +355,15 @@ asio::awaitable<void> read_frames(std::shared_ptr<Core> core, std::shared_ptr<Co
             connection->end_reason = end_reason(ec);
             break;
         }
+        auto frame = parse_socket_frame(text);
+        if (const auto* envelope = std::get_if<Envelope>(&frame);
+            envelope && core->prepare && !core->recent_answers.contains(envelope->envelope_id)) {
+            try {
+                co_await core->prepare(*envelope);
+            } catch (const std::exception& error) {
+                spdlog::warn("Socket Mode: preparing envelope {} failed: {}", envelope->envelope_id, error.what());
+            }
+        }
         std::visit(Overloaded{
                        [&](const Hello& hello) { on_hello(*core, connection, hello); },
                        [&](const Disconnect& disconnect) {
@@ -369,7 +379,7 @@ asio::awaitable<void> read_frames(std::shared_ptr<Core> core, std::shared_ptr<Co
                                         error.message);
                        },
                    },
-                   parse_socket_frame(text));
+                   frame);
     }
     connection->ended = true;
     connection->socket->cut();
@@ -578,6 +588,8 @@ asio::awaitable<void> SocketModeClient::run() {
     co_await run_connections(core);
     core->running = false;
 }
+
+void SocketModeClient::set_preparer(EnvelopePreparer prepare) { state_->prepare = std::move(prepare); }
 
 void SocketModeClient::stop() {
     std::shared_ptr<Core> core = state_;

@@ -44,6 +44,12 @@ public:
     // It must not block for long: Slack shows the user an error after 3 s.
     using EnvelopeHandler = std::function<std::optional<nlohmann::json>(const Envelope&)>;
 
+    // Awaited before the handler for each new envelope, on the reading
+    // coroutine (so envelopes stay in order): what the handler needs from the
+    // Web API (users.info for who is a guest) is fetched here. It must be
+    // quick for known users: the envelope is acked after it.
+    using EnvelopePreparer = std::function<boost::asio::awaitable<void>(const Envelope&)>;
+
     // `tls` and `api` must outlive the client.
     SocketModeClient(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, WebApi& api,
                      std::string app_token, EnvelopeHandler handler, SocketModeTimings timings = {});
@@ -51,6 +57,8 @@ public:
 
     // Connects and stays connected until stop(); returns once stopped.
     boost::asio::awaitable<void> run();
+    // Sets the preparer; call before run().
+    void set_preparer(EnvelopePreparer prepare);
     // Closes every socket and ends run(). Call on the client's executor.
     void stop();
 

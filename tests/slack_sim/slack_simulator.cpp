@@ -59,6 +59,30 @@ std::string SlackSimulator::add_user(const std::string& name) {
     return impl_->state.update([&](SimState& s) { return s.workspace.add_user(name); });
 }
 
+std::string SlackSimulator::add_guest(const std::string& name, bool single_channel) {
+    return impl_->state.update([&](SimState& s) {
+        std::string id = s.workspace.add_user(name);
+        s.workspace.describe_user(id, !single_channel, single_channel, "");
+        return id;
+    });
+}
+
+void SlackSimulator::describe_user(const std::string& user_id, bool is_restricted, bool is_ultra_restricted,
+                                   const std::string& team_id) {
+    impl_->state.update([&](SimState& s) {
+        s.workspace.describe_user(user_id, is_restricted, is_ultra_restricted, team_id);
+        return 0;
+    });
+}
+
+std::string SlackSimulator::add_external_user(const std::string& name, const std::string& team_id) {
+    return impl_->state.update([&](SimState& s) {
+        std::string id = s.workspace.add_user(name);
+        s.workspace.describe_user(id, false, false, team_id);
+        return id;
+    });
+}
+
 std::string SlackSimulator::add_channel(const std::string& name, bool is_private,
                                         const std::vector<std::string>& members) {
     return impl_->state.update([&](SimState& s) {
@@ -160,6 +184,18 @@ std::string SlackSimulator::kick(const std::string& remover_id, const std::strin
             throw std::runtime_error("slack simulator: " + remover_id + " is not in " + channel_id +
                                      " and cannot remove anyone from it");
         return remove_member(s, user_id, channel_id);
+    });
+    impl_->post_delivery();
+    return id;
+}
+
+std::string SlackSimulator::click_as_shown(const std::string& user_id, const std::string& channel_id,
+                                          const std::string& message_ts, const std::string& action_id,
+                                          const nlohmann::json& shown_blocks) {
+    std::string id = impl_->state.update([&](SimState& s) {
+        nlohmann::json envelope = button_click_envelope(s, user_id, channel_id, message_ts, action_id, &shown_blocks);
+        std::string envelope_id = envelope["envelope_id"];
+        return s.socket_mode.enqueue(envelope_id, std::move(envelope));
     });
     impl_->post_delivery();
     return id;

@@ -75,6 +75,14 @@ public:
 
     // The workspace.
     std::string add_user(const std::string& name);                       // returns "U..."
+    // A guest of the workspace (users.info: is_restricted, or is_ultra_restricted for a single-channel guest).
+    std::string add_guest(const std::string& name, bool single_channel = false);
+    // How users.info describes an existing user: a guest (is_restricted, or
+    // is_ultra_restricted), or of another team (team_id; "" for the workspace's).
+    void describe_user(const std::string& user_id, bool is_restricted, bool is_ultra_restricted,
+                       const std::string& team_id);
+    // A Slack Connect user: a member of another team (users.info: that team_id) in a shared channel.
+    std::string add_external_user(const std::string& name, const std::string& team_id = "T0OTHER");
     std::string add_channel(const std::string& name, bool is_private, const std::vector<std::string>& members);
     std::optional<SimChannel> channel(const std::string& id) const;
     std::optional<SimChannel> channel_by_name(const std::string& name) const;
@@ -106,6 +114,11 @@ public:
     std::string redeliver_event(const std::string& envelope_id);
     // The account is deactivated: conversations.invite answers cant_invite for it.
     void deactivate_user(const std::string& user_id);
+    // The same click from a client still showing the message as it was
+    // (`shown_blocks`, e.g. an approval card before an update reached it).
+    std::string click_as_shown(const std::string& user_id, const std::string& channel_id,
+                               const std::string& message_ts, const std::string& action_id,
+                               const nlohmann::json& shown_blocks);
     // Sends a frame as is (malformed JSON, unknown types); returns its
     // envelope_id when it has one, else "".
     std::string send_raw_frame(const std::string& text);

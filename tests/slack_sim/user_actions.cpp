@@ -142,7 +142,7 @@ json slash_command_envelope(SimState& state, const std::string& user_id, const s
 }
 
 json button_click_envelope(SimState& state, const std::string& user_id, const std::string& channel_id,
-                           const std::string& message_ts, const std::string& action_id) {
+                           const std::string& message_ts, const std::string& action_id, const json* shown_blocks) {
     Workspace& ws = state.workspace;
     const SimUser& user = known_user(ws, user_id);
     const StoredChannel& channel = known_channel(ws, channel_id);
@@ -153,7 +153,7 @@ json button_click_envelope(SimState& state, const std::string& user_id, const st
     if (!stored || (stored->message.ephemeral_to && *stored->message.ephemeral_to != user_id))
         throw std::runtime_error("slack simulator: " + user.name + " sees no message " + message_ts + " in " +
                                  channel_id);
-    auto button = find_button(stored->message.blocks, action_id);
+    auto button = find_button(shown_blocks ? *shown_blocks : stored->message.blocks, action_id);
     if (!button)
         throw std::runtime_error("slack simulator: message " + message_ts + " in " + channel_id +
                                  " has no button with action_id " + action_id);
@@ -168,7 +168,8 @@ json button_click_envelope(SimState& state, const std::string& user_id, const st
     bool ephemeral = stored->message.ephemeral_to.has_value();
     json payload = {
         {"type", "block_actions"},
-        {"user", {{"id", user_id}, {"username", user.name}, {"name", user.name}, {"team_id", ws.team_id}}},
+        {"user", {{"id", user_id}, {"username", user.name}, {"name", user.name},
+                  {"team_id", user.team_id.empty() ? ws.team_id : user.team_id}}},
         {"api_app_id", ws.app_id},
         {"token", "sim-verification-token"},
         {"container",

@@ -23,7 +23,8 @@ nlohmann::json slash_command_envelope(SimState& state, const std::string& user_i
 // The envelope (type interactive, block_actions) for a click on button `action_id`.
 // Throws std::runtime_error when the message or button is missing or the user is not in the channel.
 nlohmann::json button_click_envelope(SimState& state, const std::string& user_id, const std::string& channel_id,
-                                     const std::string& message_ts, const std::string& action_id);
+                                     const std::string& message_ts, const std::string& action_id,
+                                     const nlohmann::json* shown_blocks = nullptr);   // as a stale client shows it
 
 // The envelope (type events_api) Slack sends to an app subscribed to
 // member_left_channel once `user_id` is no longer in `channel_id`: for someone

@@ -71,6 +71,18 @@ std::string Workspace::add_user(const std::string& name, bool is_bot) {
     return user.id;
 }
 
+void Workspace::describe_user(const std::string& id, bool is_restricted, bool is_ultra_restricted,
+                              const std::string& team) {
+    for (SimUser& user : users_) {
+        if (user.id != id) continue;
+        user.is_restricted = is_restricted;
+        user.is_ultra_restricted = is_ultra_restricted;
+        user.team_id = team;
+        return;
+    }
+    throw std::invalid_argument("slack simulator: no user " + id);
+}
+
 std::string Workspace::add_channel(const std::string& name, bool is_private, const std::vector<std::string>& members,
                                    const std::string& creator) {
     if (auto error = channel_name_error(name); !error.empty())
@@ -206,8 +218,11 @@ json Workspace::message_json(const StoredMessage& stored, bool include_metadata)
 }
 
 json Workspace::user_json(const SimUser& u) const {
+    const std::string& team = u.team_id.empty() ? team_id : u.team_id;
     return {{"id", u.id},
-            {"team_id", team_id},
+            {"team_id", team},
+            {"is_restricted", u.is_restricted},
+            {"is_ultra_restricted", u.is_ultra_restricted},
             {"name", u.name},
             {"deleted", false},
             {"real_name", u.name},
@@ -216,7 +231,7 @@ json Workspace::user_json(const SimUser& u) const {
             {"is_owner", false},
             {"is_bot", u.is_bot},
             {"is_app_user", false},
-            {"profile", {{"real_name", u.name}, {"display_name", u.name}, {"team", team_id}}}};
+            {"profile", {{"real_name", u.name}, {"display_name", u.name}, {"team", team}}}};
 }
 
 }  // namespace warroom::slack_sim

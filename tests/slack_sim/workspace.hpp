@@ -20,6 +20,9 @@ struct SimUser {
     std::string name;
     bool is_bot = false;
     bool deactivated = false;          // conversations.invite answers cant_invite for them
+    bool is_restricted = false;        // a multi-channel guest
+    bool is_ultra_restricted = false;  // a single-channel guest
+    std::string team_id;               // another team's (a Slack Connect user); empty: the workspace's
 };
 
 // A channel with the bookkeeping Slack shows but tests need not see.
@@ -53,6 +56,8 @@ public:
     std::string bot_user_id;
 
     std::string add_user(const std::string& name, bool is_bot = false);
+    // Changes how users.info describes a user (guest flags, team).
+    void describe_user(const std::string& id, bool is_restricted, bool is_ultra_restricted, const std::string& team);
     // Throws std::invalid_argument for a bad or taken name or an unknown member.
     std::string add_channel(const std::string& name, bool is_private, const std::vector<std::string>& members,
                             const std::string& creator);

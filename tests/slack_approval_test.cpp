@@ -1,0 +1,98 @@
+// The approval gate through the Slack simulator (SPEC.md §3b, §4): approvers
+// decide with the card's buttons, a click on the card of an older revision is
+// refused and that card says it is outdated, and guests and Slack Connect
+// users cannot declare or approve.
+#include "slack_support.hpp"
+
+#include <algorithm>
+
+namespace warroom::test {
+namespace {
+
+const std::string kMain = "inc-1-lost-laptop";
+
+std::size_t count_containing(const std::vector<slack_sim::SimMessage>& messages, const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(messages.begin(), messages.end(),
+                                                  [&](const auto& m) { return m.text.find(text) != std::string::npos; }));
+}
+
+bool told_privately(SlackWorld& world, const std::string& channel, const std::string& user, const std::string& text) {
+    for (const auto& m : world.posts_in(channel, true))
+        if (m.ephemeral_to == world.id(user) && m.text.find(text) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("Slack: pr approves a press draft with the card's button, and a click on an outdated card is refused",
+          "[slack_bot][approval]") {
+    SlackWorld world;
+    auto& sim = world.sim;
+    world.start();
+    CHECK_THAT(world.command("alice", "general", "declare sev3 Lost laptop"), Catch::Contains("INC-1"));
+    const auto main = world.channel_named(kMain);
+    world.wait_until_member(kMain, "alice");
+    CHECK_THAT(world.command("alice", kMain, "draft press First statement"), Catch::Contains("D-1"));
+    // pat, of pr, is invited to where the card is; the card names both approvals needed.
+    world.wait_until_member(kMain, "pat");
+    const auto first = world.wait_for_card(kMain, "D-1@1");
+    CHECK_THAT(first.blocks.dump(), Catch::Contains("needs one of pr: <@" + world.id("pat") + ">"));
+
+    CHECK_THAT(world.command("alice", kMain, "changes D-1 shorter"), Catch::Contains("Requested changes"));
+    CHECK_THAT(world.command("alice", kMain, "revise D-1 Second statement"), Catch::Contains("revision 2"));
+    const auto second = world.wait_for_card(kMain, "D-1@2");
+    // The card of revision 1 says it is outdated, and has no buttons any more.
+    REQUIRE(sim.wait_for([&] {
+        return sim.message(main.id, first.ts)->blocks.dump().find("Outdated") != std::string::npos;
+    }, 15s));
+    CHECK_THAT(sim.message(main.id, first.ts)->blocks.dump(), !Catch::Contains("warroom.approve"));
+
+    // A client still showing revision 1's card: the click is refused, privately, and nothing is published.
+    sim.click_as_shown(world.id("pat"), main.id, first.ts, "warroom.approve", first.blocks);
+    CHECK(sim.wait_for([&] { return told_privately(world, kMain, "pat", "D-1 changed since that card"); }, 15s));
+    CHECK(world.posts_in("press-office").empty());
+
+    // pat approves the new card: it waits for alice, and says who approved.
+    sim.click(world.id("pat"), main.id, second.ts, "warroom.approve");
+    REQUIRE(sim.wait_for([&] {
+        return sim.message(main.id, second.ts)->blocks.dump().find("(pr) approved") != std::string::npos;
+    }, 15s));
+    CHECK(world.posts_in("press-office").empty());
+    sim.click(world.id("alice"), main.id, second.ts, "warroom.approve");
+    REQUIRE(sim.wait_for([&] { return count_containing(world.posts_in("press-office"), "Second statement") == 1; }, 20s));
+    CHECK(count_containing(world.posts_in("press-office"), "First statement") == 0);
+}
+
+TEST_CASE("Slack: a guest and a Slack Connect user cannot declare or approve, and users.info is asked once each",
+          "[slack_bot][approval]") {
+    SlackWorld world;
+    auto& sim = world.sim;
+    sim.describe_user(world.id("pat"), true, false, "");           // pr's member, but a guest
+    sim.describe_user(world.id("cora"), false, false, "T0OTHER");  // customer-comms', from a shared channel
+    world.start();
+
+    CHECK_THAT(world.command("pat", "general", "declare sev3 Lost laptop"),
+               Catch::Contains("cannot declare, lead or approve"));
+    CHECK_THAT(world.command("cora", "general", "declare sev3 Lost laptop"),
+               Catch::Contains("cannot declare, lead or approve"));
+    CHECK_FALSE(sim.channel_by_name(kMain));
+
+    CHECK_THAT(world.command("alice", "general", "declare sev3 Lost laptop"), Catch::Contains("INC-1"));
+    const auto main = world.channel_named(kMain);
+    world.wait_until_member(kMain, "alice");
+    CHECK_THAT(world.command("alice", kMain, "lead @cora"), Catch::Contains("cannot be the Crisis Lead"));
+    CHECK_THAT(world.command("alice", kMain, "draft press Holding statement"), Catch::Contains("D-1"));
+    CHECK_THAT(world.command("alice", kMain, "approve D-1"), Catch::Contains("published once"));
+    world.wait_until_member(kMain, "pat");
+    const auto card = world.wait_for_card(kMain, "D-1@1");
+    sim.click(world.id("pat"), main.id, card.ts, "warroom.approve");
+    CHECK(sim.wait_for([&] { return told_privately(world, kMain, "pat", "cannot declare, lead or approve"); }, 15s));
+    CHECK(world.posts_in("press-office").empty());
+
+    std::size_t asked_about_pat = 0;
+    for (const auto& call : sim.api_calls())
+        asked_about_pat += call.method == "users.info" && call.args.value("user", "") == world.id("pat");
+    CHECK(asked_about_pat == 1);
+}
+
+}  // namespace warroom::test

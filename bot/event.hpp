@@ -44,11 +44,11 @@ struct Event {
     UserId user;
     ChannelName channel;               // where it was typed ("" for a direct message)
     std::variant<CommandText, CardAction, EscalationAnswer, MembershipLeft> what;
-    std::string user_name;             // the name the platform shows for them, when it says (audit record)
+    std::string user_name{};           // the name the platform shows for them, when it says (audit record)
     // Who among the caller and the people the command names the adapter knows
     // to be a guest or from outside the organisation (Slack guests and Slack
     // Connect users): they cannot declare, lead or approve (SPEC.md §3b).
-    std::vector<UserId> outsiders;
+    std::vector<UserId> outsiders{};
 };
 
 }  // namespace warroom

@@ -45,7 +45,7 @@ struct Context {
     Args args;                         // the words after the subcommand
     std::vector<Effect> effects;       // performed after commit, in order
     std::string caller_name;           // as the platform shows the caller; empty: their id
-    std::vector<UserId> outsiders;     // as the adapter found them (Event::outsiders)
+    std::vector<UserId> outsiders{};   // as the adapter found them (Event::outsiders)
 
     Incident& the_incident() { return *incident; }
     void post(const ChannelName& to, std::string text) { effects.push_back(post_to(to, std::move(text))); }

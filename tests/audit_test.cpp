@@ -457,8 +457,11 @@ TEST_CASE("a database from before the audit record begins each chain at the upgr
     TempDatabase db;
     run_script(db, kWholeIncident + "dave: /incident declare sev3 Lost laptop\n");
     {
-        // Back to schema version 2: no audit_log table, as an older warroom left it.
+        // Back to schema version 2: no audit_log table (nor the approval
+        // columns of migration 4), as an older warroom left it.
         Sql sql(db.path);
+        sql.exec("ALTER TABLE drafts DROP COLUMN lead_approval");
+        sql.exec("ALTER TABLE drafts DROP COLUMN approver_approval");
         sql.exec("DROP TABLE audit_log");
         sql.exec("DELETE FROM counters WHERE name = 'audit_chains_to_begin'");
         sql.exec("PRAGMA user_version = 2");

@@ -110,7 +110,6 @@ TEST_CASE("matrix: the Crisis Lead who leaves a workstream room is invited back,
 TEST_CASE("matrix: answers for the caller alone go to their direct room outside the incident's rooms",
           "[matrix_bot][membership]") {
     MatrixWorld world;
-    auto& sim = world.sim;
     world.start();
     CHECK_THAT(world.command("alice", world.general, "declare sev3 Lost laptop"), Catch::Contains("INC-1"));
     CHECK_THAT(world.command("bob", world.general, "declare sev3 Stolen badge"), Catch::Contains("INC-2"));

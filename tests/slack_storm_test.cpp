@@ -65,9 +65,13 @@ private:
                 sim_.slow(busy_method(), static_cast<int>(pick(1, 2)), std::chrono::milliseconds(pick(200, 1500)));
                 break;
             case Fault::truncate_answer: {
-                // Creating a channel too, when it comes early enough: a lost answer there must not make two.
-                const std::string method = pick(0, 5) == 0 ? "conversations.create" : busy_method();
-                sim_.truncate(method, 1);
+                // chat.postMessage every time, which every later command's effects call, so the
+                // switch surely fires before the round ends (a method called rarely, such as
+                // conversations.history, may never come again); creating a channel or another
+                // busy method too, when it comes: a lost answer there must not make two.
+                sim_.truncate("chat.postMessage", 1);
+                const std::string also = pick(0, 5) == 0 ? "conversations.create" : busy_method();
+                if (also != "chat.postMessage") sim_.truncate(also, 1);
                 break;
             }
             case Fault::truncate_envelope: sim_.truncate_envelopes(1); break;

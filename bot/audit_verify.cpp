@@ -323,7 +323,10 @@ std::optional<AuditProblem> reconcile(const std::vector<AuditEntry>& entries, co
             return p;
         if (auto p = compare(name, "drafts", "audience", draft.audience, d.audience)) return p;
     }
-    for (const auto& [name, d] : replay.drafts) {
+    // Not structured bindings: clang 14 (the fuzz build) cannot capture them in a lambda.
+    for (const auto& entry : replay.drafts) {
+        const std::string& name = entry.first;
+        const DraftReplay& d = entry.second;
         const bool present = std::any_of(drafts.begin(), drafts.end(),
                                          [&](const Draft& draft) { return to_string(draft.id) == name; });
         if (present) continue;
@@ -346,7 +349,9 @@ std::optional<AuditProblem> reconcile(const std::vector<AuditEntry>& entries, co
                              escalation.decided_by ? escalation.decided_by->value() : "", x.decided_by))
             return p;
     }
-    for (const auto& [name, x] : replay.escalations) {
+    for (const auto& entry : replay.escalations) {
+        const std::string& name = entry.first;
+        const EscalationReplay& x = entry.second;
         const bool present = std::any_of(escalations.begin(), escalations.end(), [&](const Escalation& escalation) {
             return to_string(escalation.id) == name;
         });

@@ -1,13 +1,14 @@
 // warroom_bench: how fast the core handles what a busy incident throws at it,
 // on a real SQLite file (WAL) as the bot runs it. Prints figures; asserts nothing.
 //
-//   build/warroom_bench [--quick]
+//   build/warroom_bench [--quick] [--only updates|approvals|declare|schedules]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -81,15 +82,32 @@ Timings measure(int count, F&& step) {
     return timings;
 }
 
+bool is_section(std::string_view name) {
+    return name == "updates" || name == "approvals" || name == "declare" || name == "schedules";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
-    const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    bool quick = false;
+    std::string only;   // one section, so that a profiler or a whole-process timer sees just it
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--quick") {
+            quick = true;
+        } else if (arg == "--only" && i + 1 < argc && is_section(argv[i + 1])) {
+            only = argv[++i];
+        } else {
+            std::fprintf(stderr, "usage: warroom_bench [--quick] [--only updates|approvals|declare|schedules]\n");
+            return 2;
+        }
+    }
+    const auto runs = [&](const char* section) { return only.empty() || only == section; };
     const int n = quick ? 200 : 2000;
     std::printf("warroom core benchmark: SQLite file in WAL mode, bundled playbook, effects discarded\n\n");
 
-    {
+    if (runs("updates")) {
         Bench bench("updates");
         bench.say("alice", "general", "/incident declare sev1 Benchmark incident");
         bench.say("alice", "inc-1-benchmark-incident", "/incident workstream engineering @bob");
@@ -100,7 +118,7 @@ int main(int argc, char** argv) {
             bench.drain();
         }).print("update (command + commit + outbox drain)", "commands");
     }
-    {
+    if (runs("approvals")) {
         Bench bench("approvals");
         bench.say("alice", "general", "/incident declare sev2 Benchmark incident");
         bench.drain();
@@ -112,14 +130,14 @@ int main(int argc, char** argv) {
             bench.drain();
         }).print("draft + approve + publish once", "drafts");
     }
-    {
+    if (runs("declare")) {
         Bench bench("declare");
         measure(n / 10, [&](int i) {
             bench.say("alice", "general", "/incident declare sev1 Incident number " + std::to_string(i));
             bench.drain();
         }).print("declare sev1 (4 channels, invites, cadences)", "incidents");
     }
-    {
+    if (runs("schedules")) {
         // 50 open sev1 incidents, each with 3 workstream syncs every 30m, an
         // all-hands sync every 1h and a summary every 2h: six hours of rhythm.
         Bench bench("schedules");

@@ -220,16 +220,20 @@ public:
         if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
             fail(db_, operation_);
     }
-    // A statement kept prepared by the connection (StatementCache): reset, not finalized, on scope exit.
-    Statement(sqlite3* db, sqlite3_stmt* kept, std::string_view operation)
-        : db_(db), operation_(operation), stmt_(kept), kept_(true) {}
+    // A statement kept prepared by the connection (StatementCache), lent to
+    // this scope: reset, not finalized, on scope exit, and handed back.
+    Statement(sqlite3* db, sqlite3_stmt* kept, bool& lent, std::string_view operation)
+        : db_(db), operation_(operation), stmt_(kept), lent_(&lent) {
+        lent = true;
+    }
     ~Statement() {
-        if (!kept_) {
+        if (lent_ == nullptr) {
             sqlite3_finalize(stmt_);
             return;
         }
         sqlite3_reset(stmt_);
         sqlite3_clear_bindings(stmt_);
+        *lent_ = false;
     }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
@@ -306,19 +310,22 @@ private:
     sqlite3* db_;
     std::string operation_;
     sqlite3_stmt* stmt_ = nullptr;
-    bool kept_ = false;
+    bool* lent_ = nullptr;
 };
 
 }  // namespace
 
-// Statements prepared once per connection and kept, for the few that run on
-// every decision (the audit record's head and append), where preparing the
-// SQL anew each time costs more than running it.
+// Every statement a transaction runs, prepared once per connection and kept:
+// parsing the SQL anew each time cost more than running it (half of a
+// command's instructions). The set of SQL texts is fixed by this file, so the
+// cache stays small. A statement still in use when the same SQL is asked for
+// again (a query run inside the loop over its own rows) is not shared: the
+// second user gets one prepared for it alone.
 class StatementCache {
 public:
     explicit StatementCache(sqlite3* db) : db_(db) {}
     ~StatementCache() {
-        for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+        for (auto& [sql, kept] : statements_) sqlite3_finalize(kept.statement);
     }
     StatementCache(const StatementCache&) = delete;
     StatementCache& operator=(const StatementCache&) = delete;
@@ -330,14 +337,19 @@ public:
             if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                    &statement, nullptr) != SQLITE_OK)
                 fail(db_, operation);
-            found = statements_.emplace(std::string(sql), statement).first;
+            found = statements_.emplace(std::string(sql), Kept{statement}).first;
         }
-        return Statement(db_, found->second, operation);
+        if (found->second.lent) return Statement(db_, sql, operation);
+        return Statement(db_, found->second.statement, found->second.lent, operation);
     }
 
 private:
+    struct Kept {
+        sqlite3_stmt* statement = nullptr;
+        bool lent = false;
+    };
     sqlite3* db_;
-    std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
+    std::map<std::string, Kept, std::less<>> statements_;
 };
 
 namespace {
@@ -408,7 +420,7 @@ public:
         : db_(db), open_flag_(open_flag), kept_(kept) {
         // IMMEDIATE takes the write lock now, so two processes cannot both
         // read a state and then fail to upgrade to write.
-        exec(db_, "BEGIN IMMEDIATE", "begin transaction");
+        kept_.get("BEGIN IMMEDIATE", "begin transaction").run();
         open_flag_ = true;
     }
 
@@ -418,7 +430,7 @@ public:
     }
 
     bool record_event(const EventId& id, Time at) override {
-        Statement insert(db(), "INSERT INTO processed_events (event_id, at) VALUES (?, ?) "
+        Statement insert = prepared("INSERT INTO processed_events (event_id, at) VALUES (?, ?) "
                                "ON CONFLICT (event_id) DO NOTHING",
                          "record event");
         insert.bind(id, at).run();
@@ -432,7 +444,7 @@ public:
         const char* operation = "load incident";
         Incident incident;
         {
-            Statement row(db(), "SELECT title, severity, status, lead, nominee, declared_by, declared_at, "
+            Statement row = prepared("SELECT title, severity, status, lead, nominee, declared_by, declared_at, "
                                 "lead_since, resolved_at, exercise, scenario, root_cause, impact FROM incidents WHERE id = ?",
                           operation);
             if (!row.bind(id).step()) return std::nullopt;
@@ -451,19 +463,19 @@ public:
             incident.root_cause = row.text(11);
             incident.impact = row.text(12);
         }
-        Statement channels(db_, "SELECT name, kind, workstream FROM channels WHERE incident_id = ? "
+        Statement channels = prepared("SELECT name, kind, workstream FROM channels WHERE incident_id = ? "
                                 "ORDER BY position",
                            operation);
         channels.bind(id);
         while (channels.step()) {
             Channel channel{ChannelName{channels.text(0)}, parse_channel_kind(channels.text(1)),
                             channels.text(2), {}};
-            Statement members(db_, "SELECT user FROM channel_members WHERE channel = ?", operation);
+            Statement members = prepared("SELECT user FROM channel_members WHERE channel = ?", operation);
             members.bind(channel.name);
             while (members.step()) channel.members.emplace(members.text(0));
             incident.channels.push_back(std::move(channel));
         }
-        Statement workstreams(db_, "SELECT name, lead, channel, opened_at FROM workstreams "
+        Statement workstreams = prepared("SELECT name, lead, channel, opened_at FROM workstreams "
                                    "WHERE incident_id = ? ORDER BY position",
                               operation);
         workstreams.bind(id);
@@ -471,14 +483,14 @@ public:
             incident.workstreams.push_back(Workstream{workstreams.text(0), workstreams.maybe_user(1),
                                                       ChannelName{workstreams.text(2)},
                                                       workstreams.time(3)});
-        Statement groups(db_, "SELECT group_name FROM incident_groups WHERE incident_id = ?", operation);
+        Statement groups = prepared("SELECT group_name FROM incident_groups WHERE incident_id = ?", operation);
         groups.bind(id);
         while (groups.step()) incident.invited_groups.insert(groups.text(0));
         return incident;
     }
 
     std::optional<IncidentId> incident_for_channel(const ChannelName& channel) override {
-        Statement query(db(), "SELECT incident_id FROM channels WHERE name = ?", "find incident for channel");
+        Statement query = prepared("SELECT incident_id FROM channels WHERE name = ?", "find incident for channel");
         if (!query.bind(channel).step()) return std::nullopt;
         return IncidentId{query.integer(0)};
     }
@@ -486,7 +498,7 @@ public:
     std::vector<Incident> incidents(bool open_only) override {
         std::vector<IncidentId> ids;
         {
-            Statement query(db(), "SELECT id FROM incidents WHERE ? = 0 OR status <> 'resolved' ORDER BY id",
+            Statement query = prepared("SELECT id FROM incidents WHERE ? = 0 OR status <> 'resolved' ORDER BY id",
                             "list incidents");
             query.bind(open_only);
             while (query.step()) ids.emplace_back(query.integer(0));
@@ -502,7 +514,7 @@ public:
         const char* operation = "save incident";
         // An upsert, not REPLACE: replacing would delete the row, and with it
         // the incident's drafts, updates and timeline would lose their parent.
-        Statement(db(), "INSERT INTO incidents (id, title, severity, status, lead, nominee, declared_by, "
+        prepared("INSERT INTO incidents (id, title, severity, status, lead, nominee, declared_by, "
                         "declared_at, lead_since, resolved_at, exercise, scenario, root_cause, impact) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity, "
@@ -519,19 +531,19 @@ public:
             .run();
 
         // Workstreams reference channels, so they go first; members cascade.
-        Statement(db_, "DELETE FROM workstreams WHERE incident_id = ?", operation).bind(incident.id).run();
-        Statement(db_, "DELETE FROM channels WHERE incident_id = ?", operation).bind(incident.id).run();
-        Statement(db_, "DELETE FROM incident_groups WHERE incident_id = ?", operation).bind(incident.id).run();
+        prepared("DELETE FROM workstreams WHERE incident_id = ?", operation).bind(incident.id).run();
+        prepared("DELETE FROM channels WHERE incident_id = ?", operation).bind(incident.id).run();
+        prepared("DELETE FROM incident_groups WHERE incident_id = ?", operation).bind(incident.id).run();
 
         for (std::size_t position = 0; position < incident.channels.size(); ++position) {
             const Channel& channel = incident.channels[position];
-            Statement(db_, "INSERT INTO channels (name, incident_id, kind, workstream, position) "
+            prepared("INSERT INTO channels (name, incident_id, kind, workstream, position) "
                            "VALUES (?, ?, ?, ?, ?)",
                       operation)
                 .bind(channel.name, incident.id, to_text(channel.kind), channel.workstream,
                       static_cast<std::int64_t>(position))
                 .run();
-            Statement member(db_, "INSERT INTO channel_members (channel, user) VALUES (?, ?)", operation);
+            Statement member = prepared("INSERT INTO channel_members (channel, user) VALUES (?, ?)", operation);
             for (const UserId& user : channel.members) {
                 member.bind(channel.name, user).run();
                 member.reset();
@@ -539,7 +551,7 @@ public:
         }
         for (std::size_t position = 0; position < incident.workstreams.size(); ++position) {
             const Workstream& workstream = incident.workstreams[position];
-            Statement(db_, "INSERT INTO workstreams (incident_id, name, lead, channel, opened_at, position) "
+            prepared("INSERT INTO workstreams (incident_id, name, lead, channel, opened_at, position) "
                            "VALUES (?, ?, ?, ?, ?, ?)",
                       operation)
                 .bind(incident.id, workstream.name, workstream.lead, workstream.channel, workstream.opened_at,
@@ -547,24 +559,24 @@ public:
                 .run();
         }
         for (const std::string& group : incident.invited_groups)
-            Statement(db_, "INSERT INTO incident_groups (incident_id, group_name) VALUES (?, ?)", operation)
+            prepared("INSERT INTO incident_groups (incident_id, group_name) VALUES (?, ?)", operation)
                 .bind(incident.id, group)
                 .run();
     }
 
     std::optional<Draft> draft(DraftId id) override {
-        Statement query(db(), std::string(kDraftSelect) + " WHERE id = ?", "load draft");
+        Statement query = prepared(std::string(kDraftSelect) + " WHERE id = ?", "load draft");
         if (!query.bind(id).step()) return std::nullopt;
         return read_draft(query);
     }
 
     std::vector<Draft> drafts(IncidentId incident) override {
-        Statement query(db(), std::string(kDraftSelect) + " WHERE incident_id = ? ORDER BY id", "list drafts");
+        Statement query = prepared(std::string(kDraftSelect) + " WHERE incident_id = ? ORDER BY id", "list drafts");
         return query.bind(incident).rows(read_draft);
     }
 
     void save(const Draft& draft) override {
-        Statement(db(), "INSERT INTO drafts (id, incident_id, audience, author, text, state, revision, "
+        prepared("INSERT INTO drafts (id, incident_id, audience, author, text, state, revision, "
                         "is_summary, created_at, routed_to, decided_by, decided_at, reason, published_at, "
                         "lead_approval, approver_approval) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -584,7 +596,7 @@ public:
     }
 
     void add(const StatusUpdate& update) override {
-        Statement(db(), "INSERT INTO status_updates (incident_id, workstream, author, text, at) "
+        prepared("INSERT INTO status_updates (incident_id, workstream, author, text, at) "
                         "VALUES (?, ?, ?, ?, ?)",
                   "add status update")
             .bind(update.incident, update.workstream, update.author, update.text, update.at)
@@ -592,7 +604,7 @@ public:
     }
 
     std::vector<StatusUpdate> updates(IncidentId incident) override {
-        Statement query(db(), "SELECT workstream, author, text, at FROM status_updates "
+        Statement query = prepared("SELECT workstream, author, text, at FROM status_updates "
                               "WHERE incident_id = ? ORDER BY id",
                         "list status updates");
         query.bind(incident);
@@ -604,7 +616,7 @@ public:
     }
 
     std::int64_t append(const TimelineEntry& entry) override {
-        Statement(db(), "INSERT INTO timeline (incident_id, at, actor, kind, text) VALUES (?, ?, ?, ?, ?)",
+        prepared("INSERT INTO timeline (incident_id, at, actor, kind, text) VALUES (?, ?, ?, ?, ?)",
                   "append to timeline")
             .bind(entry.incident, entry.at, entry.actor, to_string(entry.kind), entry.text)
             .run();
@@ -612,7 +624,7 @@ public:
     }
 
     std::vector<TimelineEntry> timeline(IncidentId incident) override {
-        Statement query(db(), "SELECT seq, at, actor, kind, text FROM timeline WHERE incident_id = ? "
+        Statement query = prepared("SELECT seq, at, actor, kind, text FROM timeline WHERE incident_id = ? "
                               "ORDER BY seq",
                         "read timeline");
         query.bind(incident);
@@ -626,14 +638,14 @@ public:
     }
 
     OutboxJobId enqueue(const Effect& effect, Time at) override {
-        Statement(db(), "INSERT INTO outbox (created_at, effect) VALUES (?, ?)", "enqueue effect")
+        prepared("INSERT INTO outbox (created_at, effect) VALUES (?, ?)", "enqueue effect")
             .bind(at, encode_effect(effect))
             .run();
         return OutboxJobId{sqlite3_last_insert_rowid(db_)};
     }
 
     std::vector<OutboxJob> pending_jobs(std::size_t limit) override {
-        Statement query(db(), "SELECT id, effect FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT ?",
+        Statement query = prepared("SELECT id, effect FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT ?",
                         "list pending jobs");
         query.bind(sql_limit(limit));
         std::vector<OutboxJob> result;
@@ -643,44 +655,42 @@ public:
 
     void complete_job(OutboxJobId id, Time at) override {
         // Completing twice keeps the first time: a repeated job is not news.
-        Statement(db(), "UPDATE outbox SET done_at = ? WHERE id = ? AND done_at IS NULL", "complete job")
+        prepared("UPDATE outbox SET done_at = ? WHERE id = ? AND done_at IS NULL", "complete job")
             .bind(at, id)
             .run();
     }
 
     std::optional<AuditEntry> last_audit_entry(IncidentId incident) override {
-        static const std::string sql = std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq DESC LIMIT 1";
-        Statement query = kept_.get(sql, "read the audit head");
-        db();   // refuses use after commit
+        Statement query = prepared(std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
+                                   "read the audit head");
         if (!query.bind(incident).step()) return std::nullopt;
         return read_audit(query);
     }
 
     void insert_audit(const AuditEntry& entry) override {
-        db();   // refuses use after commit
-        kept_.get("INSERT INTO audit_log (incident_id, seq, at, actor, actor_name, kind, facts, prev_hash, hash) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "append to the audit record")
+        prepared("INSERT INTO audit_log (incident_id, seq, at, actor, actor_name, kind, facts, prev_hash, hash) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 "append to the audit record")
             .bind(entry.incident, entry.seq, entry.at, entry.actor, entry.actor_name, entry.kind, entry.facts,
                   entry.prev_hash, entry.hash)
             .run();
     }
 
     std::vector<AuditEntry> audit_entries(IncidentId incident) override {
-        Statement query(db(), std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq",
+        Statement query = prepared(std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq",
                         "read the audit record");
         return query.bind(incident).rows(read_audit);
     }
 
     std::vector<IncidentId> unchained_incidents() override {
-        Statement query(db(), "SELECT id FROM incidents WHERE NOT EXISTS "
+        Statement query = prepared("SELECT id FROM incidents WHERE NOT EXISTS "
                               "(SELECT 1 FROM audit_log WHERE audit_log.incident_id = incidents.id) ORDER BY id",
                         "list incidents without an audit record");
         return query.rows([](Statement& row) { return IncidentId{row.integer(0)}; });
     }
 
     ScheduleId add(const Schedule& schedule) override {
-        Statement(db(), "INSERT INTO schedules (incident_id, kind, target, due_at, every_ms, state, done_at) "
+        prepared("INSERT INTO schedules (incident_id, kind, target, due_at, every_ms, state, done_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
                   "add schedule")
             .bind(schedule.incident, to_string(schedule.kind), schedule.target, schedule.due_at,
@@ -690,27 +700,27 @@ public:
     }
 
     void save(const Schedule& schedule) override {
-        Statement(db(), "UPDATE schedules SET state = ?, done_at = ? WHERE id = ?", "save schedule")
+        prepared("UPDATE schedules SET state = ?, done_at = ? WHERE id = ?", "save schedule")
             .bind(to_string(schedule.state), schedule.done_at, schedule.id)
             .run();
     }
 
     std::vector<Schedule> due_schedules(Time now, std::size_t limit) override {
-        Statement query(db(), std::string(kScheduleSelect) +
+        Statement query = prepared(std::string(kScheduleSelect) +
                                   " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
                         "list due schedules");
         return query.bind(now, sql_limit(limit)).rows(read_schedule);
     }
 
     std::vector<Schedule> pending_schedules(IncidentId incident) override {
-        Statement query(db(), std::string(kScheduleSelect) +
+        Statement query = prepared(std::string(kScheduleSelect) +
                                   " WHERE state = 'pending' AND incident_id = ? ORDER BY due_at, id",
                         "list schedules");
         return query.bind(incident).rows(read_schedule);
     }
 
     std::optional<Time> next_due_time() override {
-        Statement query(db(), "SELECT MIN(due_at) FROM schedules WHERE state = 'pending'", "next due time");
+        Statement query = prepared("SELECT MIN(due_at) FROM schedules WHERE state = 'pending'", "next due time");
         if (!query.step() || query.is_null(0)) return std::nullopt;
         return query.time(0);
     }
@@ -718,19 +728,19 @@ public:
     EscalationId next_escalation_id() override { return EscalationId{next_counter("escalation")}; }
 
     std::optional<Escalation> escalation(EscalationId id) override {
-        Statement query(db(), std::string(kEscalationSelect) + " WHERE id = ?", "load escalation");
+        Statement query = prepared(std::string(kEscalationSelect) + " WHERE id = ?", "load escalation");
         if (!query.bind(id).step()) return std::nullopt;
         return read_escalation(query);
     }
 
     std::vector<Escalation> escalations(IncidentId incident) override {
-        Statement query(db(), std::string(kEscalationSelect) + " WHERE incident_id = ? ORDER BY id",
+        Statement query = prepared(std::string(kEscalationSelect) + " WHERE incident_id = ? ORDER BY id",
                         "list escalations");
         return query.bind(incident).rows(read_escalation);
     }
 
     void save(const Escalation& escalation) override {
-        Statement(db(), "INSERT INTO escalations (id, incident_id, requested_by, text, requested_at, deadline, "
+        prepared("INSERT INTO escalations (id, incident_id, requested_by, text, requested_at, deadline, "
                         "state, decided_by, decided_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT (id) DO UPDATE SET deadline = excluded.deadline, state = excluded.state, "
                         "decided_by = excluded.decided_by, decided_at = excluded.decided_at, "
@@ -743,7 +753,7 @@ public:
     }
 
     int add(const ActionItem& item) override {
-        Statement insert(db(), "INSERT INTO action_items (incident_id, number, text, owner, added_by, added_at) "
+        Statement insert = prepared("INSERT INTO action_items (incident_id, number, text, owner, added_by, added_at) "
                                "SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, ? FROM action_items "
                                "WHERE incident_id = ? RETURNING number",
                          "add action item");
@@ -755,7 +765,7 @@ public:
     }
 
     std::vector<ActionItem> action_items(IncidentId incident) override {
-        Statement query(db(), "SELECT number, text, owner, added_by, added_at FROM action_items "
+        Statement query = prepared("SELECT number, text, owner, added_by, added_at FROM action_items "
                               "WHERE incident_id = ? ORDER BY number",
                         "list action items");
         query.bind(incident);
@@ -767,13 +777,13 @@ public:
     }
 
     std::optional<std::string> platform_ref(std::string_view kind, std::string_view key) override {
-        Statement query(db(), "SELECT value FROM platform_refs WHERE kind = ? AND key = ?", "read platform ref");
+        Statement query = prepared("SELECT value FROM platform_refs WHERE kind = ? AND key = ?", "read platform ref");
         if (!query.bind(kind, key).step()) return std::nullopt;
         return query.text(0);
     }
 
     void set_platform_ref(std::string_view kind, std::string_view key, std::string_view value) override {
-        Statement(db(), "INSERT INTO platform_refs (kind, key, value) VALUES (?, ?, ?) "
+        prepared("INSERT INTO platform_refs (kind, key, value) VALUES (?, ?, ?) "
                         "ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",
                   "set platform ref")
             .bind(kind, key, value)
@@ -781,7 +791,7 @@ public:
     }
 
     void commit() override {
-        exec(db(), "COMMIT", "commit");
+        prepared("COMMIT", "commit").run();
         committed_ = true;
     }
 
@@ -870,14 +880,19 @@ private:
         return db_;
     }
 
+    Statement prepared(std::string_view sql, std::string_view operation) {
+        db();   // refuses use after commit
+        return kept_.get(sql, operation);
+    }
+
 public:
     void clear_counter(std::string_view name) {
-        Statement(db(), "DELETE FROM counters WHERE name = ?", "clear a mark").bind(name).run();
+        prepared("DELETE FROM counters WHERE name = ?", "clear a mark").bind(name).run();
     }
 
 private:
     std::int64_t next_counter(std::string_view name) {
-        Statement bump(db(), "INSERT INTO counters (name, value) VALUES (?, 1) "
+        Statement bump = prepared("INSERT INTO counters (name, value) VALUES (?, 1) "
                              "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
                        "next id");
         bump.bind(name);

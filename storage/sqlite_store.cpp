@@ -2,13 +2,18 @@
 
 #include <sqlite3.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <type_traits>
 #include <utility>
 
+#include "bot/private_file.hpp"
 #include "storage/effect_codec.hpp"
 
 namespace warroom {
@@ -911,6 +916,18 @@ private:
 }  // namespace
 
 std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path) {
+    const bool in_memory = path.empty() || path == ":memory:";
+    if (!in_memory) {
+        // SQLite would create the file with the umask's mode (0644 as a rule)
+        // and gives its -wal and -shm files the database's own mode: made
+        // 0600 here first, all three are readable by their owner only.
+        if (!create_private_file(path))
+            throw StorageError("sqlite: cannot create the database " + path + ": " + std::strerror(errno));
+        if (readable_by_others(path))
+            spdlog::warn("the database {} is readable by other users than its owner; it holds the incidents' "
+                         "record: chmod 600 it unless that is meant",
+                         path);
+    }
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     // The store owns the handle from here on, also when open failed.
@@ -922,7 +939,6 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path) {
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, 5000);
 
-    const bool in_memory = path.empty() || path == ":memory:";
     if (!in_memory) {
         Statement journal(raw, "PRAGMA journal_mode=WAL", "enable WAL");
         // journal_mode answers with the mode now in force.

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "adapters/console/console_line.hpp"
+#include "bot/private_file.hpp"
 #include "adapters/console/console_render.hpp"
 #include "bot/interval.hpp"
 #include "bot/text.hpp"
@@ -275,7 +276,10 @@ int ConsoleAdapter::run_interactive() {
     std::string history_file;
     if (const char* home = std::getenv("HOME")) {
         history_file = std::string(home) + "/.warroom_history";
-        read_history(history_file.c_str());
+        // What was typed about an incident is the owner's alone; a history
+        // left world-readable by an older warroom is tightened too.
+        if (make_private_file(history_file)) read_history(history_file.c_str());
+        else history_file.clear();
     }
     while (!quit_) {
         auto line = read_line(user_ + "@#" + channel_ + "> ");

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "bot/audit.hpp"
-
+#include "bot/safe_text.hpp"
 
 namespace warroom {
 namespace {
@@ -65,11 +65,16 @@ std::int64_t seconds(Duration d) { return std::chrono::duration_cast<std::chrono
 // ---------------------------------------------------------------------------
 // Markdown
 
-// A multi-line text inside a list item: continuation lines are indented so
-// they stay in the item.
+// Every text a person typed, and every name, goes into the review through
+// markdown_text: it reads as typed and cannot forge a heading, a link or HTML.
+std::string md_name(std::string_view name) { return markdown_text(name, MarkdownPlace::within_line); }
+std::string md_mention(const UserId& user) { return md_name(mention(user)); }
+
+// A multi-line text inside a list item, after the item's own words:
+// continuation lines are indented so they stay in the item.
 std::string in_item(std::string_view text) {
     std::string out;
-    for (char c : text) {
+    for (char c : markdown_text(text, MarkdownPlace::within_line)) {
         out += c;
         if (c == '\n') out += "  ";
     }
@@ -78,7 +83,7 @@ std::string in_item(std::string_view text) {
 
 std::string block_quote(std::string_view text) {
     std::string out = "> ";
-    for (char c : text) {
+    for (char c : markdown_text(text)) {
         out += c;
         if (c == '\n') out += "> ";
     }
@@ -98,12 +103,12 @@ std::string key_time(const Review& review, std::string_view name, const std::opt
 std::string leads_line(const Review& review) {
     std::string line;
     for (const LeadTerm& term : review.key_times.leads)
-        line += (line.empty() ? "" : " → ") + mention(term.lead);
+        line += (line.empty() ? "" : " → ") + md_mention(term.lead);
     return line;
 }
 
 std::string workstream_lead(const Workstream& workstream) {
-    return workstream.lead ? "lead " + mention(*workstream.lead) : std::string("no lead");
+    return workstream.lead ? "lead " + md_mention(*workstream.lead) : std::string("no lead");
 }
 
 void summary_section(const Review& review, std::string& md) {
@@ -113,7 +118,7 @@ void summary_section(const Review& review, std::string& md) {
     if (review.declared_severity != incident.severity) md += " (declared " + to_string(review.declared_severity) + ")";
     md += "\n- Final status: " + to_string(incident.status) + "\n";
     md += "- Crisis Lead" + std::string(review.key_times.leads.size() > 1 ? "s: " : ": ") + leads_line(review) + "\n";
-    md += "- Declared: " + format_utc(incident.declared_at) + " by " + mention(incident.declared_by) + "\n";
+    md += "- Declared: " + format_utc(incident.declared_at) + " by " + md_mention(incident.declared_by) + "\n";
     md += "- Resolved: " +
           (incident.resolved_at ? format_utc(*incident.resolved_at) : std::string("— (still open)")) + "\n";
     md += "- Total duration: " +
@@ -129,16 +134,16 @@ void severity_section(const Review& review, std::string& md) {
     md += "- " + format_utc(review.key_times.declared) + ": declared " + to_string(review.declared_severity) + "\n";
     for (const SeverityChange& change : review.severity_changes)
         md += "- " + format_utc(change.at) + " (" + since_declared(review, change.at) + "): " + to_string(change.from) +
-              " → " + to_string(change.to) + " by " + mention(change.by) + "\n";
+              " → " + to_string(change.to) + " by " + md_mention(change.by) + "\n";
 }
 
 void key_times_section(const Review& review, std::string& md) {
     const KeyTimes& times = review.key_times;
     md += "\n## Key times\n";
     md += key_time(review, "Declared", times.declared);
-    md += key_time(review, "Crisis Lead in place (" + mention(times.leads.front().lead) + ")", times.declared);
+    md += key_time(review, "Crisis Lead in place (" + md_mention(times.leads.front().lead) + ")", times.declared);
     for (std::size_t i = 1; i < times.leads.size(); ++i)
-        md += key_time(review, "Crisis Lead handed over to " + mention(times.leads[i].lead), times.leads[i].since);
+        md += key_time(review, "Crisis Lead handed over to " + md_mention(times.leads[i].lead), times.leads[i].since);
     md += key_time(review, "First approved communication", times.first_approved_communication);
     md += key_time(review, "Mitigated", times.mitigated);
     md += key_time(review, "Resolved", times.resolved);
@@ -151,7 +156,7 @@ void timeline_section(const Review& review, std::string& md) {
           ", tagged by response phase (detect, respond, recover).\n";
     for (std::size_t i = 0; i < timeline.size(); ++i) {
         const TimelineEntry& entry = timeline[i];
-        md += "- " + format_utc(entry.at) + " · " + to_string(review.phases[i]) + " · " + mention(entry.actor) +
+        md += "- " + format_utc(entry.at) + " · " + to_string(review.phases[i]) + " · " + md_mention(entry.actor) +
               " · " + to_string(entry.kind) + ": " + in_item(entry.text) + "\n";
     }
 }
@@ -161,7 +166,7 @@ void workstreams_section(const Review& review, std::string& md) {
     md += "\n## Workstreams\n";
     if (incident.workstreams.empty()) md += "None were opened.\n";
     for (const Workstream& workstream : incident.workstreams)
-        md += "- " + workstream.name + " (" + to_string(workstream.channel) + "): " + workstream_lead(workstream) +
+        md += "- " + md_name(workstream.name) + " (" + md_name(to_string(workstream.channel)) + "): " + workstream_lead(workstream) +
               ", opened " + format_utc(workstream.opened_at) + "\n";
 }
 
@@ -170,7 +175,7 @@ void decisions_section(const Review& review, std::string& md) {
     bool any = false;
     for (const TimelineEntry& entry : review.record.timeline) {
         if (entry.kind != EntryKind::decision) continue;
-        md += "- " + format_utc(entry.at) + " " + mention(entry.actor) + ": " + in_item(entry.text) + "\n";
+        md += "- " + format_utc(entry.at) + " " + md_mention(entry.actor) + ": " + in_item(entry.text) + "\n";
         any = true;
     }
     if (!any) md += "None recorded.\n";
@@ -182,11 +187,11 @@ void communications_section(const Review& review, std::string& md) {
     md += std::to_string(review.published) + " published.\n";
     for (const Draft& draft : record.drafts) {
         if (draft.state != DraftState::published) continue;
-        const std::string approver = draft.decided_by ? mention(*draft.decided_by) : std::string("—");
-        md += "\n### " + to_string(draft.id) + " to " + draft.audience +
+        const std::string approver = draft.decided_by ? md_mention(*draft.decided_by) : std::string("—");
+        md += "\n### " + to_string(draft.id) + " to " + md_name(draft.audience) +
               (draft.is_summary ? " (executive summary)" : "") + "\n";
-        md += "- Channel: " + published_channel(record, draft) + "\n";
-        md += "- Author: " + mention(draft.author) + "; approved by " + approver + "\n";
+        md += "- Channel: " + md_name(published_channel(record, draft)) + "\n";
+        md += "- Author: " + md_mention(draft.author) + "; approved by " + approver + "\n";
         md += "- Created " + format_utc(draft.created_at);
         if (draft.decided_at) md += "; approved " + format_utc(*draft.decided_at);
         if (draft.published_at) md += "; published " + format_utc(*draft.published_at);
@@ -198,11 +203,11 @@ void communications_section(const Review& review, std::string& md) {
     std::string others;
     for (const Draft& draft : record.drafts) {
         if (draft.state == DraftState::published) continue;
-        others += "- " + to_string(draft.id) + " (" + draft.audience + ") by " + mention(draft.author) + ": " +
+        others += "- " + to_string(draft.id) + " (" + md_name(draft.audience) + ") by " + md_mention(draft.author) + ": " +
                   to_string(draft.state);
         if (draft.decided_by && draft.decided_at &&
             (draft.state == DraftState::rejected || draft.state == DraftState::changes_requested))
-            others += " by " + mention(*draft.decided_by) + " at " + format_utc(*draft.decided_at);
+            others += " by " + md_mention(*draft.decided_by) + " at " + format_utc(*draft.decided_at);
         if (!draft.reason.empty()) others += ": " + in_item(draft.reason);
         others += "\n";
     }
@@ -214,13 +219,13 @@ void escalations_section(const Review& review, std::string& md) {
     if (review.record.escalations.empty()) md += "None.\n";
     for (const Escalation& escalation : review.record.escalations) {
         md += "- " + to_string(escalation.id) + ": " + in_item(escalation.text) + "\n";
-        md += "  asked by " + mention(escalation.requested_by) + " at " + format_utc(escalation.requested_at) + "; ";
+        md += "  asked by " + md_mention(escalation.requested_by) + " at " + format_utc(escalation.requested_at) + "; ";
         if (escalation.state == EscalationState::pending || !escalation.decided_at) {
             md += "never answered";
             if (escalation.deadline) md += " (due by " + format_utc(*escalation.deadline) + ")";
         } else {
             md += to_string(escalation.state) + " by " +
-                  (escalation.decided_by ? mention(*escalation.decided_by) : std::string("—")) + " at " +
+                  (escalation.decided_by ? md_mention(*escalation.decided_by) : std::string("—")) + " at " +
                   format_utc(*escalation.decided_at) + " (latency " +
                   format_duration(*escalation.decided_at - escalation.requested_at) + ")";
             if (!escalation.comment.empty()) md += ": " + in_item(escalation.comment);
@@ -244,7 +249,7 @@ void syncs_section(const Review& review, std::string& md) {
 
 void text_section(std::string_view title, const std::string& text, std::string_view how_to_add, std::string& md) {
     md += "\n## " + std::string(title) + "\n";
-    md += text.empty() ? "Not recorded — add it with " + std::string(how_to_add) + "\n" : text + "\n";
+    md += text.empty() ? "Not recorded — add it with " + std::string(how_to_add) + "\n" : markdown_text(text) + "\n";
 }
 
 void actions_section(const Review& review, std::string& md) {
@@ -252,8 +257,8 @@ void actions_section(const Review& review, std::string& md) {
     if (review.record.action_items.empty()) md += "None recorded — add them with /incident action TEXT @owner\n";
     for (const ActionItem& item : review.record.action_items)
         md += "- A-" + std::to_string(item.number) + ": " + in_item(item.text) + " — " +
-              (item.owner ? "owner " + mention(*item.owner) : std::string("unassigned")) + " (added by " +
-              mention(item.added_by) + ", " + format_utc(item.added_at) + ")\n";
+              (item.owner ? "owner " + md_mention(*item.owner) : std::string("unassigned")) + " (added by " +
+              md_mention(item.added_by) + ", " + format_utc(item.added_at) + ")\n";
 }
 
 void audit_section(const Review& review, std::string& md) {
@@ -430,10 +435,10 @@ Review analyse(IncidentRecord record) {
 std::string render_markdown(const Review& review) {
     const Incident& incident = review.record.incident;
     std::string md = "# " + std::string(incident.exercise ? "EXERCISE — " : "") + "Post-incident review: " +
-                     to_string(incident.id) + " · " + incident.title + "\n";
+                     to_string(incident.id) + " · " + md_name(incident.title) + "\n";
     if (incident.exercise)
         md += "\nThis was a tabletop exercise" +
-              (incident.scenario.empty() ? std::string() : " (scenario \"" + incident.scenario + "\")") +
+              (incident.scenario.empty() ? std::string() : " (scenario \"" + md_name(incident.scenario) + "\")") +
               ", not a real incident.\n";
     md += "\nWritten " + format_utc(review.record.as_of) + " from the record of " + to_string(incident.id) + ".\n";
     summary_section(review, md);

@@ -50,7 +50,10 @@ public:
         for (const auto& [key, value] : root.items()) {
             const std::string path = child("", key);
             if (key == "title") {
-                if (auto text = text_field(path, value, "the title", kMaxTitleBytes)) scenario_.title = *text;
+                if (auto text = text_field(path, value, "the title", kMaxTitleBytes)) {
+                    if (auto issue = check_title(*text); !issue.empty()) problem(path, issue);
+                    else scenario_.title = *text;
+                }
             } else if (key == "severity") {
                 check_severity(path, value);
             } else if (key == "description") {

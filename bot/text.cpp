@@ -1,5 +1,7 @@
 #include "bot/text.hpp"
 
+#include "bot/safe_text.hpp"
+
 #include <cstdint>
 
 namespace warroom {
@@ -94,6 +96,16 @@ std::string check_user_text(std::string_view text, std::string_view what, std::s
     if (!is_valid_utf8(text))
         return std::string(what) + " is not valid UTF-8; retype it or paste it as plain text";
     if (trim(text).empty()) return std::string(what) + " is empty";
+    return {};
+}
+
+std::string check_title(std::string_view title, std::string_view what) {
+    if (auto problem = check_user_text(title, what, kMaxTitleBytes,
+                                       "Keep it a headline and put the details in /incident note once declared");
+        !problem.empty())
+        return problem;
+    if (has_control_character(title))
+        return std::string(what) + " must be one line of text, without line breaks, tabs or control characters";
     return {};
 }
 

@@ -25,6 +25,11 @@ std::string check_user_text(std::string_view text, std::string_view what, std::s
                             std::string_view advice = "Shorten it, split it in two, or link to a document for the "
                                                       "long parts");
 
+// check_user_text for a one-line headline (an incident's title): at most
+// kMaxTitleBytes, and no newline, tab or other control character, which would
+// forge a heading in the review or act on a terminal.
+std::string check_title(std::string_view title, std::string_view what = "the title");
+
 // "the draft is 5,210 bytes; the limit is 4,000. Shorten it or split it into
 // two drafts": what was too big, its size, the limit, and what to do instead.
 std::string too_long_message(std::string_view what, std::size_t size, std::size_t limit, std::string_view unit,

@@ -8,6 +8,7 @@
 #include "bot/text.hpp"
 #include "commands/authorize.hpp"
 #include "commands/card.hpp"
+#include "commands/mass_mention.hpp"
 #include "commands/exercise_guard.hpp"
 
 namespace warroom {
@@ -66,6 +67,9 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
                        to_string(id) + " --revision " + std::to_string(draft.revision));
     if (!reason.empty()) {
         if (auto problem = check_user_text(reason, "the reason"); !problem.empty()) return invalid(problem);
+        if (!ctx.playbook.allow_mass_mentions && has_mass_mention(reason))
+            return invalid("the reason mentions a whole channel (@channel, @here, @everyone or @room), which the "
+                           "playbook does not allow; remove the mention");
     }
 
     const DraftAction draft_action = decision == CardDecision::approve  ? DraftAction::approve

@@ -3,6 +3,7 @@
 #include "commands/authorize.hpp"
 #include "commands/channels.hpp"
 #include "commands/command.hpp"
+#include "commands/mass_mention.hpp"
 #include "commands/opening.hpp"
 
 namespace warroom {
@@ -20,11 +21,12 @@ Outcome run(Context& ctx) {
                        "\" is not a severity; use sev1 (most severe) to sev4: /incident declare sev2 " +
                        ctx.args.rest(1));
     const std::string title = ctx.args.rest(1);
-    // The title's own, smaller limit: it is a headline, repeated on every card and header.
-    if (auto problem = check_user_text(title, "the title", kMaxTitleBytes,
-                                       "Keep it a headline and put the details in /incident note once declared");
-        !problem.empty())
-        return invalid(problem);
+    // A headline, repeated on every card and header: short, one line, and no
+    // way to ping a whole channel through it.
+    if (auto problem = check_title(title); !problem.empty()) return invalid(problem);
+    if (!ctx.playbook.allow_mass_mentions && has_mass_mention(title))
+        return invalid("the title mentions a whole channel (@channel, @here, @everyone or @room), which the playbook "
+                       "does not allow; remove the mention");
     if (const auto* error = std::get_if<Outcome>(&lead_option)) return *error;
     const UserId lead = std::get<UserId>(lead_option);
 

@@ -1,5 +1,6 @@
 #include "adapters/console/console_render.hpp"
 
+#include "bot/safe_text.hpp"
 #include "bot/text.hpp"
 
 namespace warroom::console {
@@ -10,12 +11,13 @@ constexpr std::string_view kBot = "<warroom>";
 // "WHERE <warroom> first line", further lines indented under it.
 std::vector<std::string> lines_at(const std::string& where, std::string_view text) {
     std::vector<std::string> lines;
-    const std::string safe = printable(text);
+    const std::string safe = terminal_safe(text);
+    const std::string here = terminal_safe(where);
     std::size_t start = 0;
     while (true) {
         const std::size_t end = safe.find('\n', start);
         const std::string part = safe.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        lines.push_back(where + (lines.empty() ? " " + std::string(kBot) + " " : "   ") + part);
+        lines.push_back(here + (lines.empty() ? " " + std::string(kBot) + " " : "   ") + part);
         if (end == std::string::npos) break;
         start = end + 1;
     }
@@ -79,20 +81,13 @@ std::string escalation_outcome(const EscalationCard& card) {
 
 }  // namespace
 
-std::string printable(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) c = '?';
-    return out;
-}
-
 std::vector<std::string> render_effect(const Effect& effect) {
     return std::visit(
         [](const auto& e) -> std::vector<std::string> {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, CreateChannel>) {
                 return {to_string(e.name) + " * warroom created " + (e.is_private ? "private" : "public") +
-                        " channel " + to_string(e.name) + " — topic: " + printable(e.topic)};
+                        " channel " + to_string(e.name) + " — topic: " + terminal_safe(e.topic)};
             } else if constexpr (std::is_same_v<T, InviteUsers>) {
                 return {to_string(e.channel) + " * warroom invited " + mentions(e.users)};
             } else if constexpr (std::is_same_v<T, PostMessage>) {
@@ -136,7 +131,7 @@ std::vector<std::string> render_reply(const UserId& user, bool ok, std::string_v
 }
 
 std::string render_input(std::string_view channel, const UserId& user, std::string_view text) {
-    return "#" + std::string(channel) + " <" + user.value() + "> " + printable(text);
+    return terminal_safe("#" + std::string(channel) + " <" + user.value() + "> " + std::string(text));
 }
 
 }  // namespace warroom::console

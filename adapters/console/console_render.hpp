@@ -15,7 +15,4 @@ std::vector<std::string> render_reply(const UserId& user, bool ok, std::string_v
 // What a person typed, echoed into a script's transcript.
 std::string render_input(std::string_view channel, const UserId& user, std::string_view text);
 
-// Control characters (terminal escapes) in user text are shown as '?'.
-std::string printable(std::string_view text);
-
 }  // namespace warroom::console

@@ -6,6 +6,8 @@
 
 #include "bot/audit.hpp"
 
+#include <functional>
+
 #include "bot/text.hpp"
 #include "commands/command.hpp"
 #include "commands/decide.hpp"
@@ -33,9 +35,13 @@ std::optional<std::string_view> strip_prefix(std::string_view text) {
 struct Dispatch {
     Outcome outcome;
     std::optional<IncidentId> incident;   // for recording a refusal
+    const CommandSpec* command = nullptr; // the subcommand that ran, if one did
 };
 
-Dispatch run_command(Context& ctx, std::string_view text) {
+// Asked before a subcommand runs: a refusal holds it back.
+using HoldBack = std::function<std::optional<Outcome>(const CommandSpec&)>;
+
+Dispatch run_command(Context& ctx, std::string_view text, const HoldBack& hold_back) {
     std::string split_error;
     auto words = Args::split(text, &split_error);
     if (!words) return {invalid(split_error + "; close it or leave quotes out"), std::nullopt};
@@ -57,12 +63,13 @@ Dispatch run_command(Context& ctx, std::string_view text) {
                         "\"; type /incident help to see them all"),
                 std::nullopt};
     ctx.args = words->drop(next + 1);
+    if (auto refusal = hold_back(*command)) return {std::move(*refusal), std::nullopt, command};
 
     if (command->scope != IncidentScope::none) {
         std::optional<IncidentId> id = named ? named : ctx.tx.incident_for_channel(ctx.channel);
         if (!id && command->scope == IncidentScope::optional) {
             Outcome outcome = command->run(ctx);   // it may load an incident itself
-            return {std::move(outcome), ctx.incident ? std::optional{ctx.incident->id} : std::nullopt};
+            return {std::move(outcome), ctx.incident ? std::optional{ctx.incident->id} : std::nullopt, command};
         }
         if (!id)
             return {invalid("this channel belongs to no incident: type it in the incident's channel, or name "
@@ -79,7 +86,21 @@ Dispatch run_command(Context& ctx, std::string_view text) {
                     std::nullopt};
     }
     Outcome outcome = command->run(ctx);
-    return {std::move(outcome), ctx.incident ? std::optional{ctx.incident->id} : std::nullopt};
+    return {std::move(outcome), ctx.incident ? std::optional{ctx.incident->id} : std::nullopt, command};
+}
+
+bool is_declare(const Dispatch& dispatch) { return dispatch.command && dispatch.command->name == "declare"; }
+
+std::string declare_limit_message(const UserLimit& limit, Duration wait) {
+    return "you have declared " + std::to_string(limit.burst) + (limit.burst == 1 ? " incident" : " incidents") +
+           " in a short time, as many as the playbook allows at once (then one more every " +
+           format_duration(limit.refill) + "); try again in " + format_duration(wait) +
+           ", or ask an admin, whom this limit does not hold back";
+}
+
+std::string refusal_limit_message(const UserLimit& limit, Duration wait) {
+    return "warroom refused " + std::to_string(limit.burst) + " of your commands in a short time; for the next " +
+           format_duration(wait) + " it will not answer or record your refused commands (what you may do still works)";
 }
 
 }  // namespace
@@ -119,7 +140,13 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
             } else if (!is_valid_utf8(*command_text)) {
                 result = {invalid("the command is not valid UTF-8; retype it as plain text"), std::nullopt};
             } else {
-                result = run_command(ctx, *after_prefix);
+                const HoldBack hold_back = [&](const CommandSpec& command) -> std::optional<Outcome> {
+                    if (command.name != "declare" || playbook_.is_admin(event.user)) return std::nullopt;
+                    if (auto wait = declares_.wait_before(event.user, now))
+                        return refused(declare_limit_message(declares_.limit(), *wait));
+                    return std::nullopt;
+                };
+                result = run_command(ctx, *after_prefix, hold_back);
             }
         } else if (const auto* action = std::get_if<CardAction>(&event.what)) {
             result.outcome = decide_draft(ctx, action->draft, action->decision, action->reason, action->revision);
@@ -137,6 +164,7 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         const bool in_incident_channel = ctx.incident && ctx.incident->find_channel(event.channel) != nullptr;
 
         if (result.outcome.kind == OutcomeKind::done) {
+            if (is_declare(result) && !playbook_.is_admin(event.user)) declares_.take(event.user, now);
             if (ctx.incident) confine_to_exercise(*ctx.incident, ctx.effects);
             for (const Effect& effect : ctx.effects) tx->enqueue(effect, now);
             Reply reply{Reply::Kind::ok, std::move(result.outcome.message), in_incident_channel};
@@ -148,6 +176,22 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         // Nothing of a failed command survives; the event id and, for a
         // refusal, the attempt itself are recorded in a fresh transaction.
         tx.reset();
+        if (result.outcome.kind == OutcomeKind::refused) {
+            // Someone refused again and again would fill the channel and the
+            // record: past the limit they are told once, then not answered.
+            if (auto wait = refusals_.wait_before(event.user, now)) {
+                if (!refusals_.first_refusal(event.user, now)) return {Reply::Kind::ignored, {}};
+                spdlog::warn("{} had {} commands refused in a short time; their refusals go unanswered for {}",
+                             event.user.value(), refusals_.limit().burst, format_duration(*wait));
+                auto record = store_.begin();
+                record->record_event(event.id, now);
+                Reply reply{Reply::Kind::error, refusal_limit_message(refusals_.limit(), *wait), in_incident_channel};
+                if (record_reply) record_reply(*record, reply);
+                record->commit();
+                return reply;
+            }
+            refusals_.take(event.user, now);
+        }
         auto record = store_.begin();
         record->record_event(event.id, now);
         if (result.outcome.kind == OutcomeKind::refused && result.incident) {

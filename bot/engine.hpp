@@ -40,7 +40,8 @@ using ReplyRecorder = std::function<void(Transaction& tx, const Reply& reply)>;
 class Engine {
 public:
     Engine(Store& store, const Playbook& playbook, const Clock& clock)
-        : store_(store), playbook_(playbook), clock_(clock) {}
+        : store_(store), playbook_(playbook), clock_(clock), declares_(playbook.limits.declare),
+          refusals_(playbook.limits.refused) {}
 
     // `record_reply`, when set, is called before the commit of a command that
     // succeeded or was refused (not for ignored events or storage errors).
@@ -60,6 +61,8 @@ private:
     Store& store_;
     const Playbook& playbook_;
     const Clock& clock_;
+    UserLimiter declares_;    // per user: incidents declared
+    UserLimiter refusals_;    // per user: commands refused
 };
 
 // True if the text is addressed to warroom: "/incident", "/inc", "!incident", "!inc".

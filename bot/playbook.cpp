@@ -67,6 +67,7 @@ public:
             else if (key == "severities") check_severities(path, value);
             else if (key == "allow_mass_mentions") check_allow_mass_mentions(path, value);
             else if (key == "timing") check_timing(path, value);
+            else if (key == "limits") check_limits(path, value);
             else if (key == "scenarios") check_scenario_files(path, value);
             else if (key == "matrix") check_matrix(path, value);
             else unknown_key(path, key, kTopLevelKeys);
@@ -83,7 +84,9 @@ public:
 private:
     static inline const std::vector<std::string> kTopLevelKeys = {
         "name", "admins", "executives", "groups", "audiences", "severities", "allow_mass_mentions", "timing",
-        "scenarios", "matrix"};
+        "limits", "scenarios", "matrix"};
+    static inline const std::vector<std::string> kLimitsKeys = {"declare", "refused"};
+    static inline const std::vector<std::string> kLimitKeys = {"burst", "refill"};
     static inline const std::vector<std::string> kMatrixKeys = {"servers"};
     static inline const std::vector<std::string> kExecutiveKeys = {"members", "audience"};
     static inline const std::vector<std::string> kAudienceKeys = {"channel", "description", "approvers"};
@@ -385,6 +388,37 @@ private:
                     playbook_.timing.escalation_deadline = *parsed;
             } else {
                 unknown_key(field_path, key, kTimingKeys);
+            }
+        }
+    }
+
+    void check_limits(const std::string& path, const Json& value) {
+        if (!expect_object(path, value, "{\"declare\": {\"burst\": 5, \"refill\": \"10m\"}}")) return;
+        for (const auto& [key, field] : value.items()) {
+            const std::string field_path = child(path, key);
+            if (key == "declare") check_limit(field_path, field, playbook_.limits.declare);
+            else if (key == "refused") check_limit(field_path, field, playbook_.limits.refused);
+            else unknown_key(field_path, key, kLimitsKeys);
+        }
+    }
+
+    void check_limit(const std::string& path, const Json& value, UserLimit& limit) {
+        if (!expect_object(path, value, "{\"burst\": 5, \"refill\": \"10m\"}")) return;
+        for (const auto& [key, field] : value.items()) {
+            const std::string field_path = child(path, key);
+            if (key == "burst") {
+                constexpr int kMostAtOnce = 1000;
+                if (field.is_number_integer() && field.get<std::int64_t>() >= 1 &&
+                    field.get<std::int64_t>() <= kMostAtOnce)
+                    limit.burst = field.get<int>();
+                else
+                    problem(field_path, "must be a whole number from 1 to " + std::to_string(kMostAtOnce) +
+                                            " (how many at once), not " + field.dump());
+            } else if (key == "refill") {
+                if (auto every = expect_interval(field_path, field, std::chrono::seconds(1), std::chrono::days(1)))
+                    limit.refill = *every;
+            } else {
+                unknown_key(field_path, key, kLimitKeys);
             }
         }
     }

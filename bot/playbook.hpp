@@ -11,6 +11,7 @@
 #include "bot/ids.hpp"
 #include "bot/json_problem.hpp"
 #include "bot/severity.hpp"
+#include "bot/user_limiter.hpp"
 
 namespace warroom {
 
@@ -50,6 +51,14 @@ struct Timing {
     Duration escalation_deadline = std::chrono::minutes(30);      // when `escalate` has no --by
 };
 
+// How much one person may do before warroom holds them back
+// ("limits": {"declare": {"burst": 5, "refill": "10m"}, ...}): a token bucket
+// per user, `burst` at once and one more every `refill`.
+struct Limits {
+    UserLimit declare{5, std::chrono::minutes(10)};   // incidents declared (admins are not held back)
+    UserLimit refused{10, std::chrono::minutes(1)};   // commands refused (each is answered and recorded)
+};
+
 // A tabletop scenario the playbook names (`"scenarios": {"NAME": "FILE"}`).
 // Only the file is kept: it is read when an exercise starts, so an admin can
 // fix it without restarting the bot.
@@ -68,6 +77,7 @@ struct Playbook {
     std::map<Severity, SeverityPolicy> severities;   // all four present after a successful load
     bool allow_mass_mentions = false;
     Timing timing;
+    Limits limits;
     std::map<std::string, ScenarioFile> scenarios;   // by name, as `/incident exercise NAME` types it
     // The organisation's Matrix homeservers ("matrix": {"servers": [...]}): a
     // Matrix user of any other server is an outsider, who cannot declare, lead

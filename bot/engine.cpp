@@ -123,6 +123,7 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
 
         Context ctx{playbook_, *tx, now, event.user, event.channel, std::nullopt, Args{}, {}, event.user_name,
                     event.outsiders};
+        ctx.pins = pins_;
         Dispatch result;
         if (command_text) {
             if (command_text->size() > kMaxCommandBytes) {
@@ -262,6 +263,7 @@ void Engine::fire(Transaction& tx, Schedule schedule, Time now) {
     }
     Context ctx{playbook_, tx, now, bot_user(), incident->main_channel().name, std::move(incident), Args{}, {},
                 "warroom"};
+    ctx.pins = pins_;
     schedule.state = ScheduleState::fired;
     tx.save(schedule);
     fire_schedule(ctx, schedule);

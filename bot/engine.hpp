@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "bot/channel_pin.hpp"
 #include "bot/clock.hpp"
 #include "bot/event.hpp"
 #include "bot/playbook.hpp"
@@ -55,6 +56,10 @@ public:
 
     const Playbook& playbook() const { return playbook_; }
 
+    // How the platform in use names the audience channels it publishes to:
+    // set by the adapter, before any event (the console's names by default).
+    void use_channel_pins(ChannelPins pins) { pins_ = std::move(pins); }
+
 private:
     void fire(Transaction& tx, Schedule schedule, Time now);
 
@@ -63,6 +68,7 @@ private:
     const Clock& clock_;
     UserLimiter declares_;    // per user: incidents declared
     UserLimiter refusals_;    // per user: commands refused
+    ChannelPins pins_;
 };
 
 // True if the text is addressed to warroom: "/incident", "/inc", "!incident", "!inc".

@@ -1,5 +1,7 @@
 #include "bot/playbook.hpp"
 
+#include "bot/channel_pin.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -263,9 +265,12 @@ private:
     std::optional<ChannelName> check_channel(const std::string& path, const Json& value) {
         const auto name = expect_string(path, value, "a channel name such as \"exec-briefing\"");
         if (!name) return std::nullopt;
+        // Pinned by what the platform cannot give to someone else (bot/channel_pin.hpp).
+        if (is_slack_channel_id(*name) || is_matrix_room_id(*name) || is_matrix_alias(*name)) return ChannelName{*name};
         if (!name->empty() && name->front() == '#') {
             problem(path, in_quotes(*name) + " starts with '#': write the channel name without it, " +
-                              in_quotes(name->substr(1)));
+                              in_quotes(name->substr(1)) + " (a Matrix alias has its server: \"" + *name +
+                              ":example.org\")");
             return std::nullopt;
         }
         if (!is_channel_name(*name)) {

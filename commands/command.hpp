@@ -12,6 +12,7 @@
 
 #include "bot/clock.hpp"
 #include "bot/effect.hpp"
+#include "bot/channel_pin.hpp"
 #include "bot/incident.hpp"
 #include "bot/playbook.hpp"
 #include "bot/timeline.hpp"
@@ -46,6 +47,12 @@ struct Context {
     std::vector<Effect> effects;       // performed after commit, in order
     std::string caller_name;           // as the platform shows the caller; empty: their id
     std::vector<UserId> outsiders{};   // as the adapter found them (Event::outsiders)
+    ChannelPins pins{};                // how the platform in use names audience channels
+
+    // Why the audience's channel cannot be published to on this platform
+    // (bot/channel_pin.hpp); empty when it can, and always in an exercise,
+    // whose messages never leave its own channels.
+    std::string unpinned(const Audience& audience) const;
 
     Incident& the_incident() { return *incident; }
     void post(const ChannelName& to, std::string text) { effects.push_back(post_to(to, std::move(text))); }

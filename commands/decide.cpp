@@ -91,6 +91,10 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
         return invalid(to_string(id) + " is for audience \"" + draft.audience +
                        "\", which the playbook no longer has; reject it and draft again for one of: " +
                        ctx.playbook.audience_names());
+    if (draft_action == DraftAction::approve)
+        if (const std::string problem = ctx.unpinned(*audience); !problem.empty())
+            return invalid(to_string(id) + " cannot be published: " + problem +
+                           ". Nothing was approved; it waits, and can be approved once the playbook is fixed");
 
     nlohmann::json facts = {{"draft", to_string(id)}, {"revision", draft.revision}, {"audience", draft.audience}};
     if (draft_action == DraftAction::approve) {

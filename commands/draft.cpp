@@ -17,6 +17,8 @@ Outcome run(Context& ctx) {
     if (!ctx.playbook.audience(audience))
         return invalid("\"" + audience + "\" is not an audience of the playbook; use one of: " +
                        ctx.playbook.audience_names());
+    if (const std::string problem = ctx.unpinned(*ctx.playbook.audience(audience)); !problem.empty())
+        return invalid("a draft for " + audience + " could not be published: " + problem);
     const std::string text = ctx.args.rest(1);
     if (auto problem = check_draft_text(ctx, text); !problem.empty()) return invalid(problem);
     if (auto full = check_pending_room(ctx); !full.empty()) return invalid(full);

@@ -53,6 +53,9 @@ Outcome run(Context& ctx) {
     if (!channel || ctx.playbook.executives.empty())
         return invalid("the playbook names no executives or no channel for them, so nobody could answer; ask an "
                        "admin to set \"executives\" in the playbook");
+    if (const Audience* executives = ctx.playbook.audience(ctx.playbook.executive_audience))
+        if (const std::string problem = ctx.unpinned(*executives); !problem.empty())
+            return invalid("the executives could not be asked: " + problem);
 
     Escalation escalation;
     escalation.id = ctx.tx.next_escalation_id();

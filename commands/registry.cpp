@@ -42,6 +42,11 @@ void Context::record(EntryKind kind, std::string text) {
 
 namespace warroom {
 
+std::string Context::unpinned(const Audience& audience) const {
+    if (incident && incident->exercise) return {};
+    return unpinned_problem(pins, audience.channel, audience.name);
+}
+
 void Context::audit(std::string_view kind, const nlohmann::json& facts) {
     append_audit(tx, incident->id, now, caller, caller_name, kind, facts);
 }

@@ -314,7 +314,8 @@ TEST_CASE("each kind of problem is reported at its JSON pointer", "[playbook]") 
         INFO(describe(load));
         REQUIRE(load.problems.size() == 2);
         CHECK(problem_at(load, "/audiences/exec/channel")->message ==
-              "\"#exec-briefing\" starts with '#': write the channel name without it, \"exec-briefing\"");
+              "\"#exec-briefing\" starts with '#': write the channel name without it, \"exec-briefing\" (a Matrix "
+          "alias has its server: \"#exec-briefing:example.org\")");
         CHECK_THAT(problem_at(load, "/audiences/press/channel")->message,
                    Catch::Contains("not a valid channel name") && Catch::Contains("e.g. \"press-office\""));
     }

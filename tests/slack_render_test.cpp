@@ -169,6 +169,30 @@ TEST_CASE("a pending approval card shows the draft and the three decision button
     CHECK_THAT(approval_card_fallback(card), Contains("Approval needed") && Contains("D-3"));
 }
 
+TEST_CASE("a card links an audience channel pinned by its Slack id, and shows a name as text") {
+    Card card = pending_card();
+    card.audience = "press";
+    card.audience_channel = "C0PRESS01";
+    CHECK_THAT(approval_card_blocks(card).dump(), Contains("press → <#C0PRESS01>"));
+    card.audience_channel = "press-office";
+    CHECK_THAT(approval_card_blocks(card).dump(), Contains("press → #press-office"));
+    card.audience_channel = "<!here>";
+    CHECK_THAT(approval_card_blocks(card).dump(), Contains("press → #&lt;!here&gt;"));
+}
+
+TEST_CASE("a Slack channel id is C or G and then upper-case letters and digits") {
+    CHECK(is_slack_channel_id(ChannelName("C0PRESS01")));
+    CHECK(is_slack_channel_id(ChannelName("G0123ABCD")));
+    CHECK(is_slack_channel_id(ChannelName("C012AB3CD45")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("press-office")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("c0press01")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("D0123ABCD")));   // a direct message, never an audience
+    CHECK_FALSE(is_slack_channel_id(ChannelName("U0123ABCD")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("C0PRESS")));     // too short for a Slack id
+    CHECK_FALSE(is_slack_channel_id(ChannelName("C0PRESS-1")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("")));
+}
+
 TEST_CASE("a card for an audience with approvers shows both approvals, given or needed") {
     Card card = pending_card();
     card.audience = "press";

@@ -74,6 +74,14 @@ void append_text(json& blocks, std::string_view raw, std::size_t reserved) {
                                  " characters) are not shown on this card. They are published as written."));
 }
 
+// A channel pinned by its Slack id is a link, which Slack shows under the channel's current name; a
+// name (the console's, an exercise's stand-in) stays text.
+std::string destination_shown(const std::string& channel) {
+    const ChannelName destination{channel};
+    if (is_slack_channel_id(destination)) return channel_reference(destination, SlackChannelId{channel});
+    return escape_mrkdwn_truncated(to_string(destination), 200);
+}
+
 // "@pat (pr)", or "one of pr: @pat, @quinn" while nobody of the group approved.
 std::string approvers_line(const Card& card) {
     std::string members;
@@ -121,7 +129,7 @@ nlohmann::json approval_card_blocks(const Card& card) {
                             " revision " + std::to_string(card.revision)));
     if (card.exercise) blocks.push_back(context(":performing_arts: *EXERCISE* — a tabletop drill; nothing is published outside it."));
     std::string audience = escape_mrkdwn_truncated(card.audience, 200);
-    if (!card.audience_channel.empty()) audience += " → " + escape_mrkdwn_truncated("#" + card.audience_channel, 200);
+    if (!card.audience_channel.empty()) audience += " → " + destination_shown(card.audience_channel);
     blocks.push_back(fields_section({field("Incident", incident_label(card.incident, card.incident_title)),
                                      field("Audience", audience), field("Author", user_mention(card.author)),
                                      field("Revision", std::to_string(card.revision))}));

@@ -458,42 +458,65 @@ TEST_CASE("a publish carries metadata naming its outbox job") {
 }
 
 TEST_CASE("a conversations.history response tells whether a post of a job already happened, and where") {
+    const BotId own("B0WARROOM");
     const json history = {
         {"ok", true},
         {"messages",
          {{{"ts", "1.1"}, {"text", "hello"}},
-          {{"ts", "1.2"}, {"text", "other app"}, {"metadata", {{"event_type", "other"}, {"event_payload", {{"outbox_job", 17}}}}}},
+          {{"ts", "1.2"}, {"text", "other app"}, {"bot_id", "B0OTHER"},
+           {"metadata", {{"event_type", "other"}, {"event_payload", {{"outbox_job", 17}}}}}},
           {{"ts", "1.3"},
            {"text", "published"},
+           {"bot_id", "B0WARROOM"},
            {"metadata", {{"event_type", "warroom_publish"}, {"event_payload", {{"outbox_job", 17}, {"draft", "D-3"}}}}}},
           {{"ts", "1.4"},
            {"text", "second piece of a long post"},
+           {"bot_id", "B0WARROOM"},
            {"metadata", {{"event_type", "warroom_post"}, {"event_payload", {{"outbox_job", 21}, {"piece", 1}}}}}}}}};
-    CHECK(find_posted(history, OutboxJobId(17)) == MessageTs("1.3"));
-    CHECK_FALSE(find_posted(history, OutboxJobId(18)));
-    CHECK(find_posted(history, OutboxJobId(21), 1) == MessageTs("1.4"));
-    CHECK_FALSE(find_posted(history, OutboxJobId(21), 0));   // only the second piece went out
-    CHECK_FALSE(find_posted(history, OutboxJobId(17), 1));
+    CHECK(find_posted(history, own, OutboxJobId(17)) == MessageTs("1.3"));
+    CHECK_FALSE(find_posted(history, own, OutboxJobId(18)));
+    CHECK(find_posted(history, own, OutboxJobId(21), 1) == MessageTs("1.4"));
+    CHECK_FALSE(find_posted(history, own, OutboxJobId(21), 0));   // only the second piece went out
+    CHECK_FALSE(find_posted(history, own, OutboxJobId(17), 1));
 
     json other_job = history;
     other_job["messages"][2]["metadata"]["event_payload"]["outbox_job"] = 5;
-    CHECK_FALSE(find_posted(other_job, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(other_job, own, OutboxJobId(17)));
+
+    // The same metadata written by another app, or by a person, is not warroom's post.
+    for (const json& poster : {json("B0OTHER"), json(nullptr), json(17)}) {
+        json copied = history;
+        copied["messages"][2]["bot_id"] = poster;
+        INFO("posted by " << poster.dump());
+        CHECK_FALSE(find_posted(copied, own, OutboxJobId(17)));
+    }
+    json unsigned_post = history;
+    unsigned_post["messages"][2].erase("bot_id");
+    CHECK_FALSE(find_posted(unsigned_post, own, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(history, BotId(""), OutboxJobId(17)));
+    // Warroom's post still found behind the copy, where the copy came later.
+    json copied_first = history;
+    json copy = history["messages"][2];
+    copy["ts"] = "1.5";
+    copy["bot_id"] = "B0OTHER";
+    copied_first["messages"].insert(copied_first["messages"].begin(), copy);
+    CHECK(find_posted(copied_first, own, OutboxJobId(17)) == MessageTs("1.3"));
 
     json as_string = history;
     as_string["messages"][2]["metadata"]["event_payload"]["outbox_job"] = "17";
     as_string["messages"][3]["metadata"]["event_payload"]["piece"] = "1";
-    CHECK(find_posted(as_string, OutboxJobId(17)).has_value());
-    CHECK(find_posted(as_string, OutboxJobId(21), 1).has_value());
+    CHECK(find_posted(as_string, own, OutboxJobId(17)).has_value());
+    CHECK(find_posted(as_string, own, OutboxJobId(21), 1).has_value());
 
-    CHECK_FALSE(find_posted(json{{"ok", true}, {"messages", json::array()}}, OutboxJobId(17)));
-    CHECK_FALSE(find_posted(json{{"ok", false}, {"error", "not_in_channel"}}, OutboxJobId(17)));
-    CHECK_FALSE(find_posted(json::parse("[1,2]"), OutboxJobId(17)));
+    CHECK_FALSE(find_posted(json{{"ok", true}, {"messages", json::array()}}, own, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(json{{"ok", false}, {"error", "not_in_channel"}}, own, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(json::parse("[1,2]"), own, OutboxJobId(17)));
     json broken = history;
     broken["messages"][2]["metadata"] = "warroom_publish";
-    CHECK_FALSE(find_posted(broken, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(broken, own, OutboxJobId(17)));
     json no_ts = history;
     no_ts["messages"][2].erase("ts");
-    CHECK_FALSE(find_posted(no_ts, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(no_ts, own, OutboxJobId(17)));
 }
 
 TEST_CASE("invitations go out in batches of at most 1000, duplicates dropped") {

@@ -77,8 +77,8 @@ ApiRequest list_channels_request(const std::string& cursor) {
 
 }  // namespace
 
-SlackPerformer::SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user)
-    : store_(store), api_(api), refs_(refs), bot_user_(std::move(bot_user)) {}
+SlackPerformer::SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot)
+    : store_(store), api_(api), refs_(refs), bot_user_(std::move(bot_user)), bot_(std::move(bot)) {}
 
 awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
     published_at_.clear();
@@ -275,7 +275,7 @@ awaitable<MessageRef> SlackPerformer::post_once(const ApiRequest& post, const Sl
         // Sent before, answer unknown (a crash, a timeout, a 5xx): look before repeating.
         const ApiRequest recent = recent_history_request(channel);
         const json history = co_await call_ok(recent);
-        if (std::optional<MessageTs> ts = find_posted(history, job, piece)) {
+        if (std::optional<MessageTs> ts = find_posted(history, bot_, job, piece)) {
             spdlog::info("outbox job {} already posted in {}; not posting it again", job.value(), channel.value());
             co_return MessageRef{channel, *ts};
         }

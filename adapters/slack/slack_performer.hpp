@@ -23,8 +23,9 @@ using net::Delivery;
 
 class SlackPerformer {
 public:
-    // `bot_user` is warroom's own Slack user id (from auth.test): never invited.
-    SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user);
+    // `bot_user` is warroom's own Slack user id (from auth.test): never invited. `bot` is its bot id
+    // (auth.test's bot_id): only a message that bot posted counts as an earlier attempt's post.
+    SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot);
     const UserId& bot_user() const { return bot_user_; }
 
     boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
@@ -69,6 +70,7 @@ private:
     std::string published_at_;         // the last publish's "CHANNEL/TS", for the audit record
     SlackRefs& refs_;
     UserId bot_user_;
+    BotId bot_;
 };
 
 }  // namespace warroom::slack

@@ -159,4 +159,32 @@ TEST_CASE("Slack: an audience channel the playbook names instead of pinning gets
     CHECK(tx->draft(DraftId{1})->state == DraftState::approved);
 }
 
+TEST_CASE("Slack: names and links in a card's title and reasons stay text and are not linked",
+          "[slack_bot][approval]") {
+    SlackWorld world;
+    auto& sim = world.sim;
+    world.start();
+    const std::string main_name = "inc-1-phish-via-www-evil-example-in-general";
+    CHECK_THAT(world.command("alice", "general", "declare sev3 Phish via www.evil.example in #general"),
+               Catch::Contains("INC-1"));
+    world.wait_until_member(main_name, "alice");
+    const std::string main = world.channel_named(main_name).id;
+    CHECK_THAT(world.command("alice", main_name, "draft exec Contained."), Catch::Contains("D-1"));
+    const auto card = world.wait_for_card(main_name, "D-1");
+    // What Slack shows as links: the author's mention, written as one, and nothing from the title.
+    const auto links = [&] {
+        std::string shown;
+        for (const std::string& link : sim.links_shown(main, card.ts)) shown += link + " ";
+        return shown;
+    };
+    CHECK_THAT(links(), Catch::Contains("<@" + world.id("alice") + ">"));
+    CHECK_THAT(links(), !Catch::Contains("evil.example") && !Catch::Contains("#general"));
+
+    CHECK_THAT(world.command("alice", main_name, "reject D-1 see https://evil.example/login and #general"),
+               Catch::Contains("Rejected D-1"));
+    REQUIRE(sim.wait_for([&] { return sim.message(main, card.ts)->edits >= 1; }, 15s));
+    CHECK_THAT(sim.message(main, card.ts)->blocks.dump(), Catch::Contains("evil.example/login"));
+    CHECK_THAT(links(), !Catch::Contains("evil.example") && !Catch::Contains("#general"));
+}
+
 }  // namespace warroom::test

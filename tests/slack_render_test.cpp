@@ -41,13 +41,32 @@ std::vector<json> blocks_of_type(const json& blocks, const std::string& type) {
     return found;
 }
 
-// The user text a card shows, reassembled from its verbatim sections.
+// The user text a card shows, reassembled from its sections of text (the outcome follows a divider).
 std::string card_text(const json& blocks) {
     std::string text;
-    for (const json& block : blocks)
-        if (block.at("type") == "section" && block.contains("text") && block["text"].value("verbatim", false))
-            text += block["text"]["text"].get<std::string>();
+    for (const json& block : blocks) {
+        if (block.at("type") == "divider") break;
+        if (block.at("type") == "section" && block.contains("text")) text += block["text"]["text"].get<std::string>();
+    }
     return text;
+}
+
+// Every mrkdwn text object in the blocks, wherever it sits (section text, fields, context elements).
+std::vector<json> mrkdwn_objects(const json& node) {
+    std::vector<json> found;
+    if (node.is_object() && node.value("type", "") == "mrkdwn") found.push_back(node);
+    if (node.is_object() || node.is_array())
+        for (const json& child : node) {
+            std::vector<json> inner = mrkdwn_objects(child);
+            found.insert(found.end(), inner.begin(), inner.end());
+        }
+    return found;
+}
+
+// Whether Slack shows all of the card's mrkdwn as written, without linking what it finds in user text.
+bool all_verbatim(const json& blocks) {
+    const std::vector<json> texts = mrkdwn_objects(blocks);
+    return !texts.empty() && std::all_of(texts.begin(), texts.end(), [](const json& t) { return t.value("verbatim", false); });
 }
 
 // Every '&' in mrkdwn starts a whole entity; a cut inside one would show garbage.
@@ -169,6 +188,32 @@ TEST_CASE("a pending approval card shows the draft and the three decision button
     CHECK_THAT(approval_card_fallback(card), Contains("Approval needed") && Contains("D-3"));
 }
 
+TEST_CASE("user text on a card is shown as written: Slack links none of the names, channels or URLs in it") {
+    Card card = pending_card("Reset at www.evil.example, ask #general");
+    card.incident_title = "Phish via www.evil.example in #general";
+    card.audience = "exec @here";
+    const json pending = approval_card_blocks(card);
+    CHECK_THAT(pending.dump(), Contains("Phish via www.evil.example in #general"));
+    CHECK(all_verbatim(pending));
+
+    card.state = DraftState::rejected;
+    card.decided_by = UserId("U0LEAD");
+    card.decided_at = kDecidedAt;
+    card.reason = "see https://evil.example/login and #general";
+    const json rejected = approval_card_blocks(card);
+    CHECK_THAT(rejected.back()["text"]["text"].get<std::string>(), Contains("https://evil.example/login"));
+    CHECK(all_verbatim(rejected));
+
+    EscalationCard escalation = pending_escalation();
+    escalation.incident_title = card.incident_title;
+    CHECK(all_verbatim(escalation_card_blocks(escalation)));
+    escalation.state = EscalationState::allowed;
+    escalation.decided_by = UserId("U0ERIN");
+    escalation.decided_at = kDecidedAt;
+    escalation.comment = "go, and tell www.evil.example nothing";
+    CHECK(all_verbatim(escalation_card_blocks(escalation)));
+}
+
 TEST_CASE("a card links an audience channel pinned by its Slack id, and shows a name as text") {
     Card card = pending_card();
     card.audience = "press";
@@ -276,7 +321,7 @@ TEST_CASE("long card text is split into sections of at most 3000 characters") {
         const std::string section = block["text"]["text"];
         CHECK(section.size() <= kMaxSectionText);
         CHECK(entities_whole(section));
-        if (block["text"].value("verbatim", false)) ++text_sections;
+        ++text_sections;
     }
     CHECK(text_sections > 1);
     CHECK(card_text(blocks) == escape_mrkdwn(text));

@@ -1,7 +1,8 @@
 // The approval gate through the Slack simulator (SPEC.md §3b, §4): approvers
 // decide with the card's buttons, a click on the card of an older revision is
 // refused and that card says it is outdated, and guests and Slack Connect
-// users cannot declare or approve.
+// users cannot declare or approve. What is approved goes only to the channel
+// the playbook pins by its id, and a card links nothing people typed.
 #include "slack_support.hpp"
 
 #include <algorithm>
@@ -114,10 +115,6 @@ TEST_CASE("Slack: a guest and a Slack Connect user cannot declare or approve, an
     CHECK(asked_about_pat == 1);
 }
 
-}  // namespace warroom::test
-
-namespace warroom::test {
-
 TEST_CASE("Slack: an audience channel pinned by its id gets the publish even renamed and with a squatter holding its name",
           "[slack_bot][approval]") {
     SlackWorld world;
@@ -138,7 +135,7 @@ TEST_CASE("Slack: an audience channel the playbook names instead of pinning gets
     CapturedLog log;
     SlackWorld world({"press-office"});
     auto& sim = world.sim;
-    const std::string press = world.sim.channel_by_name("press-office")->id;
+    const std::string press = sim.channel_by_name("press-office")->id;
     const std::string squatter = squat_press_office(world, press);
     world.start();
     approve_press_draft(world, "Holding statement");

@@ -273,14 +273,15 @@ private:
                               ":example.org\")");
             return std::nullopt;
         }
-        if (!is_channel_name(*name)) {
+        // On Slack an audience channel is pinned by its id, which whoever renames a channel cannot take over.
+        if (!is_channel_name(*name) && !is_slack_channel_id(ChannelName{*name})) {
             std::string message = in_quotes(*name) + " is not a valid channel name: use lowercase letters, digits, "
                                                   "'-' and '_' (at most " +
                                   std::to_string(kMaxChannelNameLength) + " characters)";
             if (const std::string suggestion = slugify(*name, kMaxChannelNameLength);
                 !suggestion.empty() && suggestion != *name)
                 message += ", e.g. " + in_quotes(suggestion);
-            problem(path, message);
+            problem(path, message + "; or, on Slack, the channel's ID, e.g. \"C0123ABCD\"");
             return std::nullopt;
         }
         return ChannelName{*name};

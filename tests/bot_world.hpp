@@ -76,7 +76,8 @@ template <class Bot>
 struct BotWorld {
     ~BotWorld() { stop(); }
 
-    // The bundled playbook, its people named by their platform ids as such a playbook must.
+    // The bundled playbook, its people named by their platform ids as such a playbook must, and its
+    // audience channels as `audience_channels` says.
     std::string playbook_json() const {
         std::string json(bundled_playbook_json());
         for (const auto& [name, id] : ids) {
@@ -84,7 +85,12 @@ struct BotWorld {
             for (std::size_t at = json.find(quoted); at != std::string::npos; at = json.find(quoted, at + 1))
                 json.replace(at, quoted.size(), "\"" + id + "\"");
         }
-        return json;
+        if (audience_channels.empty()) return json;
+        nlohmann::json book = nlohmann::json::parse(json);
+        for (auto& audience : book.at("audiences"))
+            if (auto pinned = audience_channels.find(audience.value("channel", "")); pinned != audience_channels.end())
+                audience["channel"] = pinned->second;
+        return book.dump(2);
     }
 
     // playbook_json() in a file of its own, for the executable (without the
@@ -122,6 +128,9 @@ struct BotWorld {
     const std::string& id(const std::string& name) const { return ids.at(name); }
 
     std::map<std::string, std::string> ids;   // name -> platform user id
+    // The bundled playbook's audience channel (exec-briefing) -> what this world's playbook says instead
+    // (on Slack, the channel's id); a channel not here keeps its name.
+    std::map<std::string, std::string> audience_channels;
     TempDatabase database;
     Playbook playbook;
     std::unique_ptr<SqliteStore> store;      // the bot's, used only on its thread while it runs

@@ -319,6 +319,18 @@ TEST_CASE("each kind of problem is reported at its JSON pointer", "[playbook]") 
         CHECK_THAT(problem_at(load, "/audiences/press/channel")->message,
                    Catch::Contains("not a valid channel name") && Catch::Contains("e.g. \"press-office\""));
     }
+    SECTION("an audience channel may be pinned by its Slack id instead of named") {
+        document["audiences"]["press"]["channel"] = "C0PRESS01";
+        document["audiences"]["exec"]["channel"] = "G0EXEC001";
+        const PlaybookLoad pinned = parse(document);
+        INFO(describe(pinned));
+        REQUIRE(pinned.playbook);
+        CHECK(pinned.playbook->audience("press")->channel == ChannelName{"C0PRESS01"});
+        // Nearly an id is neither an id nor a name, and the problem says both ways to write it.
+        document["audiences"]["press"]["channel"] = "C0Press01";
+        require_single_problem(parse(document), "/audiences/press/channel",
+                               {"not a valid channel name", "on Slack, the channel's ID, e.g. \"C0123ABCD\""});
+    }
     SECTION("channel names allow '_' and up to 80 characters") {
         document["audiences"]["press"]["channel"] = "press_office";
         document["audiences"]["exec"]["channel"] = std::string(80, 'x');

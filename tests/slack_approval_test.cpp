@@ -1,10 +1,13 @@
 // The approval gate through the Slack simulator (SPEC.md §3b, §4): approvers
 // decide with the card's buttons, a click on the card of an older revision is
 // refused and that card says it is outdated, and guests and Slack Connect
-// users cannot declare or approve.
+// users cannot declare or approve. What is approved goes only to the channel
+// the playbook pins by its id, and a card links nothing people typed.
 #include "slack_support.hpp"
 
 #include <algorithm>
+
+#include "captured_log.hpp"
 
 namespace warroom::test {
 namespace {
@@ -20,6 +23,23 @@ bool told_privately(SlackWorld& world, const std::string& channel, const std::st
     for (const auto& m : world.posts_in(channel, true))
         if (m.ephemeral_to == world.id(user) && m.text.find(text) != std::string::npos) return true;
     return false;
+}
+
+// Declares INC-1, drafts for the press and gives both approvals (the Crisis Lead's and pr's).
+void approve_press_draft(SlackWorld& world, const std::string& text) {
+    CHECK_THAT(world.command("alice", "general", "declare sev3 Lost laptop"), Catch::Contains("INC-1"));
+    world.wait_until_member(kMain, "alice");
+    CHECK_THAT(world.command("alice", kMain, "draft press " + text), Catch::Contains("D-1"));
+    world.wait_until_member(kMain, "pat");
+    CHECK_THAT(world.command("alice", kMain, "approve D-1"), Catch::Contains("Approved D-1"));
+    CHECK_THAT(world.command("pat", kMain, "approve D-1"), Catch::Contains("Approved D-1"));
+}
+
+// The admin renamed the pinned press channel, and bob gave a new channel of his the freed name and let
+// warroom in: a lookup by name would find his. Returns the squatter's id.
+std::string squat_press_office(SlackWorld& world, const std::string& press) {
+    world.sim.rename_channel(press, "press-releases");
+    return world.sim.add_channel("press-office", false, {world.id("bob"), world.sim.bot_user_id()});
 }
 
 }  // namespace
@@ -93,6 +113,75 @@ TEST_CASE("Slack: a guest and a Slack Connect user cannot declare or approve, an
     for (const auto& call : sim.api_calls())
         asked_about_pat += call.method == "users.info" && call.args.value("user", "") == world.id("pat");
     CHECK(asked_about_pat == 1);
+}
+
+TEST_CASE("Slack: an audience channel pinned by its id gets the publish even renamed and with a squatter holding its name",
+          "[slack_bot][approval]") {
+    SlackWorld world;
+    auto& sim = world.sim;
+    const std::string press = world.audience_channels.at("press-office");
+    const std::string squatter = squat_press_office(world, press);
+    world.start();
+    approve_press_draft(world, "Holding statement");
+
+    REQUIRE(sim.wait_for([&] { return count_containing(sim.messages(press), "Holding statement") == 1; }, 20s));
+    CHECK(sim.messages(squatter).empty());
+    // Pinned, the channel is never looked for by name.
+    for (const auto& call : sim.api_calls()) CHECK(call.method != "conversations.list");
+}
+
+TEST_CASE("Slack: an audience channel the playbook names instead of pinning gets nothing, and the log says how to pin it",
+          "[slack_bot][approval]") {
+    CapturedLog log;
+    SlackWorld world({"press-office"});
+    auto& sim = world.sim;
+    const std::string press = sim.channel_by_name("press-office")->id;
+    const std::string squatter = squat_press_office(world, press);
+    world.start();
+    approve_press_draft(world, "Holding statement");
+
+    const std::string fix = "the playbook names the channel \"press-office\"; on Slack an audience channel must be "
+                            "pinned by its ID (e.g. \"C0123ABCD\", from the channel's details) in the playbook";
+    REQUIRE(sim.wait_for([&] { return log.text().find(fix) != std::string::npos; }, 20s));
+    world.stop();
+    // Posted nowhere: neither in the squatter's channel, nor in the renamed one, nor anywhere but the card.
+    const std::string main = world.channel_named(kMain).id;
+    for (const auto& channel : sim.channels()) {
+        if (channel.id == main) continue;
+        INFO("#" << channel.name);
+        CHECK(count_containing(sim.messages(channel.id), "Holding statement") == 0);
+    }
+    CHECK(sim.messages(squatter).empty());
+    auto tx = world.observer->begin();
+    CHECK(tx->draft(DraftId{1})->state == DraftState::approved);
+}
+
+TEST_CASE("Slack: names and links in a card's title and reasons stay text and are not linked",
+          "[slack_bot][approval]") {
+    SlackWorld world;
+    auto& sim = world.sim;
+    world.start();
+    const std::string main_name = "inc-1-phish-via-www-evil-example-in-general";
+    CHECK_THAT(world.command("alice", "general", "declare sev3 Phish via www.evil.example in #general"),
+               Catch::Contains("INC-1"));
+    world.wait_until_member(main_name, "alice");
+    const std::string main = world.channel_named(main_name).id;
+    CHECK_THAT(world.command("alice", main_name, "draft exec Contained."), Catch::Contains("D-1"));
+    const auto card = world.wait_for_card(main_name, "D-1");
+    // What Slack shows as links: the author's mention, written as one, and nothing from the title.
+    const auto links = [&] {
+        std::string shown;
+        for (const std::string& link : sim.links_shown(main, card.ts)) shown += link + " ";
+        return shown;
+    };
+    CHECK_THAT(links(), Catch::Contains("<@" + world.id("alice") + ">"));
+    CHECK_THAT(links(), !Catch::Contains("evil.example") && !Catch::Contains("#general"));
+
+    CHECK_THAT(world.command("alice", main_name, "reject D-1 see https://evil.example/login and #general"),
+               Catch::Contains("Rejected D-1"));
+    REQUIRE(sim.wait_for([&] { return sim.message(main, card.ts)->edits >= 1; }, 15s));
+    CHECK_THAT(sim.message(main, card.ts)->blocks.dump(), Catch::Contains("evil.example/login"));
+    CHECK_THAT(links(), !Catch::Contains("evil.example") && !Catch::Contains("#general"));
 }
 
 }  // namespace warroom::test

@@ -202,6 +202,51 @@ TEST_CASE("slack: posts repeated after a crash find themselves in the channel an
     CHECK(world.sim.wait_for([&] { return world.sim.message(main.id, second.ts)->edits == 1; }, 15s));
 }
 
+// A repeat looks in the channel for the post it may have made, by the metadata naming its job. Any app
+// can write any metadata: another app's message saying the same must not pass for warroom's own post.
+TEST_CASE("slack: another app's message carrying a publish's metadata does not stop warroom publishing it once",
+          "[slack_bot]") {
+    SlackWorld world;
+    auto& sim = world.sim;
+    const std::string exec = world.channel_named("exec-briefing").id;
+    const std::string copycat = sim.add_app("copycat");
+    sim.add_member(exec, copycat);
+    world.start();
+    CHECK_THAT(world.command("alice", "general", "declare sev3 Lost laptop"), Catch::Contains("INC-1"));
+    world.wait_until_member("inc-1-lost-laptop", "alice");
+    CHECK_THAT(world.command("alice", "inc-1-lost-laptop", "draft exec A laptop was stolen; disk encrypted."),
+               Catch::Contains("D-1"));
+    world.wait_for_card("inc-1-lost-laptop", "D-1");
+    REQUIRE(sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
+
+    // Slack fails every post for a while: the publish goes out once, unanswered, and waits to be repeated.
+    sim.fail("chat.postMessage", 1000, 500);
+    CHECK_THAT(world.command("alice", "inc-1-lost-laptop", "approve D-1"), Catch::Contains("Approved D-1"));
+    std::optional<slack_sim::SimApiCall> attempt;
+    REQUIRE(sim.wait_for([&] {
+        for (const auto& call : sim.api_calls())
+            if (call.method == "chat.postMessage" && call.args.value("channel", "") == exec) attempt = call;
+        return attempt.has_value();
+    }, 15s));
+    world.stop();
+    sim.fail("chat.postMessage", 0);
+    // Before the repeat, another app posts a message with the very metadata warroom's post would carry.
+    REQUIRE(attempt->args.contains("metadata"));
+    sim.post_as(copycat, exec, "A laptop was stolen (copied)", attempt->args["metadata"]);
+
+    world.start();
+    REQUIRE(sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
+    world.stop();
+    std::size_t own = 0;
+    std::size_t copies = 0;
+    for (const auto& message : world.posts_in("exec-briefing")) {
+        if (message.text.find("laptop was stolen") == std::string::npos) continue;
+        ++(message.user == sim.bot_user_id() ? own : copies);
+    }
+    CHECK(own == 1);
+    CHECK(copies == 1);
+}
+
 TEST_CASE("slack: a channel made before a crash is completed, and a name someone else took gets a suffix",
           "[slack_bot]") {
     SlackWorld world;

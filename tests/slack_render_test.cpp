@@ -41,13 +41,32 @@ std::vector<json> blocks_of_type(const json& blocks, const std::string& type) {
     return found;
 }
 
-// The user text a card shows, reassembled from its verbatim sections.
+// The user text a card shows, reassembled from its sections of text (the outcome follows a divider).
 std::string card_text(const json& blocks) {
     std::string text;
-    for (const json& block : blocks)
-        if (block.at("type") == "section" && block.contains("text") && block["text"].value("verbatim", false))
-            text += block["text"]["text"].get<std::string>();
+    for (const json& block : blocks) {
+        if (block.at("type") == "divider") break;
+        if (block.at("type") == "section" && block.contains("text")) text += block["text"]["text"].get<std::string>();
+    }
     return text;
+}
+
+// Every mrkdwn text object in the blocks, wherever it sits (section text, fields, context elements).
+std::vector<json> mrkdwn_objects(const json& node) {
+    std::vector<json> found;
+    if (node.is_object() && node.value("type", "") == "mrkdwn") found.push_back(node);
+    if (node.is_object() || node.is_array())
+        for (const json& child : node) {
+            std::vector<json> inner = mrkdwn_objects(child);
+            found.insert(found.end(), inner.begin(), inner.end());
+        }
+    return found;
+}
+
+// Whether Slack shows all of the card's mrkdwn as written, without linking what it finds in user text.
+bool all_verbatim(const json& blocks) {
+    const std::vector<json> texts = mrkdwn_objects(blocks);
+    return !texts.empty() && std::all_of(texts.begin(), texts.end(), [](const json& t) { return t.value("verbatim", false); });
 }
 
 // Every '&' in mrkdwn starts a whole entity; a cut inside one would show garbage.
@@ -169,6 +188,56 @@ TEST_CASE("a pending approval card shows the draft and the three decision button
     CHECK_THAT(approval_card_fallback(card), Contains("Approval needed") && Contains("D-3"));
 }
 
+TEST_CASE("user text on a card is shown as written: Slack links none of the names, channels or URLs in it") {
+    Card card = pending_card("Reset at www.evil.example, ask #general");
+    card.incident_title = "Phish via www.evil.example in #general";
+    card.audience = "exec @here";
+    const json pending = approval_card_blocks(card);
+    CHECK_THAT(pending.dump(), Contains("Phish via www.evil.example in #general"));
+    CHECK(all_verbatim(pending));
+
+    card.state = DraftState::rejected;
+    card.decided_by = UserId("U0LEAD");
+    card.decided_at = kDecidedAt;
+    card.reason = "see https://evil.example/login and #general";
+    const json rejected = approval_card_blocks(card);
+    CHECK_THAT(rejected.back()["text"]["text"].get<std::string>(), Contains("https://evil.example/login"));
+    CHECK(all_verbatim(rejected));
+
+    EscalationCard escalation = pending_escalation();
+    escalation.incident_title = card.incident_title;
+    CHECK(all_verbatim(escalation_card_blocks(escalation)));
+    escalation.state = EscalationState::allowed;
+    escalation.decided_by = UserId("U0ERIN");
+    escalation.decided_at = kDecidedAt;
+    escalation.comment = "go, and tell www.evil.example nothing";
+    CHECK(all_verbatim(escalation_card_blocks(escalation)));
+}
+
+TEST_CASE("a card links an audience channel pinned by its Slack id, and shows a name as text") {
+    Card card = pending_card();
+    card.audience = "press";
+    card.audience_channel = "C0PRESS01";
+    CHECK_THAT(approval_card_blocks(card).dump(), Contains("press → <#C0PRESS01>"));
+    card.audience_channel = "press-office";
+    CHECK_THAT(approval_card_blocks(card).dump(), Contains("press → #press-office"));
+    card.audience_channel = "<!here>";
+    CHECK_THAT(approval_card_blocks(card).dump(), Contains("press → #&lt;!here&gt;"));
+}
+
+TEST_CASE("a Slack channel id is C or G and then upper-case letters and digits") {
+    CHECK(is_slack_channel_id(ChannelName("C0PRESS01")));
+    CHECK(is_slack_channel_id(ChannelName("G0123ABCD")));
+    CHECK(is_slack_channel_id(ChannelName("C012AB3CD45")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("press-office")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("c0press01")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("D0123ABCD")));   // a direct message, never an audience
+    CHECK_FALSE(is_slack_channel_id(ChannelName("U0123ABCD")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("C0PRESS")));     // too short for a Slack id
+    CHECK_FALSE(is_slack_channel_id(ChannelName("C0PRESS-1")));
+    CHECK_FALSE(is_slack_channel_id(ChannelName("")));
+}
+
 TEST_CASE("a card for an audience with approvers shows both approvals, given or needed") {
     Card card = pending_card();
     card.audience = "press";
@@ -252,7 +321,7 @@ TEST_CASE("long card text is split into sections of at most 3000 characters") {
         const std::string section = block["text"]["text"];
         CHECK(section.size() <= kMaxSectionText);
         CHECK(entities_whole(section));
-        if (block["text"].value("verbatim", false)) ++text_sections;
+        ++text_sections;
     }
     CHECK(text_sections > 1);
     CHECK(card_text(blocks) == escape_mrkdwn(text));
@@ -434,42 +503,65 @@ TEST_CASE("a publish carries metadata naming its outbox job") {
 }
 
 TEST_CASE("a conversations.history response tells whether a post of a job already happened, and where") {
+    const BotId own("B0WARROOM");
     const json history = {
         {"ok", true},
         {"messages",
          {{{"ts", "1.1"}, {"text", "hello"}},
-          {{"ts", "1.2"}, {"text", "other app"}, {"metadata", {{"event_type", "other"}, {"event_payload", {{"outbox_job", 17}}}}}},
+          {{"ts", "1.2"}, {"text", "other app"}, {"bot_id", "B0OTHER"},
+           {"metadata", {{"event_type", "other"}, {"event_payload", {{"outbox_job", 17}}}}}},
           {{"ts", "1.3"},
            {"text", "published"},
+           {"bot_id", "B0WARROOM"},
            {"metadata", {{"event_type", "warroom_publish"}, {"event_payload", {{"outbox_job", 17}, {"draft", "D-3"}}}}}},
           {{"ts", "1.4"},
            {"text", "second piece of a long post"},
+           {"bot_id", "B0WARROOM"},
            {"metadata", {{"event_type", "warroom_post"}, {"event_payload", {{"outbox_job", 21}, {"piece", 1}}}}}}}}};
-    CHECK(find_posted(history, OutboxJobId(17)) == MessageTs("1.3"));
-    CHECK_FALSE(find_posted(history, OutboxJobId(18)));
-    CHECK(find_posted(history, OutboxJobId(21), 1) == MessageTs("1.4"));
-    CHECK_FALSE(find_posted(history, OutboxJobId(21), 0));   // only the second piece went out
-    CHECK_FALSE(find_posted(history, OutboxJobId(17), 1));
+    CHECK(find_posted(history, own, OutboxJobId(17)) == MessageTs("1.3"));
+    CHECK_FALSE(find_posted(history, own, OutboxJobId(18)));
+    CHECK(find_posted(history, own, OutboxJobId(21), 1) == MessageTs("1.4"));
+    CHECK_FALSE(find_posted(history, own, OutboxJobId(21), 0));   // only the second piece went out
+    CHECK_FALSE(find_posted(history, own, OutboxJobId(17), 1));
 
     json other_job = history;
     other_job["messages"][2]["metadata"]["event_payload"]["outbox_job"] = 5;
-    CHECK_FALSE(find_posted(other_job, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(other_job, own, OutboxJobId(17)));
+
+    // The same metadata written by another app, or by a person, is not warroom's post.
+    for (const json& poster : {json("B0OTHER"), json(nullptr), json(17)}) {
+        json copied = history;
+        copied["messages"][2]["bot_id"] = poster;
+        INFO("posted by " << poster.dump());
+        CHECK_FALSE(find_posted(copied, own, OutboxJobId(17)));
+    }
+    json unsigned_post = history;
+    unsigned_post["messages"][2].erase("bot_id");
+    CHECK_FALSE(find_posted(unsigned_post, own, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(history, BotId(""), OutboxJobId(17)));
+    // Warroom's post still found behind the copy, where the copy came later.
+    json copied_first = history;
+    json copy = history["messages"][2];
+    copy["ts"] = "1.5";
+    copy["bot_id"] = "B0OTHER";
+    copied_first["messages"].insert(copied_first["messages"].begin(), copy);
+    CHECK(find_posted(copied_first, own, OutboxJobId(17)) == MessageTs("1.3"));
 
     json as_string = history;
     as_string["messages"][2]["metadata"]["event_payload"]["outbox_job"] = "17";
     as_string["messages"][3]["metadata"]["event_payload"]["piece"] = "1";
-    CHECK(find_posted(as_string, OutboxJobId(17)).has_value());
-    CHECK(find_posted(as_string, OutboxJobId(21), 1).has_value());
+    CHECK(find_posted(as_string, own, OutboxJobId(17)).has_value());
+    CHECK(find_posted(as_string, own, OutboxJobId(21), 1).has_value());
 
-    CHECK_FALSE(find_posted(json{{"ok", true}, {"messages", json::array()}}, OutboxJobId(17)));
-    CHECK_FALSE(find_posted(json{{"ok", false}, {"error", "not_in_channel"}}, OutboxJobId(17)));
-    CHECK_FALSE(find_posted(json::parse("[1,2]"), OutboxJobId(17)));
+    CHECK_FALSE(find_posted(json{{"ok", true}, {"messages", json::array()}}, own, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(json{{"ok", false}, {"error", "not_in_channel"}}, own, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(json::parse("[1,2]"), own, OutboxJobId(17)));
     json broken = history;
     broken["messages"][2]["metadata"] = "warroom_publish";
-    CHECK_FALSE(find_posted(broken, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(broken, own, OutboxJobId(17)));
     json no_ts = history;
     no_ts["messages"][2].erase("ts");
-    CHECK_FALSE(find_posted(no_ts, OutboxJobId(17)));
+    CHECK_FALSE(find_posted(no_ts, own, OutboxJobId(17)));
 }
 
 TEST_CASE("invitations go out in batches of at most 1000, duplicates dropped") {

@@ -262,6 +262,46 @@ TEST_CASE("slack simulator history is newest first and shows metadata only when 
           "channel_not_found");
 }
 
+TEST_CASE("slack simulator history names the bot of each app's message, and a renamed channel keeps its id",
+          "[slack_sim]") {
+    SlackSimulator sim;
+    SlackClient client(sim);
+    const std::string alice = sim.add_user("alice");
+    const std::string copycat = sim.add_app("copycat");
+    const std::string exec = sim.add_channel("exec-briefing", false, {sim.bot_user_id(), alice});
+    json metadata = {{"event_type", "warroom_publish"}, {"event_payload", {{"outbox_job", 3}}}};
+    CHECK_THROWS(sim.post_as(copycat, exec, "not in the channel yet"));
+    sim.add_member(exec, copycat);
+    REQUIRE(client.post_json("chat.postMessage", sim.bot_token(),
+                             {{"channel", exec}, {"text", "ours"}, {"metadata", metadata}})
+                .body["ok"] == true);
+    sim.post_as(copycat, exec, "theirs", metadata);
+    sim.post_as(alice, exec, "a person's");
+
+    const json history = client.post_form("conversations.history", sim.bot_token(),
+                                          "channel=" + exec + "&include_all_metadata=true").body;
+    REQUIRE(history["messages"].size() == 3);
+    const json& person = history["messages"][0];
+    const json& theirs = history["messages"][1];
+    const json& ours = history["messages"][2];
+    const std::string own_bot = client.post_form("auth.test", sim.bot_token(), "").body["bot_id"];
+    CHECK(ours["bot_id"] == own_bot);
+    CHECK(theirs["user"] == copycat);
+    CHECK(theirs["bot_id"].get<std::string>().rfind("B", 0) == 0);
+    CHECK(theirs["bot_id"] != own_bot);
+    CHECK(theirs["app_id"] != ours["app_id"]);
+    CHECK(theirs["metadata"] == ours["metadata"]);   // any app may write any metadata
+    CHECK_FALSE(person.contains("bot_id"));
+
+    sim.rename_channel(exec, "exec-old");
+    CHECK_THROWS(sim.rename_channel(exec, "Exec"));
+    const json info = client.post_form("conversations.info", sim.bot_token(), "channel=" + exec).body["channel"];
+    CHECK(info["name"] == "exec-old");
+    CHECK(info["previous_names"] == json::array({"exec-briefing"}));
+    // The old name is free for anyone.
+    CHECK(sim.add_channel("exec-briefing", false, {alice}) != exec);
+}
+
 TEST_CASE("slack simulator rate-limits with 429 and Retry-After, and fails with 500, not executing", "[slack_sim]") {
     SlackSimulator sim;
     SlackClient client(sim);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -20,15 +21,20 @@ namespace warroom::test {
 using namespace std::chrono_literals;
 
 struct SlackWorld : BotWorld<slack::SlackBot> {
-    SlackWorld() {
+    // `named_in_playbook`: audience channels the playbook names rather than pins by id, as an admin who
+    // has not finished setting up would.
+    explicit SlackWorld(const std::set<std::string>& named_in_playbook = {}) {
         for (const std::string& name : kPlaybookPeople) ids[name] = sim.add_user(name);
         std::vector<std::string> everyone;
         for (const auto& [name, id] : ids) everyone.push_back(id);
         general = sim.add_channel("general", false, everyone);
-        // The audience channels an admin made and invited warroom to.
+        // The audience channels an admin made, invited warroom to, and pinned in the playbook by their ids.
         std::vector<std::string> with_bot = everyone;
         with_bot.push_back(sim.bot_user_id());
-        for (const std::string& audience : kAudienceChannels) sim.add_channel(audience, true, with_bot);
+        for (const std::string& audience : kAudienceChannels) {
+            const std::string id = sim.add_channel(audience, true, with_bot);
+            if (!named_in_playbook.count(audience)) audience_channels[audience] = id;
+        }
         open();
     }
 

@@ -11,7 +11,10 @@ namespace {
 using nlohmann::json;
 
 json plain(std::string_view text) { return {{"type", "plain_text"}, {"text", std::string(text)}, {"emoji", true}}; }
-json mrkdwn(std::string text) { return {{"type", "mrkdwn"}, {"text", std::move(text)}}; }
+// verbatim: Slack shows the text as written instead of linking names, #channels and URLs it finds in
+// it. Cards carry user text (titles, drafts, reasons, comments), and every link warroom means (a
+// mention, a channel) is written as markup, which verbatim leaves live.
+json mrkdwn(std::string text) { return {{"type", "mrkdwn"}, {"text", std::move(text)}, {"verbatim", true}}; }
 
 // Header text is plain_text and holds only ids and fixed words, never user
 // text, so nothing in it needs escaping.
@@ -25,12 +28,7 @@ json field(std::string_view label, std::string_view value_mrkdwn) {
 
 json fields_section(std::vector<json> fields) { return {{"type", "section"}, {"fields", std::move(fields)}}; }
 
-json text_section(std::string text_mrkdwn, bool verbatim) {
-    json text = mrkdwn(std::move(text_mrkdwn));
-    // verbatim: Slack must show the text as typed, not auto-link names in it.
-    if (verbatim) text["verbatim"] = true;
-    return {{"type", "section"}, {"text", std::move(text)}};
-}
+json text_section(std::string text_mrkdwn) { return {{"type", "section"}, {"text", mrkdwn(std::move(text_mrkdwn))}}; }
 
 json context(std::string text_mrkdwn) { return {{"type", "context"}, {"elements", json::array({mrkdwn(std::move(text_mrkdwn))})}}; }
 
@@ -57,14 +55,14 @@ void append_text(json& blocks, std::string_view raw, std::size_t reserved) {
     const std::vector<std::string> pieces = split_mrkdwn(escape_mrkdwn(raw), kMaxSectionText);
     const std::size_t room = kMaxBlocks - std::min(kMaxBlocks, blocks.size() + reserved);
     if (pieces.size() <= room) {
-        for (const std::string& piece : pieces) blocks.push_back(text_section(piece, true));
+        for (const std::string& piece : pieces) blocks.push_back(text_section(piece));
         return;
     }
     const std::size_t shown = room > 0 ? room - 1 : 0;
     std::size_t hidden_bytes = 0;
     for (std::size_t i = 0; i < pieces.size(); ++i) {
         if (i < shown)
-            blocks.push_back(text_section(pieces[i], true));
+            blocks.push_back(text_section(pieces[i]));
         else
             hidden_bytes += pieces[i].size();
     }
@@ -72,6 +70,14 @@ void append_text(json& blocks, std::string_view raw, std::size_t reserved) {
         blocks.push_back(context(":scissors: Slack shows at most " + std::to_string(kMaxBlocks) + " blocks: the last " +
                                  std::to_string(pieces.size() - shown) + " part(s) (about " + std::to_string(hidden_bytes) +
                                  " characters) are not shown on this card. They are published as written."));
+}
+
+// A channel pinned by its Slack id is a link, which Slack shows under the channel's current name; a
+// name (the console's, an exercise's stand-in) stays text.
+std::string destination_shown(const std::string& channel) {
+    const ChannelName destination{channel};
+    if (is_slack_channel_id(destination)) return channel_reference(destination, SlackChannelId{channel});
+    return escape_mrkdwn_truncated(to_string(destination), 200);
 }
 
 // "@pat (pr)", or "one of pr: @pat, @quinn" while nobody of the group approved.
@@ -121,7 +127,7 @@ nlohmann::json approval_card_blocks(const Card& card) {
                             " revision " + std::to_string(card.revision)));
     if (card.exercise) blocks.push_back(context(":performing_arts: *EXERCISE* — a tabletop drill; nothing is published outside it."));
     std::string audience = escape_mrkdwn_truncated(card.audience, 200);
-    if (!card.audience_channel.empty()) audience += " → " + escape_mrkdwn_truncated("#" + card.audience_channel, 200);
+    if (!card.audience_channel.empty()) audience += " → " + destination_shown(card.audience_channel);
     blocks.push_back(fields_section({field("Incident", incident_label(card.incident, card.incident_title)),
                                      field("Audience", audience), field("Author", user_mention(card.author)),
                                      field("Revision", std::to_string(card.revision))}));
@@ -142,7 +148,7 @@ nlohmann::json approval_card_blocks(const Card& card) {
                                                     button("Reject", kRejectAction, value, "danger")})}});
     } else {
         blocks.push_back({{"type", "divider"}});
-        blocks.push_back(text_section(approval_outcome(card), false));
+        blocks.push_back(text_section(approval_outcome(card)));
     }
     return blocks;
 }
@@ -194,7 +200,7 @@ nlohmann::json escalation_card_blocks(const EscalationCard& card) {
                                                     button("Deny", kDenyAction, id, "danger")})}});
     } else {
         blocks.push_back({{"type", "divider"}});
-        blocks.push_back(text_section(escalation_outcome(card), false));
+        blocks.push_back(text_section(escalation_outcome(card)));
     }
     return blocks;
 }

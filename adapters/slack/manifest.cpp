@@ -13,8 +13,8 @@ constexpr const char* kBotScopes[] = {
     "chat:write",          // chat.postMessage, chat.update (cards after a decision), chat.postEphemeral (refusals)
     "channels:manage",     // conversations.create/invite/setTopic/setPurpose for public channels
     "groups:write",        // the same for private channels: incident channels are private by default
-    "channels:read",       // conversations.list: resolving audience channels by name, once; member_left_channel
-    "groups:read",         // conversations.list for private audience channels; member_left_channel in private ones
+    "channels:read",       // conversations.list: is a taken incident channel name warroom's own?; member_left_channel
+    "groups:read",         // the same for private channels; member_left_channel in private ones
     "channels:history",    // conversations.history: before repeating a post after a crash, look for it
     "groups:history",      // the same repeat check in private channels
     "im:history",          // and in direct messages

@@ -17,6 +17,7 @@
 #include "adapters/slack/slack_people.hpp"
 #include "adapters/slack/slack_performer.hpp"
 #include "adapters/slack/socket_mode_client.hpp"
+#include "bot/json_fields.hpp"
 
 namespace warroom::slack {
 namespace {
@@ -103,7 +104,7 @@ awaitable<void> SlackBot::Impl::main() {
     co_await socket->run();
 }
 
-// Learns warroom's own user id, and checks the bot token before anything else.
+// Learns warroom's own user id and bot id, and checks the bot token before anything else.
 awaitable<bool> SlackBot::Impl::identify() {
     milliseconds backoff = kFirstRetry;
     // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries twice.
@@ -111,14 +112,15 @@ awaitable<bool> SlackBot::Impl::identify() {
     while (!stopping) {
         ApiResult answer = co_await api.call(who_am_i);
         if (answer.ok()) {
-            const std::string user = answer.body.value("user_id", std::string());
-            if (user.empty()) {
-                spdlog::error("Slack's auth.test named no bot user; is SLACK_BOT_TOKEN a bot token (xoxb-)?");
+            const std::string user = text_field(answer.body, "user_id");
+            const std::string bot = text_field(answer.body, "bot_id");
+            if (user.empty() || bot.empty()) {
+                spdlog::error("Slack's auth.test named no bot user or bot id; is SLACK_BOT_TOKEN a bot token (xoxb-)?");
                 co_return false;
             }
-            performer.emplace(store, api, refs, UserId{user});
+            performer.emplace(store, api, refs, UserId{user}, BotId{bot});
             people.set_home_team(answer.body.value("team_id", std::string()));
-            spdlog::info("signed in to Slack as bot user {}", user);
+            spdlog::info("signed in to Slack as bot user {} (bot {})", user, bot);
             co_return true;
         }
         if (answer.outcome == ApiResult::Outcome::slack_error) {

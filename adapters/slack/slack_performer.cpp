@@ -77,8 +77,8 @@ ApiRequest list_channels_request(const std::string& cursor) {
 
 }  // namespace
 
-SlackPerformer::SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user)
-    : store_(store), api_(api), refs_(refs), bot_user_(std::move(bot_user)) {}
+SlackPerformer::SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot)
+    : store_(store), api_(api), refs_(refs), bot_user_(std::move(bot_user)), bot_(std::move(bot)) {}
 
 awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
     published_at_.clear();
@@ -154,7 +154,7 @@ awaitable<void> SlackPerformer::invite(const InviteUsers& effect, OutboxJobId jo
         users.push_back(user);
     }
     if (users.empty()) co_return;
-    const SlackChannelId channel = co_await channel_id(effect.channel);
+    const SlackChannelId channel = channel_id(effect.channel);
     // People Slack will never let in (deactivated, a guest's limits, unknown): each is said once in the
     // channel, and the job still ends, so it neither repeats forever nor holds up the jobs behind it.
     std::vector<std::pair<UserId, std::string>> refused;
@@ -202,7 +202,7 @@ awaitable<void> SlackPerformer::invite(const InviteUsers& effect, OutboxJobId jo
 awaitable<void> SlackPerformer::post_message(const PostMessage& effect, OutboxJobId job) {
     SlackChannelId to;
     if (effect.channel) {
-        to = co_await channel_id(*effect.channel);
+        to = channel_id(*effect.channel);
     } else if (effect.user && is_slack_user_id(*effect.user)) {
         to = co_await direct_channel(*effect.user);
     } else {
@@ -232,7 +232,7 @@ awaitable<SlackChannelId> SlackPerformer::card_channel(const Card& card, const U
         auto tx = store_.begin();
         if (auto incident = tx->incident(card.incident)) main = incident->main_channel().name;
     }
-    if (main) co_return co_await channel_id(*main);
+    if (main) co_return channel_id(*main);
     co_return co_await direct_channel(lead);
 }
 
@@ -263,7 +263,7 @@ awaitable<void> SlackPerformer::update_card(const UpdateCard& effect, OutboxJobI
 }
 
 awaitable<void> SlackPerformer::publish(const Publish& effect, OutboxJobId job) {
-    const SlackChannelId channel = co_await channel_id(effect.channel);
+    const SlackChannelId channel = channel_id(effect.channel);
     const ApiRequest post = publish_request(effect, job, channel);
     const MessageRef where = co_await post_once(post, channel, job, 0);
     published_at_ = where.channel.value() + "/" + where.ts.value();
@@ -275,7 +275,7 @@ awaitable<MessageRef> SlackPerformer::post_once(const ApiRequest& post, const Sl
         // Sent before, answer unknown (a crash, a timeout, a 5xx): look before repeating.
         const ApiRequest recent = recent_history_request(channel);
         const json history = co_await call_ok(recent);
-        if (std::optional<MessageTs> ts = find_posted(history, job, piece)) {
+        if (std::optional<MessageTs> ts = find_posted(history, bot_, job, piece)) {
             spdlog::info("outbox job {} already posted in {}; not posting it again", job.value(), channel.value());
             co_return MessageRef{channel, *ts};
         }
@@ -286,7 +286,7 @@ awaitable<MessageRef> SlackPerformer::post_once(const ApiRequest& post, const Sl
 }
 
 awaitable<void> SlackPerformer::post_escalation(const PostEscalation& effect, OutboxJobId job) {
-    const SlackChannelId channel = co_await channel_id(effect.channel);
+    const SlackChannelId channel = channel_id(effect.channel);
     const ApiRequest post = post_escalation_request(effect, channel, job);
     const MessageRef where = co_await post_once(post, channel, job, 0);
     refs_.remember_escalation_card(effect.card.escalation, where);
@@ -305,19 +305,15 @@ awaitable<void> SlackPerformer::update_escalation(const UpdateEscalation& effect
 // the new lead was invited everywhere with the accepting command.
 awaitable<void> SlackPerformer::hand_over(const HandOverChannels&) { co_return; }
 
-awaitable<SlackChannelId> SlackPerformer::channel_id(const ChannelName& name) {
-    if (auto known = refs_.channel_id(name)) co_return *known;
-    // Audience channels (#exec-briefing) are the admin's: found by name once,
-    // then kept, since conversations.list is Tier 2.
-    auto listed = co_await find_listed_channel(name.value());
-    if (!listed)
-        throw NotDone("warroom cannot see a Slack channel named " + to_string(name) +
-                      ": create it (or rename the playbook's channel) and invite warroom to it with /invite @warroom");
-    refs_.remember_channel(name, listed->id);
-    if (!listed->is_member)
-        spdlog::warn("warroom is not a member of {}: posts there will fail until someone types /invite @warroom in it",
-                     to_string(name));
-    co_return listed->id;
+SlackChannelId SlackPerformer::channel_id(const ChannelName& name) {
+    // An incident channel is warroom's own: create_channel kept the id Slack gave it.
+    if (auto created = refs_.channel_id(name)) return *created;
+    // An audience channel is the admin's, pinned in the playbook by its id. It is never looked up by
+    // name: whoever creates a channel of that name, or renames one to it, would receive what is published.
+    if (is_slack_channel_id(name)) return SlackChannelId{name.value()};
+    throw NotDone("the playbook names the channel \"" + name.value() +
+                  "\"; on Slack an audience channel must be pinned by its ID (e.g. \"C0123ABCD\", from the "
+                  "channel's details) in the playbook");
 }
 
 awaitable<SlackChannelId> SlackPerformer::direct_channel(const UserId& user) {

@@ -23,8 +23,9 @@ using net::Delivery;
 
 class SlackPerformer {
 public:
-    // `bot_user` is warroom's own Slack user id (from auth.test): never invited.
-    SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user);
+    // `bot_user` is warroom's own Slack user id (from auth.test): never invited. `bot` is its bot id
+    // (auth.test's bot_id): only a message that bot posted counts as an earlier attempt's post.
+    SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot);
     const UserId& bot_user() const { return bot_user_; }
 
     boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
@@ -46,11 +47,14 @@ private:
     boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect, OutboxJobId job);
     boost::asio::awaitable<void> hand_over(const HandOverChannels& effect);
 
-    // The Slack id of a warroom channel: stored, else looked up once by name.
-    boost::asio::awaitable<SlackChannelId> channel_id(const ChannelName& name);
+    // The Slack id of a channel: an incident channel's as create_channel kept it, an audience channel's
+    // as the playbook pins it. Anything else ends the attempt, saying how to pin it.
+    SlackChannelId channel_id(const ChannelName& name);
     boost::asio::awaitable<SlackChannelId> direct_channel(const UserId& user);
     // Where a draft's card goes: the incident's main channel, where the team sees what awaits approval.
     boost::asio::awaitable<SlackChannelId> card_channel(const Card& card, const UserId& lead);
+    // conversations.list, for one purpose: telling a channel warroom made (its answer lost) from
+    // someone else's when conversations.create answers name_taken. Never to find where to post.
     boost::asio::awaitable<std::optional<ListedChannel>> find_listed_channel(const std::string& name);
     // chat.update of a card; false when the message is gone (deleted), so the caller posts it anew.
     boost::asio::awaitable<bool> updated_in_place(const ApiRequest& update);
@@ -66,6 +70,7 @@ private:
     std::string published_at_;         // the last publish's "CHANNEL/TS", for the audit record
     SlackRefs& refs_;
     UserId bot_user_;
+    BotId bot_;
 };
 
 }  // namespace warroom::slack

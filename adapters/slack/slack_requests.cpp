@@ -3,6 +3,7 @@
 #include <set>
 
 #include "adapters/slack/block_kit.hpp"
+#include "bot/json_fields.hpp"
 #include "bot/text.hpp"
 
 namespace warroom::slack {
@@ -25,6 +26,11 @@ ApiRequest update(const SlackChannelId& channel, const MessageTs& ts, json field
     fields["channel"] = channel.value();
     fields["ts"] = ts.value();
     return {"chat.update", std::move(fields)};
+}
+
+// Whether warroom's own bot posted the message: conversations.history names each bot message's bot.
+bool own_bot_posted(const json& message, const BotId& own) {
+    return !own.value().empty() && text_field(message, "bot_id") == own.value();
 }
 
 }  // namespace
@@ -105,7 +111,8 @@ ApiRequest ephemeral_request(const SlackChannelId& channel, const UserId& user, 
             {{"channel", channel.value()}, {"user", user.value()}, {"text", escape_mrkdwn_truncated(text, kMaxEphemeralBytes)}}};
 }
 
-std::optional<MessageTs> find_posted(const nlohmann::json& history, OutboxJobId job, std::size_t piece) {
+std::optional<MessageTs> find_posted(const nlohmann::json& history, const BotId& own, OutboxJobId job,
+                                     std::size_t piece) {
     if (!history.is_object() || !history.value("ok", false)) return std::nullopt;
     const auto messages = history.find("messages");
     if (messages == history.end() || !messages->is_array()) return std::nullopt;
@@ -115,7 +122,7 @@ std::optional<MessageTs> find_posted(const nlohmann::json& history, OutboxJobId 
                (field.is_string() && field.get<std::string>() == std::to_string(expected));
     };
     for (const json& message : *messages) {
-        if (!message.is_object()) continue;
+        if (!message.is_object() || !own_bot_posted(message, own)) continue;
         const auto metadata = message.find("metadata");
         if (metadata == message.end() || !metadata->is_object()) continue;
         const std::string type = metadata->value("event_type", std::string());

@@ -20,6 +20,11 @@ struct MessageTsTag {};
 // A message's id within its channel, returned by chat.postMessage as `ts`.
 using MessageTs = StrongId<MessageTsTag, std::string>;
 
+struct BotIdTag {};
+// An app's bot (B...): auth.test names warroom's, and conversations.history names the one that posted
+// each bot message. Not the bot's user id (U...).
+using BotId = StrongId<BotIdTag, std::string>;
+
 struct ApiRequest {
     std::string method;                // e.g. "chat.postMessage"
     nlohmann::json body;               // sent as application/json; charset=utf-8
@@ -79,8 +84,11 @@ ApiRequest ephemeral_request(const SlackChannelId& channel, const UserId& user, 
 
 // Given a conversations.history response fetched with
 // include_all_metadata=true: the ts of piece `piece` of outbox job `job`'s
-// post, if it is there. A malformed or failed response says it is not (the
-// caller then decides whether to retry the read before posting).
-std::optional<MessageTs> find_posted(const nlohmann::json& history, OutboxJobId job, std::size_t piece = 0);
+// post, if it is there and was posted by `own` (warroom's bot): any app can
+// write any metadata, so another's message saying the same is not warroom's
+// post. A malformed or failed response says it is not (the caller then
+// decides whether to retry the read before posting).
+std::optional<MessageTs> find_posted(const nlohmann::json& history, const BotId& own, OutboxJobId job,
+                                     std::size_t piece = 0);
 
 }  // namespace warroom::slack

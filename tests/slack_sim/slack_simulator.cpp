@@ -83,6 +83,10 @@ std::string SlackSimulator::add_external_user(const std::string& name, const std
     });
 }
 
+std::string SlackSimulator::add_app(const std::string& name) {
+    return impl_->state.update([&](SimState& s) { return s.workspace.add_app(name); });
+}
+
 std::string SlackSimulator::add_channel(const std::string& name, bool is_private,
                                         const std::vector<std::string>& members) {
     return impl_->state.update([&](SimState& s) {
@@ -91,6 +95,19 @@ std::string SlackSimulator::add_channel(const std::string& name, bool is_private
         std::string creator = bot_in || members.empty() ? bot : members.front();
         return s.workspace.add_channel(name, is_private, members, creator);
     });
+}
+
+void SlackSimulator::add_member(const std::string& channel_id, const std::string& user_id) {
+    impl_->state.update([&](SimState& s) {
+        StoredChannel* channel = s.workspace.channel(channel_id);
+        if (!channel || channel->channel.is_im) throw std::runtime_error("slack simulator: no channel " + channel_id);
+        if (!s.workspace.user(user_id)) throw std::runtime_error("slack simulator: no user " + user_id);
+        channel->channel.members.insert(user_id);
+    });
+}
+
+void SlackSimulator::rename_channel(const std::string& channel_id, const std::string& new_name) {
+    impl_->state.update([&](SimState& s) { s.workspace.rename_channel(channel_id, new_name); });
 }
 
 std::optional<SimChannel> SlackSimulator::channel(const std::string& id) const {
@@ -129,6 +146,30 @@ std::optional<SimMessage> SlackSimulator::message(const std::string& channel_id,
         for (const auto& stored : s.workspace.messages())
             if (stored.message.channel == channel_id && stored.message.ts == ts) return stored.message;
         return std::nullopt;
+    });
+}
+
+std::vector<std::string> SlackSimulator::links_shown(const std::string& channel_id, const std::string& ts) const {
+    return impl_->state.read([&](const SimState& s) {
+        for (const auto& stored : s.workspace.messages())
+            if (stored.message.channel == channel_id && stored.message.ts == ts) return s.workspace.links_shown(stored);
+        throw std::runtime_error("slack simulator: no message " + ts + " in " + channel_id);
+    });
+}
+
+std::string SlackSimulator::post_as(const std::string& user_id, const std::string& channel_id,
+                                    const std::string& text, const nlohmann::json& metadata) {
+    return impl_->state.update([&](SimState& s) {
+        const StoredChannel* channel = s.workspace.channel(channel_id);
+        if (!channel || !s.workspace.is_member(user_id, *channel))
+            throw std::runtime_error("slack simulator: " + user_id + " is not in " + channel_id + " and cannot post there");
+        SimMessage message;
+        message.channel = channel_id;
+        message.ts = s.workspace.next_ts();
+        message.user = user_id;
+        message.text = text;
+        message.metadata = metadata;
+        return s.workspace.add_message(std::move(message), "").message.ts;
     });
 }
 

@@ -83,12 +83,31 @@ public:
                        const std::string& team_id);
     // A Slack Connect user: a member of another team (users.info: that team_id) in a shared channel.
     std::string add_external_user(const std::string& name, const std::string& team_id = "T0OTHER");
+    // Another app installed in the workspace; returns its bot user's id. Its messages carry its own bot_id
+    // and app_id (conversations.history shows them), never warroom's.
+    std::string add_app(const std::string& name);
+    // Returns the channel's id (C... public, G... private), which a playbook pins audience channels by.
     std::string add_channel(const std::string& name, bool is_private, const std::vector<std::string>& members);
+    // Someone in the channel adds `user_id` to it (the client's /invite, conversations.invite).
+    void add_member(const std::string& channel_id, const std::string& user_id);
+    // The channel is renamed (conversations.rename): it keeps its id, and its old name is free for anyone
+    // to give a new channel. Throws std::invalid_argument for a bad or taken name.
+    void rename_channel(const std::string& channel_id, const std::string& new_name);
     std::optional<SimChannel> channel(const std::string& id) const;
     std::optional<SimChannel> channel_by_name(const std::string& name) const;
     std::vector<SimChannel> channels() const;
     std::vector<SimMessage> messages(const std::string& channel_id) const;   // oldest first, ephemeral included
     std::optional<SimMessage> message(const std::string& channel_id, const std::string& ts) const;
+    // What a Slack client shows as links in the message's blocks: every link written as markup (<@U..>,
+    // <#C..>, <https://..|label>), and in mrkdwn text without "verbatim": true also what Slack links on
+    // its own: bare URLs (https://, http://, www.) and the #name of an existing channel.
+    std::vector<std::string> links_shown(const std::string& channel_id, const std::string& ts) const;
+
+    // `user_id` (a person, or another app's bot user) posts in the channel, as chat.postMessage with their
+    // own token would, message metadata included when given; returns the message's ts. Throws
+    // std::runtime_error when they are not in the channel.
+    std::string post_as(const std::string& user_id, const std::string& channel_id, const std::string& text,
+                        const nlohmann::json& metadata = nullptr);
 
     // Users acting. Each returns the envelope id; the envelope waits until a
     // connection has said hello, then goes to the newest such connection.

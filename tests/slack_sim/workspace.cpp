@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <string_view>
 #include <stdexcept>
 
 namespace warroom::slack_sim {
@@ -42,6 +44,8 @@ std::optional<std::int64_t> ts_to_micros(const std::string& ts) {
 
 Workspace::Workspace() {
     bot_user_id = add_user(bot_name, true);
+    user(bot_user_id)->bot_id = bot_id;
+    user(bot_user_id)->app_id = app_id;
 }
 
 std::string Workspace::next_id(char prefix) {
@@ -66,9 +70,20 @@ std::int64_t Workspace::now_seconds() const {
 std::string Workspace::add_user(const std::string& name, bool is_bot) {
     if (name.empty()) throw std::invalid_argument("slack simulator: add_user needs a name");
     if (user_by_name(name)) throw std::invalid_argument("slack simulator: a user named '" + name + "' exists already");
-    SimUser user{next_id('U'), name, is_bot};
+    SimUser user;
+    user.id = next_id('U');
+    user.name = name;
+    user.is_bot = is_bot;
     users_.push_back(user);
     return user.id;
+}
+
+std::string Workspace::add_app(const std::string& name) {
+    const std::string id = add_user(name, true);
+    SimUser& bot = *user(id);
+    bot.bot_id = next_id('B');
+    bot.app_id = next_id('A');
+    return id;
 }
 
 void Workspace::describe_user(const std::string& id, bool is_restricted, bool is_ultra_restricted,
@@ -100,6 +115,16 @@ std::string Workspace::add_channel(const std::string& name, bool is_private, con
     stored.created = now_seconds();
     channels_.push_back(stored);
     return stored.channel.id;
+}
+
+void Workspace::rename_channel(const std::string& id, const std::string& name) {
+    StoredChannel* renamed = channel(id);
+    if (!renamed || renamed->channel.is_im) throw std::invalid_argument("slack simulator: no channel " + id + " to rename");
+    if (auto error = channel_name_error(name); !error.empty())
+        throw std::invalid_argument("slack simulator: channel name '" + name + "': " + error);
+    if (channel_by_name(name)) throw std::invalid_argument("slack simulator: channel '" + name + "' exists already");
+    renamed->previous_names.push_back(renamed->channel.name);
+    renamed->channel.name = name;
 }
 
 std::string Workspace::open_direct_message(const std::string& user_id) {
@@ -198,23 +223,94 @@ json Workspace::channel_json(const StoredChannel& stored) const {
             {"topic", {{"value", c.topic}, {"creator", stored.topic_set_by}, {"last_set", stored.topic_last_set}}},
             {"purpose",
              {{"value", c.purpose}, {"creator", stored.purpose_set_by}, {"last_set", stored.purpose_last_set}}},
-            {"previous_names", json::array()},
+            {"previous_names", stored.previous_names},
             {"num_members", c.members.size()}};
 }
 
 json Workspace::message_json(const StoredMessage& stored, bool include_metadata) const {
     const SimMessage& m = stored.message;
     json out = {{"type", "message"}, {"user", m.user}, {"text", m.text}, {"ts", m.ts}, {"team", team_id}};
-    if (m.user == bot_user_id) {
-        out["bot_id"] = bot_id;
-        out["app_id"] = app_id;
-        out["bot_profile"] = {{"id", bot_id}, {"app_id", app_id}, {"name", bot_name}, {"team_id", team_id}};
+    // A bot user's message names its app, warroom's or another's.
+    if (const SimUser* author = user(m.user); author && author->is_bot) {
+        out["bot_id"] = author->bot_id;
+        out["app_id"] = author->app_id;
+        out["bot_profile"] = {
+            {"id", author->bot_id}, {"app_id", author->app_id}, {"name", author->name}, {"team_id", team_id}};
     }
     if (!m.blocks.is_null()) out["blocks"] = m.blocks;
     if (!stored.thread_ts.empty()) out["thread_ts"] = stored.thread_ts;
     if (m.edits > 0) out["edited"] = {{"user", m.user}, {"ts", stored.last_edit_ts}};
     if (include_metadata && !m.metadata.is_null()) out["metadata"] = m.metadata;
     return out;
+}
+
+namespace {
+
+bool starts_word(const std::string& text, std::size_t at) {
+    if (at == 0) return true;
+    const char before = text[at - 1];
+    return before == ' ' || before == '\n' || before == '\t' || before == '(' || before == '*' || before == '_' ||
+           before == '~';
+}
+
+bool is_channel_name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; }
+
+// Where a bare URL Slack would link ends: at a space or markup; trailing punctuation stays text.
+std::size_t url_end(const std::string& text, std::size_t from) {
+    std::size_t end = from;
+    while (end < text.size() && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' && text[end] != '<' &&
+           text[end] != '>' && text[end] != '|')
+        ++end;
+    while (end > from && std::string_view(".,;:!?)*_~").find(text[end - 1]) != std::string_view::npos) --end;
+    return end;
+}
+
+}  // namespace
+
+std::vector<std::string> Workspace::links_shown(const StoredMessage& stored) const {
+    std::vector<std::string> links;
+    // Without verbatim, Slack links a bare URL and the #name of an existing channel on its own.
+    const auto bare_link_end = [&](const std::string& text, std::size_t at) -> std::size_t {
+        for (std::string_view scheme : {"https://", "http://", "www."})
+            if (text.compare(at, scheme.size(), scheme) == 0) {
+                const std::size_t end = url_end(text, at);
+                return end > at + scheme.size() ? end : at;
+            }
+        if (text[at] != '#') return at;
+        std::size_t end = at + 1;
+        while (end < text.size() && is_channel_name_char(text[end])) ++end;
+        return end > at + 1 && channel_by_name(text.substr(at + 1, end - at - 1)) ? end : at;
+    };
+    const std::function<void(const json&)> walk = [&](const json& node) {
+        if (node.is_array()) {
+            for (const json& item : node) walk(item);
+            return;
+        }
+        if (!node.is_object()) return;
+        for (const auto& [key, value] : node.items()) walk(value);
+        if (node.value("type", "") != "mrkdwn" || !node.contains("text") || !node["text"].is_string()) return;
+        const std::string text = node["text"];
+        const bool verbatim = node.value("verbatim", false);
+        for (std::size_t i = 0; i < text.size();) {
+            if (text[i] == '<') {
+                const std::size_t close = text.find('>', i);
+                if (close == std::string::npos) break;
+                links.push_back(text.substr(i, close + 1 - i));
+                i = close + 1;
+                continue;
+            }
+            if (!verbatim && starts_word(text, i)) {
+                if (const std::size_t end = bare_link_end(text, i); end > i) {
+                    links.push_back(text.substr(i, end - i));
+                    i = end;
+                    continue;
+                }
+            }
+            ++i;
+        }
+    };
+    walk(stored.message.blocks);
+    return links;
 }
 
 json Workspace::user_json(const SimUser& u) const {

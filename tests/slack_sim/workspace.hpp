@@ -19,6 +19,8 @@ struct SimUser {
     std::string id;
     std::string name;
     bool is_bot = false;
+    std::string bot_id;                // an app's bot user: the B... its messages carry
+    std::string app_id;                // and its app's A...
     bool deactivated = false;          // conversations.invite answers cant_invite for them
     bool is_restricted = false;        // a multi-channel guest
     bool is_ultra_restricted = false;  // a single-channel guest
@@ -33,6 +35,7 @@ struct StoredChannel {
     std::int64_t topic_last_set = 0;
     std::string purpose_set_by;
     std::int64_t purpose_last_set = 0;
+    std::vector<std::string> previous_names;   // oldest first, as conversations.rename left them
 };
 
 struct StoredMessage {
@@ -56,11 +59,16 @@ public:
     std::string bot_user_id;
 
     std::string add_user(const std::string& name, bool is_bot = false);
+    // Another app installed in the workspace: its bot user, with a bot_id and app_id of its own.
+    std::string add_app(const std::string& name);
     // Changes how users.info describes a user (guest flags, team).
     void describe_user(const std::string& id, bool is_restricted, bool is_ultra_restricted, const std::string& team);
     // Throws std::invalid_argument for a bad or taken name or an unknown member.
     std::string add_channel(const std::string& name, bool is_private, const std::vector<std::string>& members,
                             const std::string& creator);
+    // conversations.rename: the id stays, the old name is free for anyone. Throws std::invalid_argument
+    // for an unknown channel or a bad or taken name.
+    void rename_channel(const std::string& id, const std::string& name);
     // The direct message between the bot and `user_id`, opened on first use.
     std::string open_direct_message(const std::string& user_id);
 
@@ -88,6 +96,8 @@ public:
     nlohmann::json channel_json(const StoredChannel& channel) const;   // as conversations.info shows it to the bot
     nlohmann::json message_json(const StoredMessage& message, bool include_metadata) const;
     nlohmann::json user_json(const SimUser& user) const;
+    // What a Slack client shows as links in the message's blocks (see SlackSimulator::links_shown).
+    std::vector<std::string> links_shown(const StoredMessage& message) const;
 
 private:
     std::string next_id(char prefix);

@@ -1,6 +1,5 @@
 #include "bot/ids.hpp"
 
-#include <algorithm>
 #include <charconv>
 
 namespace warroom {
@@ -72,12 +71,6 @@ std::string mentions(const std::vector<UserId>& users) {
 }
 
 std::string to_string(const ChannelName& channel) { return "#" + channel.value(); }
-
-bool is_slack_channel_id(const ChannelName& channel) {
-    const std::string& id = channel.value();
-    if (id.size() < 9 || (id[0] != 'C' && id[0] != 'G')) return false;
-    return std::all_of(id.begin() + 1, id.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
-}
 
 std::optional<IncidentId> parse_incident_id(std::string_view text) {
     if (auto n = parse_prefixed_number(text, "INC-")) return IncidentId{*n};

@@ -54,10 +54,6 @@ std::string mentions(const std::vector<UserId>& users);   // "@alice, @bob"
 // "@alice", "<@U0123|alice>" (Slack), "@alice:example.org" (Matrix) -> the user; anything else is not a mention.
 std::optional<UserId> parse_mention(std::string_view word);
 std::string to_string(const ChannelName& channel); // "#inc-1-x"
-// A channel pinned by its Slack id rather than named: C (public channels, and private ones made since
-// 2021) or G (older private channels), then at least 8 upper-case letters and digits, as in C0123ABCD.
-// Channel names are lower-case, so a name is never mistaken for an id.
-bool is_slack_channel_id(const ChannelName& channel);
 
 // Accept "INC-7" / "inc-7", "D-3" / "d-3" and "E-2" / "e-2"; anything else is not an id.
 std::optional<IncidentId> parse_incident_id(std::string_view text);

@@ -273,15 +273,15 @@ private:
                               ":example.org\")");
             return std::nullopt;
         }
-        // On Slack an audience channel is pinned by its id, which whoever renames a channel cannot take over.
-        if (!is_channel_name(*name) && !is_slack_channel_id(ChannelName{*name})) {
+        if (!is_channel_name(*name)) {
             std::string message = in_quotes(*name) + " is not a valid channel name: use lowercase letters, digits, "
                                                   "'-' and '_' (at most " +
                                   std::to_string(kMaxChannelNameLength) + " characters)";
             if (const std::string suggestion = slugify(*name, kMaxChannelNameLength);
                 !suggestion.empty() && suggestion != *name)
                 message += ", e.g. " + in_quotes(suggestion);
-            problem(path, message + "; or, on Slack, the channel's ID, e.g. \"C0123ABCD\"");
+            problem(path, message + "; or pin it: on Slack by the channel's ID (\"C0123ABCD\"), on Matrix by the "
+                                    "room id (\"!abc123:example.org\") or an alias on warroom's server");
             return std::nullopt;
         }
         return ChannelName{*name};

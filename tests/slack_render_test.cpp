@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/channel_pin.hpp"
 #include "adapters/slack/block_kit.hpp"
 #include "adapters/slack/mrkdwn.hpp"
 #include "adapters/slack/slack_requests.hpp"
@@ -226,16 +227,16 @@ TEST_CASE("a card links an audience channel pinned by its Slack id, and shows a 
 }
 
 TEST_CASE("a Slack channel id is C or G and then upper-case letters and digits") {
-    CHECK(is_slack_channel_id(ChannelName("C0PRESS01")));
-    CHECK(is_slack_channel_id(ChannelName("G0123ABCD")));
-    CHECK(is_slack_channel_id(ChannelName("C012AB3CD45")));
-    CHECK_FALSE(is_slack_channel_id(ChannelName("press-office")));
-    CHECK_FALSE(is_slack_channel_id(ChannelName("c0press01")));
-    CHECK_FALSE(is_slack_channel_id(ChannelName("D0123ABCD")));   // a direct message, never an audience
-    CHECK_FALSE(is_slack_channel_id(ChannelName("U0123ABCD")));
-    CHECK_FALSE(is_slack_channel_id(ChannelName("C0PRESS")));     // too short for a Slack id
-    CHECK_FALSE(is_slack_channel_id(ChannelName("C0PRESS-1")));
-    CHECK_FALSE(is_slack_channel_id(ChannelName("")));
+    CHECK(is_slack_channel_id("C0PRESS01"));
+    CHECK(is_slack_channel_id("G0123ABCD"));
+    CHECK(is_slack_channel_id("C012AB3CD45"));
+    CHECK_FALSE(is_slack_channel_id("press-office"));
+    CHECK_FALSE(is_slack_channel_id("c0press01"));
+    CHECK_FALSE(is_slack_channel_id("D0123ABCD"));   // a direct message, never an audience
+    CHECK_FALSE(is_slack_channel_id("U0123ABCD"));
+    CHECK_FALSE(is_slack_channel_id("C0PRESS"));     // too short for a Slack id
+    CHECK_FALSE(is_slack_channel_id("C0PRESS-1"));
+    CHECK_FALSE(is_slack_channel_id(""));
 }
 
 TEST_CASE("a card for an audience with approvers shows both approvals, given or needed") {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "adapters/slack/mrkdwn.hpp"
+#include "bot/channel_pin.hpp"
 #include "bot/text.hpp"
 
 namespace warroom::slack {
@@ -76,7 +77,7 @@ void append_text(json& blocks, std::string_view raw, std::size_t reserved) {
 // name (the console's, an exercise's stand-in) stays text.
 std::string destination_shown(const std::string& channel) {
     const ChannelName destination{channel};
-    if (is_slack_channel_id(destination)) return channel_reference(destination, SlackChannelId{channel});
+    if (is_slack_channel_id(destination.value())) return channel_reference(destination, SlackChannelId{channel});
     return escape_mrkdwn_truncated(to_string(destination), 200);
 }
 

@@ -203,7 +203,10 @@ void SlackBot::Impl::shutdown() {
 }
 
 SlackBot::SlackBot(Engine& engine, Store& store, const Clock& clock, SlackSettings settings)
-    : impl_(std::make_unique<Impl>(engine, store, clock, std::move(settings))) {}
+    : impl_(std::make_unique<Impl>(engine, store, clock, std::move(settings))) {
+    // Anyone can create or rename a Slack channel: audiences are pinned by ID.
+    engine.use_channel_pins({ChannelPins::Platform::slack, ""});
+}
 
 SlackBot::~SlackBot() = default;
 

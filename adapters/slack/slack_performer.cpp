@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "bot/channel_pin.hpp"
 #include "bot/json_fields.hpp"
 
 namespace warroom::slack {
@@ -310,7 +311,7 @@ SlackChannelId SlackPerformer::channel_id(const ChannelName& name) {
     if (auto created = refs_.channel_id(name)) return *created;
     // An audience channel is the admin's, pinned in the playbook by its id. It is never looked up by
     // name: whoever creates a channel of that name, or renames one to it, would receive what is published.
-    if (is_slack_channel_id(name)) return SlackChannelId{name.value()};
+    if (is_slack_channel_id(name.value())) return SlackChannelId{name.value()};
     throw NotDone("the playbook names the channel \"" + name.value() +
                   "\"; on Slack an audience channel must be pinned by its ID (e.g. \"C0123ABCD\", from the "
                   "channel's details) in the playbook");

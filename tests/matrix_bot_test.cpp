@@ -187,6 +187,86 @@ TEST_CASE("matrix: commands the server left out of a limited timeline are fetche
     CHECK(fetched);
 }
 
+// How often the timeline holds an entry containing `text`.
+std::size_t timeline_entries_with(Store& store, const std::string& text) {
+    auto tx = store.begin();
+    std::size_t count = 0;
+    for (const TimelineEntry& entry : tx->timeline(IncidentId{1})) count += entry.text.find(text) != std::string::npos;
+    return count;
+}
+
+// The bot with `settings` declares INC-1 and is stopped; returns the incident's main room.
+std::string declare_then_stop(MatrixWorld& world, const matrix::MatrixSettings& settings) {
+    world.start_with(settings);
+    CHECK_THAT(world.command("alice", world.general, "declare sev3 Spam flood"), Catch::Contains("INC-1"));
+    const std::string main = world.join_when_invited("inc-1-spam-flood", "alice");
+    REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 20s));
+    world.stop();
+    return main;
+}
+
+// Started again after the flood: `note` (typed in `main` among it) is handled and answered once, and the
+// bot keeps going.
+void check_flood_survived(MatrixWorld& world, const matrix::MatrixSettings& settings, const std::string& main,
+                          const std::string& note) {
+    world.start_with(settings);
+    CHECK(world.sim.wait_for([&] { return world.reply_to(main, note).has_value(); }, 30s));
+    CHECK_THAT(world.command("alice", main, "note after the flood"), Catch::Contains("Note recorded"));
+    world.stop();
+    CHECK(timeline_entries_with(*world.observer, "typed in the flood") == 1);
+    CHECK(world.answers_to(note).size() == 1);
+}
+
+TEST_CASE("matrix: a sync answer over the size limit is asked again with shorter timelines, and a command in the flood "
+          "is handled once and the bot keeps going",
+          "[matrix_bot]") {
+    CapturedLog log;
+    MatrixWorld world;
+    matrix::MatrixSettings settings = world.settings();
+    settings.max_response_body = 256 * 1024;   // 8 MiB by default: the same answer, quicker to build
+    const std::string main = declare_then_stop(world, settings);
+
+    // While warroom is away, 60 messages of 16 KiB in the incident room, a command in the middle:
+    // the next sync answer, at 50 events a room, is over three times the limit.
+    const std::string& alice = world.id("alice");
+    const std::string filler = "flood " + std::string(16 * 1024, 'x');
+    for (int n = 0; n < 30; ++n) world.sim.send_text(alice, main, filler);
+    const std::string note = world.sim.send_text(alice, main, "!incident note typed in the flood");
+    for (int n = 0; n < 30; ++n) world.sim.send_text(alice, main, filler);
+
+    check_flood_survived(world, settings, main, note);
+    std::size_t shorter = 0, paged = 0;
+    for (const auto& request : world.sim.requests()) {
+        shorter += request.endpoint == "sync" && request.query.find("limit%22%3A12") != std::string::npos;
+        paged += request.endpoint == "messages";
+    }
+    CHECK(shorter >= 1);
+    CHECK(paged >= 1);
+    CHECK_THAT(log.text(), Catch::Contains("longer than the 262144 bytes"));
+}
+
+TEST_CASE("matrix: when even one event a room is over the size limit, every room is paged from the sync position",
+          "[matrix_bot]") {
+    MatrixWorld world;
+    matrix::MatrixSettings settings = world.settings();
+    settings.max_response_body = 64 * 1024;
+    const std::string main = declare_then_stop(world, settings);
+
+    // Every room warroom is in gets 40 KiB messages: one of each room together is over the limit.
+    const std::string& alice = world.id("alice");
+    const std::string filler = "flood " + std::string(40 * 1024, 'x');
+    std::vector<std::string> rooms;
+    for (const auto& room : world.sim.rooms())
+        if (room.joined.count(world.sim.bot_user_id()) && room.joined.count(alice)) rooms.push_back(room.room_id);
+    REQUIRE(rooms.size() >= 3);
+    std::string note;
+    for (int n = 0; n < 8; ++n) {
+        for (const std::string& room : rooms) world.sim.send_text(alice, room, filler);
+        if (n == 3) note = world.sim.send_text(alice, main, "!incident note typed in the flood");
+    }
+    check_flood_survived(world, settings, main, note);
+}
+
 TEST_CASE("matrix: a publish repeated after a crash with a new access token finds itself and is not sent twice",
           "[matrix_bot]") {
     MatrixWorld world;

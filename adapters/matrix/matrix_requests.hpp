@@ -80,6 +80,13 @@ MatrixRequest create_direct_room_request(const UserId& user);
 // first; without `from` ("") the newest events of the room.
 MatrixRequest messages_before_request(std::string_view room_id, std::string_view from, std::size_t limit);
 
+// GET /rooms/{room}/messages?dir=b&from=..&to=..&limit=..&filter=..: the
+// events of a timeline gap, newest first, from `from` (the sync's prev_batch,
+// or the previous page's end) back to `to` (the sync position before the gap;
+// "" for none), only of the types warroom syncs.
+MatrixRequest gap_messages_request(std::string_view room_id, std::string_view from, std::string_view to,
+                                   std::size_t limit);
+
 // GET /joined_rooms.
 MatrixRequest joined_rooms_request();
 
@@ -89,10 +96,16 @@ MatrixRequest join_request(std::string_view room_id_or_alias);
 // GET /directory/room/{alias}, e.g. "#inc-1-payroll:example.org" -> {room_id}.
 MatrixRequest alias_lookup_request(std::string_view alias);
 
+// How many timeline events of a room one sync brings at most; the server marks
+// a timeline it cut `limited`, and the rest is paged with /messages.
+inline constexpr std::size_t kSyncTimelineLimit = 50;
+
 // The filter warroom syncs with: timelines of m.room.message, m.reaction and
-// m.room.member only, members loaded lazily (just the senders of those
-// events), no presence, typing, receipts or account data.
-nlohmann::json sync_filter();
+// m.room.member only, at most `timeline_limit` events a room, members loaded
+// lazily (just the senders of those events), no presence, typing, receipts or
+// account data, and of each event only the fields warroom reads
+// (event_fields). A smaller limit makes a shorter answer when one is too long.
+nlohmann::json sync_filter(std::size_t timeline_limit = kSyncTimelineLimit);
 // The same with empty timelines: for the sync at each start that only looks
 // for invitations waiting (and, on a new database, for where to start).
 nlohmann::json invitations_filter();

@@ -267,6 +267,54 @@ TEST_CASE("matrix: when even one event a room is over the size limit, every room
     check_flood_survived(world, settings, main, note);
 }
 
+TEST_CASE("matrix: after a createRoom whose answer may be lost, the incident's alias is adopted only if warroom "
+          "made the room",
+          "[matrix_bot]") {
+    MatrixWorld world;
+    auto& sim = world.sim;
+    const std::string bot = sim.bot_user_id();
+    const std::string main = "inc-1-lost-laptop";
+
+    SECTION("someone else made it, even one who gave warroom 100 there: a suffixed alias instead") {
+        // sam (support, in the playbook, so warroom accepts his invitation) takes the alias the incident will want.
+        const std::string& sam = world.id("sam");
+        const nlohmann::json request = {{"name", main},
+                                        {"preset", "private_chat"},
+                                        {"room_alias_name", main},
+                                        {"invite", {bot}},
+                                        {"power_level_content_override", {{"users", {{sam, 100}, {bot, 100}}}}}};
+        const std::string squat = sim.create_room_as(sam, request);
+        world.start();
+        REQUIRE(sim.wait_for([&] { return sim.room(squat)->joined.count(bot) == 1; }, 15s));
+        // alice's direct room first, so that the next room made is the incident's; its createRoom is answered
+        // 502 without being acted on: warroom cannot tell, so it asks whose the taken alias is.
+        CHECK_THAT(world.command("alice", world.general, "list"), Catch::Contains("No open incidents"));
+        sim.fail("createRoom", 1, 502);
+        CHECK_THAT(world.command("alice", world.general, "declare sev3 Lost laptop"), Catch::Contains("INC-1"));
+        const auto own = world.room_named(main + "-2");
+        CHECK(own.creator == bot);
+        REQUIRE(sim.wait_for([&] { return outbox_empty(*world.observer); }, 20s));
+        // The incident lives in warroom's own room: its header is pinned there, and nothing of it is in sam's.
+        CHECK(sim.room(own.room_id)->pinned.size() == 1);
+        CHECK(world.bot_messages(squat).empty());
+        CHECK(sim.room(squat)->invited.count(world.id("alice")) == 0);
+        CHECK(sim.room(squat)->pinned.empty());
+    }
+    SECTION("warroom made it and the answer was cut short: adopted, not made twice") {
+        world.start();
+        CHECK_THAT(world.command("alice", world.general, "list"), Catch::Contains("No open incidents"));
+        sim.truncate("createRoom", 1);
+        CHECK_THAT(world.command("alice", world.general, "declare sev3 Lost laptop"), Catch::Contains("INC-1"));
+        const auto own = world.room_named(main);
+        REQUIRE(sim.wait_for([&] { return outbox_empty(*world.observer); }, 20s));
+        CHECK(own.creator == bot);
+        CHECK(sim.room(own.room_id)->pinned.size() == 1);
+        CHECK_FALSE(sim.room_by_alias(world.alias(main + "-2")));
+        CHECK(sim.answers_cut() == 1);
+    }
+    world.stop();
+}
+
 TEST_CASE("matrix: a publish repeated after a crash with a new access token finds itself and is not sent twice",
           "[matrix_bot]") {
     MatrixWorld world;

@@ -36,7 +36,7 @@ MatrixResult transient(std::string what, unsigned status = 0) {
     return result;
 }
 
-MatrixResult interpret(const net::HttpResponse& response, std::size_t max_body) {
+MatrixResult interpret(const net::HttpResponse& response, std::size_t max_body, bool list_answer) {
     if (response.too_large) {
         MatrixResult result;
         result.outcome = MatrixResult::Outcome::too_large;
@@ -46,7 +46,9 @@ MatrixResult interpret(const net::HttpResponse& response, std::size_t max_body) 
         return result;
     }
     json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-    const bool readable = !body.is_discarded() && body.is_object();
+    // Answers are objects, but for the few that are a list when they succeed (GET /rooms/{room}/state).
+    const bool success = response.status >= 200 && response.status < 300;
+    const bool readable = !body.is_discarded() && (body.is_object() || (list_answer && success && body.is_array()));
     if (response.status >= 500 || (!readable && response.status != 401)) {
         // Proxies answer 502/504 with HTML: say what came, not the page.
         std::string what = "the homeserver answered HTTP " + std::to_string(response.status);
@@ -142,7 +144,7 @@ struct MatrixApi::State {
             } catch (const std::exception& error) {
                 co_return transient(error.what());
             }
-            if (response.status != 429 || response.too_large) co_return interpret(response, max_body);
+            if (response.status != 429 || response.too_large) co_return interpret(response, max_body, request.list_answer);
             // The server did not act on it: wait as asked, then send it again.
             const milliseconds wait = rate_limit_wait(response.body, response.retry_after);
             spdlog::warn("the homeserver rate-limited {} {} (M_LIMIT_EXCEEDED); sending again in {} ms", request.method,

@@ -34,7 +34,7 @@ struct MatrixResult {
         too_large,       // the answer was longer than warroom reads: the same call gets the same; ask for less
     };
     Outcome outcome = Outcome::transient;
-    nlohmann::json body;               // the answer when it was a JSON object, else null
+    nlohmann::json body;               // the answer when it was a JSON object (a list, for a list_answer request), else null
     std::string errcode;               // "M_FORBIDDEN", ... ("" when none)
     std::string error;                 // the server's words, or what went wrong on the way
     unsigned http_status = 0;          // 0 when no response came

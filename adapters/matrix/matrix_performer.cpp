@@ -22,7 +22,6 @@ using net::NotDone;
 constexpr std::size_t kMaxAliasLocalpart = 80;
 constexpr int kMaxNameSuffix = 9;
 constexpr std::size_t kRecentHistory = 100;
-constexpr int kBotPowerLevel = 100;
 
 // Requests are built outside co_await expressions and passed as named
 // values: GCC 12 miscompiles temporaries (and braced JSON initialisers) that
@@ -81,6 +80,17 @@ std::string invite_refusal_note(const UserId& user, const MatrixResult& refused)
 
 std::string addressee(const PostMessage& message) {
     return message.user ? message.user->value() : std::string("(nobody)");
+}
+
+// Who made a room, from its state events: the sender of m.room.create, in
+// every room version (version 11 dropped content.creator). Power levels say
+// nothing: whoever made a room can give warroom 100 in it.
+std::string creator_of(const json& state_events) {
+    if (!state_events.is_array()) return {};
+    for (const json& event : state_events)
+        if (text_field(event, "type") == "m.room.create" && event.is_object() && event.value("state_key", json()) == "")
+            return text_field(event, "sender");
+    return {};
 }
 
 std::string server_of(const UserId& user) {
@@ -215,15 +225,16 @@ awaitable<std::optional<std::string>> MatrixPerformer::own_room_with_alias(const
         throw NotDone(describe_matrix_error(lookup, found));
     }
     const std::string room_id = text_field(found.body, "room_id");
-    if (room_id.empty()) co_return std::nullopt;
-    const MatrixRequest levels_request = get_power_levels_request(room_id);
-    MatrixResult levels = co_await api_.call(levels_request);
-    if (levels.outcome == MatrixResult::Outcome::transient) throw NotDone(describe_matrix_error(levels_request, levels));
-    if (!levels.ok()) co_return std::nullopt;   // not in it: someone else's room
-    const json users = levels.body.value("users", json::object());
-    const auto mine = users.find(bot_user_.value());
-    if (mine == users.end() || !mine->is_number_integer() || mine->get<int>() != kBotPowerLevel) co_return std::nullopt;
+    if (room_id.empty() || !co_await created_by_bot(room_id)) co_return std::nullopt;
     co_return room_id;
+}
+
+awaitable<bool> MatrixPerformer::created_by_bot(const std::string& room_id) {
+    const MatrixRequest request = room_state_request(room_id);
+    MatrixResult state = co_await api_.call(request);
+    if (state.outcome == MatrixResult::Outcome::refused) co_return false;   // not in it: not a room warroom made
+    if (!state.ok()) throw NotDone(describe_matrix_error(request, state));
+    co_return creator_of(state.body) == bot_user_.value();
 }
 
 awaitable<void> MatrixPerformer::invite(const InviteUsers& effect, OutboxJobId job) {

@@ -3,7 +3,8 @@
 // (after a crash, or after a failure half-way), so each step is safe to
 // repeat: sends carry transaction ids derived from the job, so the server
 // answers a repeat with the first event; a room whose createRoom answer was
-// lost is found again by its alias and adopted; invitations tolerate people
+// lost is found again by its alias and adopted if warroom made it (someone
+// else's room under that alias is never used); invitations tolerate people
 // already in; and a publish that was attempted before is looked for in the
 // room's recent history (in case the access token, and with it the
 // transaction scope, changed in between).
@@ -69,8 +70,10 @@ private:
     boost::asio::awaitable<std::string> direct_room(const UserId& user);
     // Where a draft's card goes: the incident's main room, where the team sees what awaits approval.
     boost::asio::awaitable<std::string> card_room(const Card& card, const UserId& lead);
-    // A room warroom created before its answer was lost: the alias is ours if warroom holds power 100 there.
+    // A room warroom created before its answer was lost: the alias's room, if warroom made it.
     boost::asio::awaitable<std::optional<std::string>> own_room_with_alias(const std::string& alias);
+    // Whether warroom made the room (the sender of its m.room.create); false when warroom is not in it.
+    boost::asio::awaitable<bool> created_by_bot(const std::string& room_id);
     boost::asio::awaitable<void> pin(const std::string& room_id, const std::string& event_id);
     // Sends the card and remembers it as the card of `subject`, then adds the bot's hint reactions.
     using CardSubject = std::variant<DraftRevision, EscalationId>;   // a draft's card is for one revision

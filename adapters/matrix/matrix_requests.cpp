@@ -137,6 +137,10 @@ MatrixRequest gap_messages_request(std::string_view room_id, std::string_view fr
     return {"GET", std::move(path), nullptr};
 }
 
+MatrixRequest room_state_request(std::string_view room_id) {
+    return {"GET", room_path(room_id) + "/state", nullptr, /*list_answer=*/true};
+}
+
 MatrixRequest joined_rooms_request() { return {"GET", std::string(kClientApi) + "/joined_rooms", nullptr}; }
 
 MatrixRequest join_request(std::string_view room_id_or_alias) {

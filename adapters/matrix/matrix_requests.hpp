@@ -23,6 +23,7 @@ struct MatrixRequest {
     std::string method;                // "GET", "POST", "PUT"
     std::string path;                  // from kClientApi on, with its query if any
     nlohmann::json body;               // null for GET
+    bool list_answer = false;          // success is a JSON array, not an object (GET /rooms/{room}/state)
 };
 
 // RFC 3986: every byte but the unreserved ALPHA DIGIT - . _ ~ as %XX, so a
@@ -86,6 +87,9 @@ MatrixRequest messages_before_request(std::string_view room_id, std::string_view
 // "" for none), only of the types warroom syncs.
 MatrixRequest gap_messages_request(std::string_view room_id, std::string_view from, std::string_view to,
                                    std::size_t limit);
+
+// GET /rooms/{room}/state: every current state event, whole (sender included), as a list.
+MatrixRequest room_state_request(std::string_view room_id);
 
 // GET /joined_rooms.
 MatrixRequest joined_rooms_request();

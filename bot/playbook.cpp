@@ -34,6 +34,17 @@ bool is_channel_name(std::string_view name) {
     });
 }
 
+// On Matrix an audience room is pinned by its room id ("!opaque:example.org")
+// or an alias ("#exec-briefing:example.org"), never found by its name
+// (adapters/matrix decides which pins it trusts). 255 bytes is Matrix's limit
+// for both.
+bool is_matrix_room_pin(std::string_view name) {
+    if (name.size() < 4 || name.size() > 255 || (name.front() != '#' && name.front() != '!')) return false;
+    const auto colon = name.find(':');
+    if (colon == std::string_view::npos || colon < 2 || colon + 1 == name.size()) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) > ' ' && c != 0x7f; });
+}
+
 bool has_whitespace(std::string_view text) {
     return std::any_of(text.begin(), text.end(),
                        [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; });
@@ -260,6 +271,7 @@ private:
     std::optional<ChannelName> check_channel(const std::string& path, const Json& value) {
         const auto name = expect_string(path, value, "a channel name such as \"exec-briefing\"");
         if (!name) return std::nullopt;
+        if (is_matrix_room_pin(*name)) return ChannelName{*name};
         if (!name->empty() && name->front() == '#') {
             problem(path, in_quotes(*name) + " starts with '#': write the channel name without it, " +
                               in_quotes(name->substr(1)));

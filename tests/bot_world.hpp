@@ -76,14 +76,17 @@ template <class Bot>
 struct BotWorld {
     ~BotWorld() { stop(); }
 
-    // The bundled playbook, its people named by their platform ids as such a playbook must.
+    // The bundled playbook, its people named by their platform ids as such a playbook must, and its
+    // audience channels as the platform's playbook writes them (`channels`; the names themselves when not
+    // given; a group may share a channel's name, so only "channel" values change).
     std::string playbook_json() const {
         std::string json(bundled_playbook_json());
-        for (const auto& [name, id] : ids) {
-            const std::string quoted = "\"" + name + "\"";
-            for (std::size_t at = json.find(quoted); at != std::string::npos; at = json.find(quoted, at + 1))
-                json.replace(at, quoted.size(), "\"" + id + "\"");
-        }
+        const auto rename = [&json](const std::string& from, const std::string& to) {
+            for (std::size_t at = json.find(from); at != std::string::npos; at = json.find(from, at + to.size()))
+                json.replace(at, from.size(), to);
+        };
+        for (const auto& [name, id] : ids) rename("\"" + name + "\"", "\"" + id + "\"");
+        for (const auto& [name, pin] : channels) rename("\"channel\": \"" + name + "\"", "\"channel\": \"" + pin + "\"");
         return json;
     }
 
@@ -122,6 +125,7 @@ struct BotWorld {
     const std::string& id(const std::string& name) const { return ids.at(name); }
 
     std::map<std::string, std::string> ids;   // name -> platform user id
+    std::map<std::string, std::string> channels;   // channel name -> how the playbook names it on the platform
     TempDatabase database;
     Playbook playbook;
     std::unique_ptr<SqliteStore> store;      // the bot's, used only on its thread while it runs

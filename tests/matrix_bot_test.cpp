@@ -86,7 +86,7 @@ void run_full_incident(MatrixWorld& world) {
     sim.react(world.id("bob"), main, card.event_id, std::string(matrix::kApproveKey));
     CHECK(sim.wait_for([&] { return bot_lines_containing(world, main, world.id("bob") + ": ") == 1; }, 15s));
     CHECK(world.edits_of(main, card.event_id).empty());
-    const std::string exec = sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    const std::string exec = world.audience_room("exec-briefing");
     CHECK(world.publishes_of(exec, "D-1") == 0);
 
     // alice is: the card is edited to show the outcome and the message is published once.
@@ -101,7 +101,7 @@ void run_full_incident(MatrixWorld& world) {
 }
 
 void check_published_once(MatrixWorld& world) {
-    const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    const std::string exec = world.audience_room("exec-briefing");
     REQUIRE(world.publishes_of(exec, "D-1") == 1);
     for (const auto& event : world.bot_messages(exec)) {
         if (event.content.value("org.warroom.publish", json::object()).value("draft", "") != "D-1") continue;
@@ -325,7 +325,7 @@ TEST_CASE("matrix: a publish repeated after a crash with a new access token find
     // Decided the moment the card appears, before the bot's hint reactions are on it.
     const auto card = world.wait_for_card(main, "D-1");
     world.sim.react(world.id("alice"), main, card.event_id, std::string(matrix::kApproveKey));
-    const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    const std::string exec = world.audience_room("exec-briefing");
     REQUIRE(world.sim.wait_for([&] { return world.publishes_of(exec, "D-1") == 1; }, 15s));
     REQUIRE(world.sim.wait_for([&] { return outbox_empty(*world.observer); }, 15s));
     world.stop();
@@ -469,7 +469,7 @@ TEST_CASE("matrix: an escalation card in the executives' room is decided by an e
     CHECK_THAT(world.command("alice", world.general, "declare sev2 Ransom note on file server"), Catch::Contains("INC-1"));
     const std::string main = world.join_when_invited("inc-1-ransom-note-on-file-server", "alice");
     CHECK_THAT(world.command("alice", main, "escalate Take the file server offline for 4 hours"), Catch::Contains("E-1"));
-    const std::string exec = world.sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    const std::string exec = world.audience_room("exec-briefing");
     const auto card = world.wait_for_card(exec, "E-1");
     CHECK(world.sim.wait_for([&] { return reactions_by(world, exec, card.event_id, world.sim.bot_user_id()) == 2; }, 15s));
 

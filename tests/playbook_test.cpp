@@ -318,6 +318,19 @@ TEST_CASE("each kind of problem is reported at its JSON pointer", "[playbook]") 
         CHECK_THAT(problem_at(load, "/audiences/press/channel")->message,
                    Catch::Contains("not a valid channel name") && Catch::Contains("e.g. \"press-office\""));
     }
+    SECTION("on Matrix an audience channel may pin a room by its alias or room id") {
+        document["audiences"]["exec"]["channel"] = "#exec-briefing:example.org";
+        document["audiences"]["press"]["channel"] = "!AbCdEfGh:example.org";
+        const PlaybookLoad load = parse(document);
+        INFO(describe(load));
+        REQUIRE(load.playbook);
+        CHECK(load.playbook->audience("exec")->channel == ChannelName{"#exec-briefing:example.org"});
+        CHECK(load.playbook->audience("press")->channel == ChannelName{"!AbCdEfGh:example.org"});
+        CHECK(to_string(load.playbook->audience("exec")->channel) == "#exec-briefing:example.org");
+        document["audiences"]["exec"]["channel"] = "#exec briefing:example.org";
+        document["audiences"]["press"]["channel"] = "!:example.org";
+        CHECK(parse(document).problems.size() == 2);
+    }
     SECTION("channel names allow '_' and up to 80 characters") {
         document["audiences"]["press"]["channel"] = "press_office";
         document["audiences"]["exec"]["channel"] = std::string(80, 'x');

@@ -186,7 +186,7 @@ awaitable<bool> MatrixBot::Impl::sign_in() {
                 spdlog::warn("MATRIX_USER_ID is {} but the access token belongs to {}; acting as {}", settings.user_id,
                              user, user);
             bot_user = UserId{user};
-            performer.emplace(store, api, refs, bot_user);
+            performer.emplace(store, api, refs, bot_user, engine.playbook().admins);
             spdlog::info("signed in to {} as {}", settings.homeserver, user);
             co_return true;
         }

@@ -62,6 +62,20 @@ MatrixRequest create_room_request(const CreateChannel& effect, const UserId& bot
     return {"POST", std::string(kClientApi) + "/createRoom", std::move(body)};
 }
 
+MatrixRequest create_audience_room_request(std::string_view alias_localpart, const UserId& bot,
+                                           const std::vector<UserId>& keepers) {
+    json users = json::object();
+    for (const UserId& keeper : keepers) users[keeper.value()] = 50;
+    users[bot.value()] = 100;
+    json body = {{"preset", "private_chat"},
+                 {"visibility", "private"},
+                 {"name", std::string(alias_localpart)},
+                 {"room_alias_name", std::string(alias_localpart)},
+                 {"invite", json::array()},
+                 {"power_level_content_override", {{"users", std::move(users)}}}};
+    return {"POST", std::string(kClientApi) + "/createRoom", std::move(body)};
+}
+
 MatrixRequest invite_request(std::string_view room_id, const UserId& user) {
     return {"POST", room_path(room_id) + "/invite", {{"user_id", user.value()}}};
 }

@@ -43,6 +43,13 @@ std::string transaction_id(OutboxJobId job, std::size_t piece);
 // a separate step, as on Slack, so each retries alone.
 MatrixRequest create_room_request(const CreateChannel& effect, const UserId& bot, const UserId& lead);
 
+// POST /createRoom for an audience room a playbook pins by an alias that does
+// not exist yet: private (join rule invite), never listed, named and aliased
+// `alias_localpart`, the bot at 100 and `keepers` at 50 (enough to invite and
+// moderate). Nobody is invited here: each invitation is a step of its own.
+MatrixRequest create_audience_room_request(std::string_view alias_localpart, const UserId& bot,
+                                           const std::vector<UserId>& keepers);
+
 // POST /rooms/{room}/invite for one user.
 MatrixRequest invite_request(std::string_view room_id, const UserId& user);
 

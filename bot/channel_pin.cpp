@@ -10,7 +10,8 @@ bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <=
 
 // "sigil localpart ':' server" with both parts present and no whitespace.
 bool is_matrix_id_with(std::string_view text, char sigil) {
-    if (text.size() < 4 || text.front() != sigil) return false;
+    // 255 bytes: Matrix's limit for room ids and aliases.
+    if (text.size() < 4 || text.size() > 255 || text.front() != sigil) return false;
     const auto colon = text.find(':');
     if (colon == std::string_view::npos || colon < 2 || colon + 1 >= text.size()) return false;
     return std::none_of(text.begin(), text.end(),

@@ -70,7 +70,11 @@ std::string mentions(const std::vector<UserId>& users) {
     return out;
 }
 
-std::string to_string(const ChannelName& channel) { return "#" + channel.value(); }
+std::string to_string(const ChannelName& channel) {
+    const std::string& name = channel.value();
+    if (!name.empty() && (name.front() == '#' || name.front() == '!')) return name;   // a Matrix alias or room id
+    return "#" + name;
+}
 
 std::optional<IncidentId> parse_incident_id(std::string_view text) {
     if (auto n = parse_prefixed_number(text, "INC-")) return IncidentId{*n};

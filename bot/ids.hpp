@@ -53,7 +53,8 @@ std::string mention(const UserId& user); // "@alice"
 std::string mentions(const std::vector<UserId>& users);   // "@alice, @bob"
 // "@alice", "<@U0123|alice>" (Slack), "@alice:example.org" (Matrix) -> the user; anything else is not a mention.
 std::optional<UserId> parse_mention(std::string_view word);
-std::string to_string(const ChannelName& channel); // "#inc-1-x"
+// "#inc-1-x"; a platform reference that names itself ("#exec:example.org", "!room:example.org") as it is.
+std::string to_string(const ChannelName& channel);
 
 // Accept "INC-7" / "inc-7", "D-3" / "d-3" and "E-2" / "e-2"; anything else is not an id.
 std::optional<IncidentId> parse_incident_id(std::string_view text);

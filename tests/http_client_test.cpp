@@ -1,6 +1,6 @@
 // The HTTP client against a small plain-HTTP server on loopback: keep-alive
-// reuse, a kept-alive connection the server closed, concurrent callers, and
-// Retry-After.
+// reuse, a kept-alive connection the server closed, concurrent callers,
+// Retry-After (huge values included) and a body over the client's limit.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -32,7 +32,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-// Answers every POST with its own body, on a thread per connection. With
+// Answers every POST with its own body, on a thread per connection; a body
+// "retry-after:VALUE" is answered 429 with that Retry-After header, and
+// "large:N" with N bytes. With
 // close_after_each it closes each connection after one answer without saying
 // so, as a server does whose keep-alive timeout passed. With hold_until_open
 // above 1, each answer waits until that many connections were open at once
@@ -92,11 +94,18 @@ private:
                 std::unique_lock lock(mutex_);
                 opened_.wait_for(lock, 5s, [&] { return most_at_once_ >= hold_until_open_; });
             }
-            http::response<http::string_body> response{request.body() == "busy" ? http::status::too_many_requests
-                                                                               : http::status::ok,
-                                                       11};
-            if (request.body() == "busy") response.set(http::field::retry_after, "7");
-            response.body() = request.body();
+            const std::string& body = request.body();
+            http::response<http::string_body> response{http::status::ok, 11};
+            response.body() = body;
+            if (body == "busy") {
+                response.result(http::status::too_many_requests);
+                response.set(http::field::retry_after, "7");
+            } else if (body.starts_with("retry-after:")) {
+                response.result(http::status::too_many_requests);
+                response.set(http::field::retry_after, body.substr(body.find(':') + 1));
+            } else if (body.starts_with("large:")) {
+                response.body() = std::string(std::stoul(body.substr(body.find(':') + 1)), 'x');
+            }
             response.prepare_payload();
             http::write(socket, response, ec);
             if (ec || close_after_each_) break;
@@ -188,6 +197,39 @@ TEST_CASE("HttpClient reads a numeric Retry-After", "[slack_client]") {
     CHECK(responses[0].status == 429);
     CHECK(responses[0].retry_after == std::chrono::seconds(7));
     CHECK_FALSE(responses[1].retry_after);
+}
+
+TEST_CASE("HttpClient reads a Retry-After of centuries as its longest wait, without overflowing", "[slack_client]") {
+    EchoServer server(false);
+    ClientRun run;
+    HttpClient client(run.io.get_executor(), run.tls, server.endpoint(), 5s);
+    // Longer than any integer, the largest signed 64-bit count of seconds, and just over the longest wait.
+    const auto responses = run.posts(client, {"retry-after:99999999999999999999", "retry-after:9223372036854775807",
+                                              "retry-after:3601", "retry-after:3600", "retry-after:-5"});
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(responses[i].status == 429);
+        CHECK(responses[i].retry_after == HttpClient::kMaxRetryAfter);
+    }
+    // What a caller does next, converting to milliseconds, stays far from overflowing.
+    REQUIRE(responses[1].retry_after);
+    CHECK(std::chrono::duration_cast<std::chrono::milliseconds>(*responses[1].retry_after) == 3600s);
+    CHECK_FALSE(responses[4].retry_after);
+}
+
+TEST_CASE("HttpClient answers a body over its limit as too_large, and the next request works", "[slack_client]") {
+    EchoServer server(false);
+    ClientRun run;
+    HttpClient client(run.io.get_executor(), run.tls, server.endpoint(), 5s, /*max_body=*/1024);
+    const auto too_long = run.posts(client, {"large:4096"});
+    CHECK(too_long[0].too_large);
+    CHECK(too_long[0].status == 200);
+    CHECK(too_long[0].body.empty());
+    const auto fits = run.posts(client, {"large:1024", "fine"});
+    CHECK_FALSE(fits[0].too_large);
+    CHECK(fits[0].body == std::string(1024, 'x'));
+    CHECK(fits[1].body == "fine");
+    // The connection with the unread rest of the long body was not reused.
+    CHECK(server.connections() >= 2);
 }
 
 TEST_CASE("HttpClient reports a refused connection as an error naming the host", "[slack_client]") {

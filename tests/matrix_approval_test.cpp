@@ -58,7 +58,7 @@ TEST_CASE("Matrix: pr approves with a reaction, and a reaction on an outdated ca
     // ✅ on revision 1's card: refused and recorded; nothing published.
     sim.react(world.id("pat"), main, first->event_id, kApprove);
     REQUIRE(sim.wait_for([&] { return refusal_recorded(*world.observer, "D-1 changed since that card"); }, 15s));
-    const std::string press = world.room_named("press-office").room_id;
+    const std::string press = world.audience_room("press-office");
     CHECK(world.publishes_of(press, "D-1") == 0);
 
     // On revision 2's card: pat's approval waits for alice's, whose publishes the new text once.

@@ -282,6 +282,9 @@ TEST_CASE("a handover moves the lead's power level and keeps the rest", "[matrix
 TEST_CASE("the sync filter and path", "[matrix]") {
     const json filter = sync_filter();
     CHECK(filter["room"]["timeline"]["types"] == json::array({"m.room.message", "m.reaction", "m.room.member"}));
+    CHECK(filter["room"]["timeline"]["limit"] == kSyncTimelineLimit);
+    CHECK(sync_filter(12)["room"]["timeline"]["limit"] == 12);
+    CHECK(filter["event_fields"].size() == 7);   // what warroom reads of an event, no more
     CHECK(invitations_filter()["room"]["timeline"]["limit"] == 0);
     CHECK(filter["room"]["timeline"]["lazy_load_members"] == true);
     CHECK(filter["presence"]["types"] == json::array());

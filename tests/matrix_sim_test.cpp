@@ -553,6 +553,36 @@ TEST_CASE("matrix simulator cuts a long timeline short and pages back through me
     CHECK(client.get(room_path(room, "/messages?dir=sideways"), sim.bot_token()).status == 400);
 }
 
+TEST_CASE_METHOD(AliceAndBob, "matrix simulator pages back only to a `to` token, and shapes synced events to "
+                              "event_fields",
+                 "[matrix_sim]") {
+    std::string room = sim.create_room(alice, "Ops", std::nullopt, {bot});
+    sim.send_text(alice, room, "before");
+    std::string since = client.get(sync_target(std::nullopt, 0), sim.bot_token()).body["next_batch"];
+    for (const char* body : {"a", "b", "c"}) sim.send_text(alice, room, body);
+    std::string now = client.get(sync_target(since, 0), sim.bot_token()).body["next_batch"];
+
+    // From the newer sync position back to the older one: the three in between, and nothing past it.
+    HttpReply back = client.get(room_path(room, "/messages?dir=b&limit=10&from=" + percent_encode(now) +
+                                                    "&to=" + percent_encode(since)),
+                                sim.bot_token());
+    REQUIRE(back.status == 200);
+    CHECK(bodies_of(back.body["chunk"]) == std::vector<std::string>{"c", "b", "a"});
+    CHECK_FALSE(back.body.contains("end"));
+    HttpReply forwards = client.get(room_path(room, "/messages?dir=f&limit=10&from=" + percent_encode(since) +
+                                                        "&to=" + percent_encode(now)),
+                                    sim.bot_token());
+    CHECK(bodies_of(forwards.body["chunk"]) == std::vector<std::string>{"a", "b", "c"});
+
+    // event_fields: dot-separated paths kept, the rest left out, nothing made for a path that is absent.
+    const json filter = {{"event_fields", {"type", "content.body", "unsigned.redacted_because"}},
+                         {"room", {{"timeline", {{"types", {"m.room.message"}}}}}}};
+    HttpReply shaped = client.get(sync_target(since, 0, filter.dump()), sim.bot_token());
+    const json& events = shaped.body["rooms"]["join"][room]["timeline"]["events"];
+    REQUIRE(events.size() == 3);
+    CHECK(events[0] == json{{"type", "m.room.message"}, {"content", {{"body", "a"}}}});
+}
+
 TEST_CASE_METHOD(AliceAndBob, "matrix simulator lists the relations of an event",
                  "[matrix_sim]") {
     std::string room = sim.create_room(sim.bot_user_id(), "Ops", std::nullopt, {alice, bob});

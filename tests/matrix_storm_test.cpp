@@ -156,7 +156,7 @@ RoundResult run_storm_round(int round, std::mt19937& random, const CapturedLog& 
     RoundResult result;
     result.happened = faults_happened(sim);
     // Every approved draft published exactly once.
-    const std::string exec = sim.room_by_alias(world.alias("exec-briefing"))->room_id;
+    const std::string exec = world.audience_room("exec-briefing");
     for (int n = 1; n <= kDraftsPerRound; ++n) {
         const std::size_t copies = world.publishes_of(exec, to_string(DraftId{n}));
         INFO("round " << round << " draft D-" << n);

@@ -1,7 +1,8 @@
 #pragma once
 // The whole Matrix bot in process against the Matrix homeserver simulator:
 // the bundled playbook with its people turned into Matrix users, audience
-// rooms an admin made and invited warroom to, a SQLite file, the bot on a
+// rooms an admin made and invited warroom to (pinned in the playbook by
+// their room ids), a SQLite file, the bot on a
 // thread of its own, and helpers that act as the homeserver's users would.
 #include <catch2/catch.hpp>
 
@@ -20,17 +21,25 @@ namespace warroom::test {
 
 using namespace std::chrono_literals;
 
+// How the playbook pins audience rooms on Matrix, by their channel name in the bundled playbook.
+using AudiencePins = std::map<std::string, std::string>;
+
 struct MatrixWorld : BotWorld<matrix::MatrixBot> {
-    MatrixWorld() {
+    // `pins`: how the playbook pins audience rooms on Matrix, by their channel name in the bundled playbook
+    // ("#press-office:localhost", or "press-office" to leave it unpinned); one not given is pinned by the
+    // room id of the room alice made for it.
+    explicit MatrixWorld(const AudiencePins& pins = {}) {
         for (const std::string& name : kPlaybookPeople) ids[name] = sim.add_user(name);
         std::vector<std::string> everyone;
         for (const auto& [name, id] : ids) everyone.push_back(id);
         general = sim.create_room(id("alice"), "general", std::string("general"), everyone);
         sim.invite(general, id("alice"), sim.bot_user_id());
-        // The audience rooms an admin made, aliased by their names, and invited warroom to.
+        // The audience rooms an admin made, named after their channels, and invited warroom to.
         for (const std::string& audience : kAudienceChannels) {
-            const std::string room = sim.create_room(id("alice"), audience, audience, everyone);
+            const std::string room = sim.create_room(id("alice"), audience, std::nullopt, everyone);
             sim.invite(room, id("alice"), sim.bot_user_id());
+            audience_rooms[audience] = room;
+            audience_channels[audience] = pins.count(audience) ? pins.at(audience) : room;
         }
         open();
     }
@@ -100,6 +109,9 @@ struct MatrixWorld : BotWorld<matrix::MatrixBot> {
 
     std::string alias(const std::string& name) const { return "#" + name + ":" + sim.server_name(); }
 
+    // The room alice made for an audience channel of the bundled playbook ("exec-briefing").
+    std::string audience_room(const std::string& name) const { return audience_rooms.at(name); }
+
     // The room warroom made (or was given) for channel `name`.
     matrix_sim::SimRoom room_named(const std::string& name) {
         std::optional<matrix_sim::SimRoom> found;
@@ -166,6 +178,7 @@ struct MatrixWorld : BotWorld<matrix::MatrixBot> {
 
     matrix_sim::MatrixSimulator sim;
     std::string general;
+    std::map<std::string, std::string> audience_rooms;   // channel name -> the room alice made for it
 };
 
 }  // namespace warroom::test

@@ -329,7 +329,21 @@ TEST_CASE("each kind of problem is reported at its JSON pointer", "[playbook]") 
         // Nearly an id is neither an id nor a name, and the problem says both ways to write it.
         document["audiences"]["press"]["channel"] = "C0Press01";
         require_single_problem(parse(document), "/audiences/press/channel",
-                               {"not a valid channel name", "on Slack, the channel's ID, e.g. \"C0123ABCD\""});
+                               {"not a valid channel name", "on Slack by the channel's ID (\"C0123ABCD\")"});
+    }
+
+    SECTION("on Matrix an audience channel may pin a room by its alias or room id") {
+        document["audiences"]["exec"]["channel"] = "#exec-briefing:example.org";
+        document["audiences"]["press"]["channel"] = "!AbCdEfGh:example.org";
+        const PlaybookLoad load = parse(document);
+        INFO(describe(load));
+        REQUIRE(load.playbook);
+        CHECK(load.playbook->audience("exec")->channel == ChannelName{"#exec-briefing:example.org"});
+        CHECK(load.playbook->audience("press")->channel == ChannelName{"!AbCdEfGh:example.org"});
+        CHECK(to_string(load.playbook->audience("exec")->channel) == "#exec-briefing:example.org");
+        document["audiences"]["exec"]["channel"] = "#exec briefing:example.org";
+        document["audiences"]["press"]["channel"] = "!:example.org";
+        CHECK(parse(document).problems.size() == 2);
     }
     SECTION("channel names allow '_' and up to 80 characters") {
         document["audiences"]["press"]["channel"] = "press_office";

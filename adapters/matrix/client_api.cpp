@@ -36,9 +36,19 @@ MatrixResult transient(std::string what, unsigned status = 0) {
     return result;
 }
 
-MatrixResult interpret(const net::HttpResponse& response) {
+MatrixResult interpret(const net::HttpResponse& response, std::size_t max_body, bool list_answer) {
+    if (response.too_large) {
+        MatrixResult result;
+        result.outcome = MatrixResult::Outcome::too_large;
+        result.http_status = response.status;
+        result.error = "the homeserver's answer (HTTP " + std::to_string(response.status) + ") is longer than the " +
+                       std::to_string(max_body) + " bytes warroom reads";
+        return result;
+    }
     json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-    const bool readable = !body.is_discarded() && body.is_object();
+    // Answers are objects, but for the few that are a list when they succeed (GET /rooms/{room}/state).
+    const bool success = response.status >= 200 && response.status < 300;
+    const bool readable = !body.is_discarded() && (body.is_object() || (list_answer && success && body.is_array()));
     if (response.status >= 500 || (!readable && response.status != 401)) {
         // Proxies answer 502/504 with HTML: say what came, not the page.
         std::string what = "the homeserver answered HTTP " + std::to_string(response.status);
@@ -64,17 +74,6 @@ MatrixResult interpret(const net::HttpResponse& response) {
     return result;
 }
 
-// How long a 429 asks to wait: retry_after_ms in the body, else the Retry-After header.
-milliseconds retry_after(const net::HttpResponse& response) {
-    milliseconds wait = kDefaultRetryAfter;
-    const json body = json::parse(response.body, nullptr, false);
-    if (body.is_object() && body.contains("retry_after_ms") && body["retry_after_ms"].is_number_integer())
-        wait = milliseconds(body["retry_after_ms"].get<std::int64_t>());
-    else if (response.retry_after)
-        wait = *response.retry_after;
-    return std::clamp(wait, kMinRetryAfter, kMaxRetryAfter);
-}
-
 net::HttpRequest http_request(const MatrixRequest& request, const std::string& token) {
     net::HttpRequest http;
     http.method = request.method;
@@ -95,9 +94,27 @@ std::string_view shown_path(const MatrixRequest& request) {
 
 }  // namespace
 
+milliseconds rate_limit_wait(std::string_view body, std::optional<std::chrono::seconds> retry_after_header) {
+    milliseconds wait = kDefaultRetryAfter;
+    const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    const auto given = parsed.is_object() ? parsed.find("retry_after_ms") : parsed.end();
+    if (given != parsed.end() && given->is_number()) {
+        // Clamped while still a double (a JSON integer beyond 64 bits is read as one): converting
+        // 2^63 ms, or 2^64 read as a signed count, to a duration would overflow or turn negative.
+        const double asked = std::clamp(given->get<double>(), static_cast<double>(kMinRetryAfter.count()),
+                                        static_cast<double>(kMaxRetryAfter.count()));
+        wait = milliseconds(static_cast<milliseconds::rep>(asked));
+    } else if (retry_after_header) {
+        // Seconds to milliseconds multiplies by 1000: clamped before, in seconds.
+        wait = std::min(*retry_after_header, std::chrono::duration_cast<std::chrono::seconds>(kMaxRetryAfter));
+    }
+    return std::clamp(wait, kMinRetryAfter, kMaxRetryAfter);
+}
+
 std::string describe_matrix_error(const MatrixRequest& request, const MatrixResult& result) {
     std::string text = request.method + " " + std::string(shown_path(request));
-    if (result.outcome == MatrixResult::Outcome::transient) return text + " failed: " + result.error;
+    if (result.outcome == MatrixResult::Outcome::transient || result.outcome == MatrixResult::Outcome::too_large)
+        return text + " failed: " + result.error;
     text = "the homeserver refused " + text + ": " + result.errcode;
     if (!result.error.empty()) text += " (" + truncate_utf8(result.error, 200) + ")";
     return text;
@@ -108,13 +125,15 @@ struct MatrixApi::State {
     net::HttpClient http;
     net::HttpClient sync_http;
     std::string token;
+    std::size_t max_body;
 
     State(asio::any_io_executor executor, asio::ssl::context& tls, const net::Endpoint& homeserver, std::string token,
-          milliseconds timeout)
+          milliseconds timeout, std::size_t max_body)
         : executor(executor),
-          http(executor, tls, homeserver, timeout),
-          sync_http(executor, tls, homeserver, timeout + kSyncGrace),
-          token(std::move(token)) {}
+          http(executor, tls, homeserver, timeout, max_body),
+          sync_http(executor, tls, homeserver, timeout + kSyncGrace, max_body),
+          token(std::move(token)),
+          max_body(max_body) {}
 
     asio::awaitable<MatrixResult> send(const MatrixRequest& request, net::HttpClient& client) {
         const net::HttpRequest message = http_request(request, token);
@@ -125,9 +144,9 @@ struct MatrixApi::State {
             } catch (const std::exception& error) {
                 co_return transient(error.what());
             }
-            if (response.status != 429) co_return interpret(response);
+            if (response.status != 429 || response.too_large) co_return interpret(response, max_body, request.list_answer);
             // The server did not act on it: wait as asked, then send it again.
-            const milliseconds wait = retry_after(response);
+            const milliseconds wait = rate_limit_wait(response.body, response.retry_after);
             spdlog::warn("the homeserver rate-limited {} {} (M_LIMIT_EXCEEDED); sending again in {} ms", request.method,
                          shown_path(request), wait.count());
             asio::steady_timer timer(executor, wait);
@@ -139,8 +158,9 @@ struct MatrixApi::State {
 };
 
 MatrixApi::MatrixApi(asio::any_io_executor executor, asio::ssl::context& tls, net::Endpoint homeserver,
-                     std::string access_token, milliseconds timeout)
-    : state_(std::make_unique<State>(std::move(executor), tls, homeserver, std::move(access_token), timeout)) {}
+                     std::string access_token, milliseconds timeout, std::size_t max_body)
+    : state_(std::make_unique<State>(std::move(executor), tls, homeserver, std::move(access_token), timeout,
+                                     max_body)) {}
 
 MatrixApi::~MatrixApi() = default;
 

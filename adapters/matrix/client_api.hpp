@@ -10,6 +10,7 @@
 // sync loop simply asks again from the same token).
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,7 @@
 
 #include "adapters/matrix/matrix_requests.hpp"
 #include "adapters/net/endpoint.hpp"
+#include "adapters/net/http_client.hpp"
 
 namespace warroom::matrix {
 
@@ -29,9 +31,10 @@ struct MatrixResult {
         refused,         // 4xx with an errcode: repeating the same call will not help
         token_refused,   // 401 M_UNKNOWN_TOKEN / M_MISSING_TOKEN: the access token is gone; stop
         transient,       // 5xx, timeout, network failure, unreadable answer: may help later
+        too_large,       // the answer was longer than warroom reads: the same call gets the same; ask for less
     };
     Outcome outcome = Outcome::transient;
-    nlohmann::json body;               // the answer when it was a JSON object, else null
+    nlohmann::json body;               // the answer when it was a JSON object (a list, for a list_answer request), else null
     std::string errcode;               // "M_FORBIDDEN", ... ("" when none)
     std::string error;                 // the server's words, or what went wrong on the way
     unsigned http_status = 0;          // 0 when no response came
@@ -47,9 +50,11 @@ std::string describe_matrix_error(const MatrixRequest& request, const MatrixResu
 class MatrixApi {
 public:
     // `tls` must outlive the api. `timeout` bounds each ordinary call; a sync
-    // gets its long-poll time on top (see sync()).
+    // gets its long-poll time on top (see sync()). An answer longer than
+    // `max_body` bytes is too_large.
     MatrixApi(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, net::Endpoint homeserver,
-              std::string access_token, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+              std::string access_token, std::chrono::milliseconds timeout = std::chrono::seconds(30),
+              std::size_t max_body = net::HttpClient::kDefaultMaxBody);
     ~MatrixApi();
 
     void set_access_token(std::string token);
@@ -63,6 +68,12 @@ private:
     struct State;
     std::unique_ptr<State> state_;
 };
+
+// How long a 429 asks to wait: retry_after_ms in its body (any JSON number),
+// else the Retry-After header, else a default; always within 50 ms and 5
+// minutes, so neither 0 (a hot loop) nor 2^63 ms (an overflow, a wait of
+// centuries) is taken as given.
+std::chrono::milliseconds rate_limit_wait(std::string_view body, std::optional<std::chrono::seconds> retry_after_header);
 
 // POST /login with a password, for a stable device id so the server keeps
 // the bot's transaction ids across logins.

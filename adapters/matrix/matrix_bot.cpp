@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include <boost/asio/co_spawn.hpp>
@@ -33,9 +34,12 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kFirstRetry{500};
-// A timeline gap is paged back at most this far (pages of kGapPage events).
-constexpr int kMaxGapPages = 10;
+// A timeline gap is paged back at most this far, in pages of at most
+// kGapPage events (fewer while a page is too long to read) and at most
+// kMaxGapRequests requests.
+constexpr std::size_t kMaxGapEvents = 1000;
 constexpr std::size_t kGapPage = 100;
+constexpr int kMaxGapRequests = 100;
 // Events this much older than the previous batch's arrival are still fetched
 // from a gap: the homeserver's clock and ours may differ a little.
 constexpr std::int64_t kGapClockSlackMs = 5000;
@@ -63,12 +67,6 @@ std::int64_t wall_clock_ms() {
 
 // Helpers kept out of coroutine bodies: GCC 12 destroys the temporaries of a
 // ?: inside a coroutine twice.
-bool older_than(const json& event, std::int64_t limit_ms) {
-    if (!event.is_object()) return false;
-    const auto ts = event.find("origin_server_ts");
-    return ts != event.end() && ts->is_number_integer() && ts->get<std::int64_t>() < limit_ms;
-}
-
 std::string describe_skipped(const Ignored& ignored) {
     return "skipped Matrix event " + (ignored.matrix_event_id.empty() ? std::string("(no id)") : ignored.matrix_event_id) +
            " in " + (ignored.room_id.empty() ? std::string("(no room)") : ignored.room_id) + ": " + ignored.reason;
@@ -103,12 +101,15 @@ struct MatrixBot::Impl {
     awaitable<void> create_filter();
     awaitable<void> sync_loop();
     awaitable<SyncPosition> start_position();
-    awaitable<void> handle_batch(const SyncBatch& batch, std::int64_t previous_batch_at_ms);
+    awaitable<void> handle_batch(const SyncBatch& batch, const SyncPosition& previous);
+    awaitable<std::optional<SyncBatch>> page_every_room(const SyncPosition& previous);
     awaitable<void> handle_event(const MatrixEvent& event);
     awaitable<void> handle_invite(const Invite& invite);
-    awaitable<void> fill_gap(const TimelineGap& gap, std::int64_t previous_batch_at_ms);
+    awaitable<void> fill_gap(const TimelineGap& gap, const SyncPosition& previous);
     awaitable<void> send_stored_reply(const std::string& command_event_id);
     SyncContext sync_context();
+    // The stored filter at full timelines, else the filter inline with `timeline_limit`.
+    std::string filter_for(std::size_t timeline_limit) const;
     // The batch of a sync answer, or nothing after logging why it cannot be used.
     std::optional<SyncBatch> usable_batch(const MatrixRequest& request, const MatrixResult& answer);
     void fatal(const std::string& message);
@@ -125,7 +126,8 @@ struct MatrixBot::Impl {
     // Declared before everything bound to it, so it is destroyed after them.
     asio::io_context io;
     asio::ssl::context tls = net::make_client_tls_context(settings.ca_file);
-    MatrixApi api{io.get_executor(), tls, homeserver_endpoint(settings.homeserver), settings.access_token};
+    MatrixApi api{io.get_executor(), tls, homeserver_endpoint(settings.homeserver), settings.access_token,
+                  std::chrono::seconds(30), settings.max_response_body};
     std::optional<MatrixPerformer> performer;
     net::OutboxLoop outbox{io.get_executor(), store, clock,
                            [this](const OutboxJob& job) { return performer->perform(job); },
@@ -184,7 +186,7 @@ awaitable<bool> MatrixBot::Impl::sign_in() {
                 spdlog::warn("MATRIX_USER_ID is {} but the access token belongs to {}; acting as {}", settings.user_id,
                              user, user);
             bot_user = UserId{user};
-            performer.emplace(store, api, refs, bot_user);
+            performer.emplace(store, api, refs, bot_user, engine.playbook().admins);
             spdlog::info("signed in to {} as {}", settings.homeserver, user);
             co_return true;
         }
@@ -192,7 +194,7 @@ awaitable<bool> MatrixBot::Impl::sign_in() {
             spdlog::error("the homeserver refused the access token ({}): {}", answer.errcode, token_advice);
             co_return false;
         }
-        if (answer.outcome == MatrixResult::Outcome::refused) {
+        if (answer.outcome == MatrixResult::Outcome::refused || answer.outcome == MatrixResult::Outcome::too_large) {
             spdlog::error("{}; is MATRIX_HOMESERVER a Matrix homeserver?", describe_matrix_error(who, answer));
             co_return false;
         }
@@ -213,6 +215,11 @@ awaitable<void> MatrixBot::Impl::create_filter() {
         if (!answer.ok()) spdlog::warn("{}; syncing with the filter inline", describe_matrix_error(create, answer));
         filter_id = sync_filter().dump();
     }
+}
+
+std::string MatrixBot::Impl::filter_for(std::size_t timeline_limit) const {
+    if (timeline_limit == kSyncTimelineLimit) return filter_id;
+    return sync_filter(timeline_limit).dump();
 }
 
 SyncContext MatrixBot::Impl::sync_context() {
@@ -270,18 +277,38 @@ awaitable<SyncPosition> MatrixBot::Impl::start_position() {
 // Long-polls /sync from the stored position. A batch's position is saved
 // only after every event in it was handled, so a crash replays the batch;
 // the engine recognises each event it already handled by its Matrix event id.
+//
+// An answer too long to read (max_response_body) would be the same answer
+// at the same position forever, so it is asked again at once with shorter
+// timelines: the server marks each room it cut `limited`, and fill_gap pages
+// what was left out with /messages. Down to one event a room; if even that is
+// too long, every room is paged from the position (page_every_room).
 awaitable<void> MatrixBot::Impl::sync_loop() {
     SyncPosition position = co_await start_position();
     milliseconds backoff = kFirstRetry;
+    std::size_t timeline_limit = kSyncTimelineLimit;   // back towards the full limit after each answer read
     while (!stopping) {
-        const MatrixRequest request = sync_request(position.next_batch, settings.sync_timeout, filter_id);
+        const MatrixRequest request = sync_request(position.next_batch, settings.sync_timeout, filter_for(timeline_limit));
         MatrixResult answer = co_await api.sync(request);
         if (stopping) co_return;
         if (answer.outcome == MatrixResult::Outcome::token_refused) {
             fatal("the homeserver refused the access token (" + answer.errcode + ") while syncing: " + token_advice);
             co_return;
         }
-        std::optional<SyncBatch> batch = usable_batch(request, answer);
+        std::optional<SyncBatch> batch;
+        if (answer.outcome != MatrixResult::Outcome::too_large) {
+            batch = usable_batch(request, answer);
+        } else if (timeline_limit > 1) {
+            timeline_limit /= 2;
+            spdlog::warn("the sync answer was longer than the {} bytes warroom reads; asking again with at most {} "
+                         "event(s) a room, and paging the rest", settings.max_response_body, timeline_limit);
+            continue;
+        } else {
+            spdlog::warn("even one event a room makes the sync answer longer than the {} bytes warroom reads; paging "
+                         "every room's timeline instead", settings.max_response_body);
+            batch = co_await page_every_room(position);
+        }
+        if (stopping) co_return;
         if (!batch) {
             // The same position is asked again: nothing is skipped.
             spdlog::info("syncing again in {} ms", backoff.count());
@@ -290,8 +317,9 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
             continue;
         }
         backoff = kFirstRetry;
+        timeline_limit = std::min(std::max<std::size_t>(timeline_limit * 2, 1), kSyncTimelineLimit);
         const std::int64_t received_at = wall_clock_ms();
-        co_await handle_batch(*batch, position.received_at_ms);
+        co_await handle_batch(*batch, position);
         if (stopping) co_return;
         position = SyncPosition{batch->next_batch, received_at};
         try {
@@ -305,7 +333,29 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
     }
 }
 
-awaitable<void> MatrixBot::Impl::handle_batch(const SyncBatch& batch, std::int64_t previous_batch_at_ms) {
+// When no sync answer with timelines can be read: a sync with none gives the
+// new position (and the invitations), and each joined room's events between
+// the old position and the new one are paged as a gap. The batch returned
+// holds the invitations and a gap per room; nothing when either call failed.
+awaitable<std::optional<SyncBatch>> MatrixBot::Impl::page_every_room(const SyncPosition& previous) {
+    const MatrixRequest request = sync_request(previous.next_batch, milliseconds(0), invitations_filter().dump());
+    MatrixResult answer = co_await api.sync(request);
+    std::optional<SyncBatch> batch = usable_batch(request, answer);
+    if (!batch) co_return std::nullopt;
+    const MatrixRequest list = joined_rooms_request();
+    MatrixResult joined = co_await api.call(list);
+    if (!joined.ok()) {
+        spdlog::warn("{}", describe_matrix_error(list, joined));
+        co_return std::nullopt;
+    }
+    // Gaps the server reported are covered by paging every room; invitations are kept.
+    std::erase_if(batch->items, [](const SyncItem& item) { return std::holds_alternative<TimelineGap>(item); });
+    for (const json& room : joined.body.value("joined_rooms", json::array()))
+        if (room.is_string()) batch->items.push_back(TimelineGap{room.get<std::string>(), batch->next_batch});
+    co_return batch;
+}
+
+awaitable<void> MatrixBot::Impl::handle_batch(const SyncBatch& batch, const SyncPosition& previous) {
     for (const SyncItem& item : batch.items) {
         if (stopping) co_return;
         if (const auto* invite = std::get_if<Invite>(&item)) {
@@ -313,7 +363,7 @@ awaitable<void> MatrixBot::Impl::handle_batch(const SyncBatch& batch, std::int64
         } else if (const auto* event = std::get_if<MatrixEvent>(&item)) {
             co_await handle_event(*event);
         } else if (const auto* gap = std::get_if<TimelineGap>(&item)) {
-            co_await fill_gap(*gap, previous_batch_at_ms);
+            co_await fill_gap(*gap, previous);
         } else {
             const auto& ignored = std::get<Ignored>(item);
             spdlog::log(ignored.malformed ? spdlog::level::warn : spdlog::level::debug, "{}", describe_skipped(ignored));
@@ -395,35 +445,41 @@ awaitable<void> MatrixBot::Impl::handle_invite(const Invite& invite) {
 }
 
 // The server left events out of a room's timeline (limited): page back from
-// the gap to where the previous batch ended, and handle them oldest first.
-awaitable<void> MatrixBot::Impl::fill_gap(const TimelineGap& gap, std::int64_t previous_batch_at_ms) {
+// the gap to the previous position (/messages' `to`; and, in case the server
+// ignores it, to the events the previous batch's arrival covered), and handle
+// them oldest first. A page too long to read is asked again with fewer events.
+awaitable<void> MatrixBot::Impl::fill_gap(const TimelineGap& gap, const SyncPosition& previous) {
     if (gap.prev_batch.empty()) co_return;
     std::vector<json> missed;
     std::string from = gap.prev_batch;
-    bool reached_known = false;
-    for (int page = 0; page < kMaxGapPages && !reached_known && !from.empty(); ++page) {
-        const MatrixRequest request = messages_before_request(gap.room_id, from, kGapPage);
+    std::size_t page_size = kGapPage;
+    bool covered = false;
+    for (int asked = 0; asked < kMaxGapRequests && !covered && missed.size() < kMaxGapEvents; ++asked) {
+        const MatrixRequest request = gap_messages_request(gap.room_id, from, previous.next_batch, page_size);
         MatrixResult answer = co_await api.call(request);
+        if (answer.outcome == MatrixResult::Outcome::too_large && page_size > 1) {
+            page_size /= 2;
+            continue;
+        }
         if (!answer.ok()) {
             spdlog::warn("events skipped by the server in {} could not be fetched: {}", gap.room_id,
                          describe_matrix_error(request, answer));
             break;
         }
-        const json chunk = answer.body.value("chunk", json::array());
-        for (const json& event : chunk) {
-            // Back to what the previous batch covered, and never past warroom's own joining.
-            if (older_than(event, previous_batch_at_ms - kGapClockSlackMs) || is_own_join(event, bot_user.value())) {
-                reached_known = true;
-                break;
-            }
-            missed.push_back(event);
+        auto read = read_gap_page(answer.body, bot_user.value(), previous.received_at_ms - kGapClockSlackMs);
+        if (const auto* error = std::get_if<SyncError>(&read)) {
+            spdlog::warn("events skipped by the server in {} could not be read: {}", gap.room_id, error->message);
+            break;
         }
-        from = answer.body.value("end", std::string());
-        if (chunk.empty()) break;
+        GapPage& page = std::get<GapPage>(read);
+        std::move(page.events.begin(), page.events.end(), std::back_inserter(missed));
+        // No end: the server has nothing more that way (with `to`, the previous position was reached).
+        covered = page.reached_known || page.end.empty() || page.end == from;
+        from = std::move(page.end);
     }
-    if (!reached_known && !from.empty())
-        spdlog::warn("{}: more than {} events were skipped by the server; the oldest of them are not handled",
-                     gap.room_id, kMaxGapPages * kGapPage);
+    if (!covered)
+        spdlog::warn("{}: the server skipped more events than warroom pages back ({} events, {} requests); the oldest "
+                     "of them are not handled", gap.room_id, kMaxGapEvents, kMaxGapRequests);
     spdlog::info("fetched {} event(s) the server left out of {}'s timeline", missed.size(), gap.room_id);
     const SyncContext context = sync_context();
     for (auto event = missed.rbegin(); event != missed.rend() && !stopping; ++event) {
@@ -448,7 +504,11 @@ void MatrixBot::Impl::shutdown() {
 }
 
 MatrixBot::MatrixBot(Engine& engine, Store& store, const Clock& clock, MatrixSettings settings)
-    : impl_(std::make_unique<Impl>(engine, store, clock, std::move(settings))) {}
+    : impl_(std::make_unique<Impl>(engine, store, clock, settings)) {
+    // Anyone can name a room, and another server's admins can point its
+    // aliases anywhere: audiences are pinned by room id or by warroom's own aliases.
+    engine.use_channel_pins({ChannelPins::Platform::matrix, std::string(matrix_server_of(settings.user_id))});
+}
 
 MatrixBot::~MatrixBot() = default;
 

@@ -5,6 +5,7 @@
 // io_context: the engine and storage are only ever touched from it. No
 // Beast or Asio type in this header, so main and tests include it cheaply.
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,10 @@ struct MatrixSettings {
     std::chrono::milliseconds sync_timeout{30000};
     // Pause after a failed sync or outbox job, doubling from 0.5 s up to this.
     std::chrono::milliseconds retry_backoff_max{60000};
+    // The longest answer read from the homeserver (tests shorten it). A /sync
+    // answer over it is asked again with shorter timelines, and what that
+    // leaves out is paged with /messages.
+    std::size_t max_response_body = 8 * 1024 * 1024;
     bool stop_on_signals = false;      // SIGINT/SIGTERM end run() cleanly (the executable sets it)
 };
 

@@ -167,7 +167,8 @@ json approval_card_content(const Card& card) {
     const std::string incident = incident_label(card.incident, card.incident_title);
     text.field("Incident", incident, escape_html(incident));
     std::string audience = truncate_utf8(card.audience, 200);
-    if (!card.audience_channel.empty()) audience += " → #" + truncate_utf8(card.audience_channel, 200);
+    // to_string: a channel is "#name", but a Matrix pin ("#x:server", "!id:server") is shown as written.
+    if (!card.audience_channel.empty()) audience += " → " + truncate_utf8(to_string(ChannelName{card.audience_channel}), 200);
     text.field("Audience", audience, escape_html(audience));
     text.field("Author", mention(card.author), user_html(card.author));
     text.field("Revision", std::to_string(card.revision), std::to_string(card.revision));

@@ -100,6 +100,14 @@ ChannelName channel_for(const std::string& room_id, const RoomResolver& rooms) {
     return ChannelName{room_id};
 }
 
+// By origin_server_ts; an event without one, or with one beyond 64 bits, is not older.
+bool older_than(const json& event, std::int64_t limit_ms) {
+    const auto ts = event.find("origin_server_ts");   // end() for anything but an object
+    if (ts == event.end()) return false;
+    if (ts->is_number_unsigned()) return limit_ms > 0 && ts->get<std::uint64_t>() < static_cast<std::uint64_t>(limit_ms);
+    return ts->is_number_integer() && ts->get<std::int64_t>() < limit_ms;
+}
+
 // Before warroom's own join in the same timeline: kept for the log, never acted on.
 SyncItem as_history(const SyncItem& item, const std::string& room_id) {
     if (const auto* event = std::get_if<MatrixEvent>(&item))
@@ -272,6 +280,34 @@ bool is_own_join(const json& event, std::string_view bot_user_id) {
     return event.is_object() && string_field(event, "type") == "m.room.member" &&
            string_field(event, "state_key") == bot_user_id &&
            string_field(object_field(event, "content"), "membership") == "join";
+}
+
+std::variant<GapPage, SyncError> read_gap_page(const json& answer, std::string_view bot_user_id,
+                                               std::int64_t known_before_ms) {
+    if (!answer.is_object()) return SyncError{"the /messages answer is not a JSON object"};
+    const auto chunk = answer.find("chunk");
+    if (chunk == answer.end() || !chunk->is_array()) return SyncError{"the /messages answer has no chunk array"};
+    GapPage page;
+    const auto end = answer.find("end");
+    if (end != answer.end() && !end->is_null()) {
+        if (!end->is_string()) return SyncError{"the /messages answer's end is not a string"};
+        page.end = end->get<std::string>();
+    }
+    for (const json& event : *chunk) {
+        if (older_than(event, known_before_ms) || is_own_join(event, bot_user_id)) {
+            page.reached_known = true;
+            break;
+        }
+        page.events.push_back(event);
+    }
+    return page;
+}
+
+std::variant<GapPage, SyncError> read_gap_page_body(std::string_view body, std::string_view bot_user_id,
+                                                    std::int64_t known_before_ms) {
+    json answer = json::parse(body, nullptr, false);
+    if (answer.is_discarded()) return SyncError{"the /messages answer is not JSON (a proxy error page?)"};
+    return read_gap_page(answer, bot_user_id, known_before_ms);
 }
 
 SyncItem read_timeline_event(const json& event, const std::string& room_id, const SyncContext& context) {

@@ -22,6 +22,7 @@
 // replacement (an '@' right before it included) is replaced by the id. A pill
 // whose text is not found changes nothing. The rest of the body is kept exact;
 // formatted_body is never parsed for anything else.
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -106,6 +107,24 @@ std::variant<SyncBatch, SyncError> read_sync_body(std::string_view body, const S
 // everything before it is history from before warroom was in the room:
 // read_sync turns it into Ignored, and gap filling stops there.
 bool is_own_join(const nlohmann::json& event, std::string_view bot_user_id);
+
+// One page of GET /rooms/{room}/messages?dir=b, read for a timeline gap.
+struct GapPage {
+    std::vector<nlohmann::json> events;   // newest first, as the page had them, up to (without) the first known one
+    std::string end;                      // where the next page starts; "" when the server has no more
+    bool reached_known = false;           // a known event was on the page: the gap is covered, stop paging
+};
+
+// The events of a gap page up to the first one warroom knew already: its own
+// join (what precedes it is history from before warroom was in the room) or
+// one older than `known_before_ms` by origin_server_ts (the previous sync
+// covered it; a server that ignores /messages' `to` is stopped there too).
+// Entries are passed on as they are, malformed ones included: read_timeline_event
+// judges each. A SyncError when the page itself is unusable.
+std::variant<GapPage, SyncError> read_gap_page(const nlohmann::json& answer, std::string_view bot_user_id,
+                                               std::int64_t known_before_ms);
+std::variant<GapPage, SyncError> read_gap_page_body(std::string_view body, std::string_view bot_user_id,
+                                                    std::int64_t known_before_ms);
 
 // One timeline event of `room_id` (as read_sync reads each).
 SyncItem read_timeline_event(const nlohmann::json& event, const std::string& room_id, const SyncContext& context);

@@ -9,6 +9,7 @@
 
 #include "adapters/matrix/matrix_cards.hpp"
 #include "adapters/matrix/matrix_html.hpp"
+#include "bot/channel_pin.hpp"
 #include "bot/json_fields.hpp"
 
 namespace warroom::matrix {
@@ -22,7 +23,6 @@ using net::NotDone;
 constexpr std::size_t kMaxAliasLocalpart = 80;
 constexpr int kMaxNameSuffix = 9;
 constexpr std::size_t kRecentHistory = 100;
-constexpr int kBotPowerLevel = 100;
 
 // Requests are built outside co_await expressions and passed as named
 // values: GCC 12 miscompiles temporaries (and braced JSON initialisers) that
@@ -83,15 +83,40 @@ std::string addressee(const PostMessage& message) {
     return message.user ? message.user->value() : std::string("(nobody)");
 }
 
-std::string server_of(const UserId& user) {
-    const auto colon = user.value().find(':');
-    return colon == std::string::npos ? std::string() : user.value().substr(colon + 1);
+// Who made a room, from its state events: the sender of m.room.create, in
+// every room version (version 11 dropped content.creator). Power levels say
+// nothing: whoever made a room can give warroom 100 in it.
+std::string creator_of(const json& state_events) {
+    if (!state_events.is_array()) return {};
+    for (const json& event : state_events)
+        if (text_field(event, "type") == "m.room.create" && event.is_object() && event.value("state_key", json()) == "")
+            return text_field(event, "sender");
+    return {};
 }
+
+bool is_room_id(std::string_view name) { return name.starts_with('!') && name.find(':') != std::string_view::npos; }
+bool is_room_alias(std::string_view name) { return name.starts_with('#') && name.find(':') != std::string_view::npos; }
+
+// "press-office" for "#press-office:example.org" or "press-office".
+std::string alias_localpart(std::string_view name) {
+    if (name.starts_with('#')) name.remove_prefix(1);
+    return std::string(name.substr(0, name.find(':')));
+}
+
+std::string server_of(const UserId& user) { return std::string(matrix_server_of(user.value())); }
 
 }  // namespace
 
-MatrixPerformer::MatrixPerformer(Store& store, MatrixApi& api, MatrixRefs& refs, UserId bot_user)
-    : store_(store), api_(api), refs_(refs), bot_user_(std::move(bot_user)), server_name_(server_of(bot_user_)) {}
+MatrixPerformer::MatrixPerformer(Store& store, MatrixApi& api, MatrixRefs& refs, UserId bot_user,
+                                 std::vector<UserId> keepers)
+    : store_(store),
+      api_(api),
+      refs_(refs),
+      bot_user_(std::move(bot_user)),
+      server_name_(server_of(bot_user_)),
+      keepers_(std::move(keepers)) {
+    std::erase_if(keepers_, [this](const UserId& user) { return user == bot_user_ || !is_matrix_user_id(user.value()); });
+}
 
 std::string MatrixPerformer::alias_of(const ChannelName& name) const { return "#" + name.value() + ":" + server_name_; }
 
@@ -216,14 +241,17 @@ awaitable<std::optional<std::string>> MatrixPerformer::own_room_with_alias(const
     }
     const std::string room_id = text_field(found.body, "room_id");
     if (room_id.empty()) co_return std::nullopt;
-    const MatrixRequest levels_request = get_power_levels_request(room_id);
-    MatrixResult levels = co_await api_.call(levels_request);
-    if (levels.outcome == MatrixResult::Outcome::transient) throw NotDone(describe_matrix_error(levels_request, levels));
-    if (!levels.ok()) co_return std::nullopt;   // not in it: someone else's room
-    const json users = levels.body.value("users", json::object());
-    const auto mine = users.find(bot_user_.value());
-    if (mine == users.end() || !mine->is_number_integer() || mine->get<int>() != kBotPowerLevel) co_return std::nullopt;
+    const bool made_by_warroom = co_await created_by_bot(room_id);
+    if (!made_by_warroom) co_return std::nullopt;
     co_return room_id;
+}
+
+awaitable<bool> MatrixPerformer::created_by_bot(const std::string& room_id) {
+    const MatrixRequest request = room_state_request(room_id);
+    MatrixResult state = co_await api_.call(request);
+    if (state.outcome == MatrixResult::Outcome::refused) co_return false;   // not in it: not a room warroom made
+    if (!state.ok()) throw NotDone(describe_matrix_error(request, state));
+    co_return creator_of(state.body) == bot_user_.value();
 }
 
 awaitable<void> MatrixPerformer::invite(const InviteUsers& effect, OutboxJobId job) {
@@ -408,43 +436,96 @@ awaitable<void> MatrixPerformer::hand_over(const HandOverChannels& effect) {
 }
 
 awaitable<std::string> MatrixPerformer::room_of(const ChannelName& name) {
-    if (auto known = refs_.room_id(name)) co_return *known;
-    // An answer to a command typed in a room warroom does not manage carries the room id as its name.
-    if (name.value().starts_with('!')) co_return name.value();
-    // Audience rooms (#exec-briefing) are the admin's: found by alias, else by name, once; then kept.
-    const std::string alias = alias_of(name);
-    const MatrixRequest lookup = alias_lookup_request(alias);
-    MatrixResult found = co_await api_.call(lookup);
-    std::optional<std::string> room_id;
-    if (found.ok()) {
-        room_id = text_field(found.body, "room_id");
-    } else if (found.outcome != MatrixResult::Outcome::refused) {
-        throw NotDone(describe_matrix_error(lookup, found));
-    } else {
-        room_id = co_await find_room_by_name(name);
+    const std::string& pin = name.value();
+    if (is_room_id(pin) || is_room_alias(pin)) {
+        if (auto known = refs_.room_id(name)) co_return *known;
+        // A room id is the room, whoever made it: the playbook (or a command typed there) named that very room.
+        if (is_room_id(pin)) co_return co_await joined_room(name);
+        co_return co_await own_alias_room(name);
     }
-    if (!room_id || room_id->empty())
-        throw NotDone("warroom finds no Matrix room " + alias + " (nor a joined room named " + name.value() +
-                      "): create it with that alias and invite " + bot_user_.value() + " to it");
-    const MatrixRequest join = join_request(*room_id);
-    MatrixResult joined = co_await api_.call(join);
-    if (!joined.ok())
-        throw NotDone("warroom cannot join " + alias + ": " + describe_matrix_error(join, joined) + "; invite " +
-                      bot_user_.value() + " to the room");
-    refs_.remember_room(name, *room_id);
-    co_return *room_id;
+    // A plain name is one of an incident's rooms, which warroom made and kept; an audience room so named is
+    // not found by it: anyone can give a room any name.
+    if (auto known = refs_.room_id(name); known && is_incident_channel(name)) co_return *known;
+    throw NotDone(unpinned_room_advice("the playbook names the room \"" + pin + "\"", name));
 }
 
-awaitable<std::optional<std::string>> MatrixPerformer::find_room_by_name(const ChannelName& name) {
-    const MatrixRequest list = joined_rooms_request();
-    const json joined = co_await call_ok(list);
-    for (const json& room : joined.value("joined_rooms", json::array())) {
-        if (!room.is_string()) continue;
-        const MatrixRequest get_name = get_state_request(room.get<std::string>(), "m.room.name");
-        MatrixResult room_name = co_await api_.call(get_name);
-        if (room_name.ok() && text_field(room_name.body, "name") == name.value()) co_return room.get<std::string>();
+std::string MatrixPerformer::unpinned_room_advice(const std::string& what, const ChannelName& name) const {
+    return what + "; on Matrix pin an audience room by its room id (!…:" + server_name_ +
+           ") or by an alias on warroom's server (#" + alias_localpart(name.value()) + ":" + server_name_ + ")";
+}
+
+bool MatrixPerformer::is_incident_channel(const ChannelName& name) {
+    auto tx = store_.begin();
+    return tx->incident_for_channel(name).has_value();
+}
+
+awaitable<std::string> MatrixPerformer::joined_room(const ChannelName& name) {
+    const MatrixRequest join = join_request(name.value());
+    MatrixResult joined = co_await api_.call(join);
+    if (!joined.ok())
+        throw NotDone("warroom cannot join " + name.value() + ": " + describe_matrix_error(join, joined) + "; invite " +
+                      bot_user_.value() + " to the room");
+    refs_.remember_room(name, name.value());
+    co_return name.value();
+}
+
+// An alias pin on warroom's server names warroom's own room: found if warroom
+// made it (the sender of its m.room.create), made (private, under that alias)
+// if the alias does not exist yet. Anyone can make an alias and a room behind
+// it, so an alias on another server, or one whose room someone else made, is refused.
+awaitable<std::string> MatrixPerformer::own_alias_room(const ChannelName& name) {
+    const std::string& alias = name.value();
+    if (alias.substr(alias.find(':') + 1) != server_name_)
+        throw NotDone(unpinned_room_advice("the playbook pins the room " + alias + ", an alias on another server", name));
+    const MatrixRequest lookup = alias_lookup_request(alias);
+    MatrixResult found = co_await api_.call(lookup);
+    std::string room_id;
+    if (found.ok()) {
+        room_id = text_field(found.body, "room_id");
+        if (room_id.empty()) throw NotDone("the homeserver named no room for " + alias);
+        const bool made_by_warroom = co_await created_by_bot(room_id);
+        if (!made_by_warroom) throw NotDone(others_alias_advice(alias));
+    } else if (found.outcome == MatrixResult::Outcome::refused) {
+        room_id = co_await create_audience_room(name);
+    } else {
+        throw NotDone(describe_matrix_error(lookup, found));
     }
-    co_return std::nullopt;
+    refs_.remember_room(name, room_id);
+    co_return room_id;
+}
+
+std::string MatrixPerformer::others_alias_advice(const std::string& alias) const {
+    return "the room of " + alias + " was not made by warroom (or warroom is not in it), so anyone may have put it "
+           "there; pin that room by its room id (!…:" + server_name_ + ") if it is the right one, or choose an alias on " +
+           server_name_ + " that does not exist yet and warroom makes the room";
+}
+
+awaitable<std::string> MatrixPerformer::create_audience_room(const ChannelName& name) {
+    const MatrixRequest create = create_audience_room_request(alias_localpart(name.value()), bot_user_, keepers_);
+    MatrixResult created = co_await api_.call(create);
+    std::string room_id;
+    if (created.ok()) {
+        room_id = text_field(created.body, "room_id");
+    } else if (created.is("M_ROOM_IN_USE")) {
+        // Made meanwhile, perhaps by warroom itself with the answer lost; someone else's is refused.
+        const std::optional<std::string> own = co_await own_room_with_alias(name.value());
+        if (!own) throw NotDone(others_alias_advice(name.value()));
+        co_return *own;
+    } else {
+        throw NotDone(describe_matrix_error(create, created));
+    }
+    if (room_id.empty()) throw NotDone("createRoom answered without a room_id");
+    spdlog::info("made the audience room {} ({}); its readers are invited by the playbook's admins", name.value(),
+                 room_id);
+    // The admins bring the audience in (power 50 lets them invite); one who cannot be invited is said in the log.
+    for (const UserId& keeper : keepers_) {
+        const MatrixRequest request = invite_request(room_id, keeper);
+        MatrixResult invited = co_await api_.call(request);
+        if (!invited.ok())
+            spdlog::warn("{} was not invited to the audience room {}: {}", keeper.value(), name.value(),
+                         describe_matrix_error(request, invited));
+    }
+    co_return room_id;
 }
 
 awaitable<std::string> MatrixPerformer::direct_room(const UserId& user) {

@@ -3,7 +3,8 @@
 // (after a crash, or after a failure half-way), so each step is safe to
 // repeat: sends carry transaction ids derived from the job, so the server
 // answers a repeat with the first event; a room whose createRoom answer was
-// lost is found again by its alias and adopted; invitations tolerate people
+// lost is found again by its alias and adopted if warroom made it (someone
+// else's room under that alias is never used); invitations tolerate people
 // already in; and a publish that was attempted before is looked for in the
 // room's recent history (in case the access token, and with it the
 // transaction scope, changed in between).
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -32,8 +34,9 @@ inline constexpr std::string_view kAnswerKey = "org.warroom.answers";
 
 class MatrixPerformer {
 public:
-    // `bot_user` is warroom's own Matrix id (from whoami): never invited, holds power 100.
-    MatrixPerformer(Store& store, MatrixApi& api, MatrixRefs& refs, UserId bot_user);
+    // `bot_user` is warroom's own Matrix id (from whoami): never invited, holds power 100. `keepers` (the
+    // playbook's admins) are invited, with power 50, to an audience room warroom makes, to bring its readers in.
+    MatrixPerformer(Store& store, MatrixApi& api, MatrixRefs& refs, UserId bot_user, std::vector<UserId> keepers = {});
 
     boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
 
@@ -63,14 +66,25 @@ private:
     boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect, OutboxJobId job);
     boost::asio::awaitable<void> hand_over(const HandOverChannels& effect);
 
-    // The room of a warroom channel: stored, else found by alias (or name) once and joined.
+    // The room of a warroom channel: an incident's room warroom made (kept in refs), or an audience room as
+    // the playbook pins it: a room id (joined once) or an alias on warroom's server whose room warroom made
+    // (made now if the alias is free). Never a room found by its name; anything else ends the job NotDone,
+    // saying what to write in the playbook.
     boost::asio::awaitable<std::string> room_of(const ChannelName& name);
-    boost::asio::awaitable<std::optional<std::string>> find_room_by_name(const ChannelName& name);
+    boost::asio::awaitable<std::string> joined_room(const ChannelName& room_id);
+    boost::asio::awaitable<std::string> own_alias_room(const ChannelName& alias);
+    boost::asio::awaitable<std::string> create_audience_room(const ChannelName& alias);
+    bool is_incident_channel(const ChannelName& name);
+    // "WHAT; on Matrix pin an audience room by its room id (!…:server) or by an alias on warroom's server (#…)".
+    std::string unpinned_room_advice(const std::string& what, const ChannelName& name) const;
+    std::string others_alias_advice(const std::string& alias) const;
     boost::asio::awaitable<std::string> direct_room(const UserId& user);
     // Where a draft's card goes: the incident's main room, where the team sees what awaits approval.
     boost::asio::awaitable<std::string> card_room(const Card& card, const UserId& lead);
-    // A room warroom created before its answer was lost: the alias is ours if warroom holds power 100 there.
+    // A room warroom created before its answer was lost: the alias's room, if warroom made it.
     boost::asio::awaitable<std::optional<std::string>> own_room_with_alias(const std::string& alias);
+    // Whether warroom made the room (the sender of its m.room.create); false when warroom is not in it.
+    boost::asio::awaitable<bool> created_by_bot(const std::string& room_id);
     boost::asio::awaitable<void> pin(const std::string& room_id, const std::string& event_id);
     // Sends the card and remembers it as the card of `subject`, then adds the bot's hint reactions.
     using CardSubject = std::variant<DraftRevision, EscalationId>;   // a draft's card is for one revision
@@ -90,6 +104,7 @@ private:
     MatrixRefs& refs_;
     UserId bot_user_;
     std::string server_name_;
+    std::vector<UserId> keepers_;
     std::string published_at_;         // the last publish's "ROOM/EVENT" (its first piece), for the audit record
 };
 

@@ -17,6 +17,10 @@ std::string room_path(std::string_view room_id) {
     return std::string(kClientApi) + "/rooms/" + percent_encode(room_id);
 }
 
+// The events warroom reads from timelines; membership too: warroom's own join
+// marks where a newly joined room's history ends.
+json timeline_types() { return {"m.room.message", "m.reaction", "m.room.member"}; }
+
 std::string state_path(std::string_view room_id, std::string_view type, std::string_view state_key) {
     return room_path(room_id) + "/state/" + percent_encode(type) + "/" + percent_encode(state_key);
 }
@@ -55,6 +59,20 @@ MatrixRequest create_room_request(const CreateChannel& effect, const UserId& bot
                  {"invite", json::array()},
                  {"power_level_content_override", {{"users", std::move(users)}}}};
     if (!effect.topic.empty()) body["topic"] = truncate_utf8(effect.topic, kMaxTopicBytes);
+    return {"POST", std::string(kClientApi) + "/createRoom", std::move(body)};
+}
+
+MatrixRequest create_audience_room_request(std::string_view alias_localpart, const UserId& bot,
+                                           const std::vector<UserId>& keepers) {
+    json users = json::object();
+    for (const UserId& keeper : keepers) users[keeper.value()] = 50;
+    users[bot.value()] = 100;
+    json body = {{"preset", "private_chat"},
+                 {"visibility", "private"},
+                 {"name", std::string(alias_localpart)},
+                 {"room_alias_name", std::string(alias_localpart)},
+                 {"invite", json::array()},
+                 {"power_level_content_override", {{"users", std::move(users)}}}};
     return {"POST", std::string(kClientApi) + "/createRoom", std::move(body)};
 }
 
@@ -124,6 +142,19 @@ MatrixRequest messages_before_request(std::string_view room_id, std::string_view
     return {"GET", std::move(path), nullptr};
 }
 
+MatrixRequest gap_messages_request(std::string_view room_id, std::string_view from, std::string_view to,
+                                   std::size_t limit) {
+    const json filter = {{"types", timeline_types()}, {"lazy_load_members", true}};
+    std::string path = room_path(room_id) + "/messages?dir=b&limit=" + std::to_string(limit) +
+                       "&from=" + percent_encode(from) + "&filter=" + percent_encode(filter.dump());
+    if (!to.empty()) path += "&to=" + percent_encode(to);
+    return {"GET", std::move(path), nullptr};
+}
+
+MatrixRequest room_state_request(std::string_view room_id) {
+    return {"GET", room_path(room_id) + "/state", nullptr, /*list_answer=*/true};
+}
+
 MatrixRequest joined_rooms_request() { return {"GET", std::string(kClientApi) + "/joined_rooms", nullptr}; }
 
 MatrixRequest join_request(std::string_view room_id_or_alias) {
@@ -134,13 +165,15 @@ MatrixRequest alias_lookup_request(std::string_view alias) {
     return {"GET", std::string(kClientApi) + "/directory/room/" + percent_encode(alias), nullptr};
 }
 
-json sync_filter() {
+json sync_filter(std::size_t timeline_limit) {
     const json none = {{"types", json::array()}};
     return {{"presence", none},
             {"account_data", none},
+            // What matrix_events.cpp and the gap filling read of an event (a redaction hides in unsigned).
+            {"event_fields",
+             {"event_id", "sender", "type", "state_key", "content", "origin_server_ts", "unsigned.redacted_because"}},
             {"room",
-             // Membership too: warroom's own join marks where a newly joined room's history ends.
-             {{"timeline", {{"types", {"m.room.message", "m.reaction", "m.room.member"}}, {"lazy_load_members", true}}},
+             {{"timeline", {{"types", timeline_types()}, {"limit", timeline_limit}, {"lazy_load_members", true}}},
               // Only membership, and only of the timeline's senders: who invited whom is in invite_state.
               {"state", {{"types", {"m.room.member"}}, {"lazy_load_members", true}}},
               {"ephemeral", none},
@@ -148,8 +181,7 @@ json sync_filter() {
 }
 
 json invitations_filter() {
-    json filter = sync_filter();
-    filter["room"]["timeline"]["limit"] = 0;
+    json filter = sync_filter(0);
     filter["room"]["state"]["types"] = json::array();
     return filter;
 }

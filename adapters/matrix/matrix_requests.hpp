@@ -23,6 +23,7 @@ struct MatrixRequest {
     std::string method;                // "GET", "POST", "PUT"
     std::string path;                  // from kClientApi on, with its query if any
     nlohmann::json body;               // null for GET
+    bool list_answer = false;          // success is a JSON array, not an object (GET /rooms/{room}/state)
 };
 
 // RFC 3986: every byte but the unreserved ALPHA DIGIT - . _ ~ as %XX, so a
@@ -41,6 +42,13 @@ std::string transaction_id(OutboxJobId job, std::size_t piece);
 // listed with 100 and the lead with 50. Nobody is invited here: invitations are
 // a separate step, as on Slack, so each retries alone.
 MatrixRequest create_room_request(const CreateChannel& effect, const UserId& bot, const UserId& lead);
+
+// POST /createRoom for an audience room a playbook pins by an alias that does
+// not exist yet: private (join rule invite), never listed, named and aliased
+// `alias_localpart`, the bot at 100 and `keepers` at 50 (enough to invite and
+// moderate). Nobody is invited here: each invitation is a step of its own.
+MatrixRequest create_audience_room_request(std::string_view alias_localpart, const UserId& bot,
+                                           const std::vector<UserId>& keepers);
 
 // POST /rooms/{room}/invite for one user.
 MatrixRequest invite_request(std::string_view room_id, const UserId& user);
@@ -80,6 +88,16 @@ MatrixRequest create_direct_room_request(const UserId& user);
 // first; without `from` ("") the newest events of the room.
 MatrixRequest messages_before_request(std::string_view room_id, std::string_view from, std::size_t limit);
 
+// GET /rooms/{room}/messages?dir=b&from=..&to=..&limit=..&filter=..: the
+// events of a timeline gap, newest first, from `from` (the sync's prev_batch,
+// or the previous page's end) back to `to` (the sync position before the gap;
+// "" for none), only of the types warroom syncs.
+MatrixRequest gap_messages_request(std::string_view room_id, std::string_view from, std::string_view to,
+                                   std::size_t limit);
+
+// GET /rooms/{room}/state: every current state event, whole (sender included), as a list.
+MatrixRequest room_state_request(std::string_view room_id);
+
 // GET /joined_rooms.
 MatrixRequest joined_rooms_request();
 
@@ -89,10 +107,16 @@ MatrixRequest join_request(std::string_view room_id_or_alias);
 // GET /directory/room/{alias}, e.g. "#inc-1-payroll:example.org" -> {room_id}.
 MatrixRequest alias_lookup_request(std::string_view alias);
 
+// How many timeline events of a room one sync brings at most; the server marks
+// a timeline it cut `limited`, and the rest is paged with /messages.
+inline constexpr std::size_t kSyncTimelineLimit = 50;
+
 // The filter warroom syncs with: timelines of m.room.message, m.reaction and
-// m.room.member only, members loaded lazily (just the senders of those
-// events), no presence, typing, receipts or account data.
-nlohmann::json sync_filter();
+// m.room.member only, at most `timeline_limit` events a room, members loaded
+// lazily (just the senders of those events), no presence, typing, receipts or
+// account data, and of each event only the fields warroom reads
+// (event_fields). A smaller limit makes a shorter answer when one is too long.
+nlohmann::json sync_filter(std::size_t timeline_limit = kSyncTimelineLimit);
 // The same with empty timelines: for the sync at each start that only looks
 // for invitations waiting (and, on a new database, for where to start).
 nlohmann::json invitations_filter();

@@ -1,5 +1,6 @@
 #include "adapters/net/http_client.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <deque>
 #include <stdexcept>
@@ -30,7 +31,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-constexpr std::uint64_t kMaxResponseBody = 8 * 1024 * 1024;
 constexpr auto kAwaitTuple = asio::as_tuple(asio::use_awaitable);
 
 // One kept-alive connection to the origin; exactly one request uses it at a time.
@@ -51,14 +51,19 @@ bool closed_by_peer(const error_code& ec) {
            ec == asio::ssl::error::stream_truncated;
 }
 
+// delay-seconds is any number of digits (RFC 9110 10.2.3): one too long for
+// an integer is a very long wait, so it is read as the longest one.
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    long long seconds = 0;
-    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    // An HTTP date is allowed too, but Slack sends seconds; a date is ignored.
-    if (value.empty() || ec != std::errc() || end != value.data() + value.size() || seconds < 0) return std::nullopt;
-    return std::chrono::seconds(seconds);
+    // An HTTP date is allowed too, but Slack and Matrix servers send seconds; a date is ignored.
+    if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    std::uint64_t seconds = 0;
+    const std::from_chars_result parsed = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    const auto most = static_cast<std::uint64_t>(HttpClient::kMaxRetryAfter.count());
+    if (parsed.ec == std::errc::result_out_of_range || seconds > most) return HttpClient::kMaxRetryAfter;
+    return std::chrono::seconds(static_cast<std::chrono::seconds::rep>(seconds));
 }
 
 // Not in a coroutine: GCC 12 mishandles temporaries of a ?: in coroutine bodies (double free).
@@ -71,13 +76,14 @@ std::string host_header(const Endpoint& origin) {
 struct ExchangeResult {
     error_code ec;
     bool got_response_bytes = false;
+    bool too_large = false;            // the head was read, the body is over the limit and was left unread
     http::response<http::string_body> response;
 };
 
 template <class Stream>
 asio::awaitable<ExchangeResult> exchange(Stream& stream, beast::flat_buffer& buffer,
                                          const http::request<http::string_body>& request,
-                                         std::chrono::milliseconds timeout) {
+                                         std::chrono::milliseconds timeout, std::uint64_t max_body) {
     beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
     ExchangeResult result;
 
@@ -90,11 +96,18 @@ asio::awaitable<ExchangeResult> exchange(Stream& stream, beast::flat_buffer& buf
     }
 
     http::response_parser<http::string_body> parser;
-    parser.body_limit(kMaxResponseBody);
+    parser.body_limit(max_body);
     tcp.expires_after(timeout);
     auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, kAwaitTuple);
     (void)read;
     tcp.expires_never();
+    if (read_ec == http::error::body_limit && parser.is_header_done()) {
+        // An answer, only too long to read: the caller learns its status and that it must ask for less.
+        result.too_large = true;
+        result.got_response_bytes = true;
+        result.response.base() = parser.get().base();
+        co_return result;
+    }
     if (read_ec) {
         result.ec = read_ec;
         result.got_response_bytes = parser.got_some();
@@ -111,13 +124,15 @@ struct Pool {
     asio::ssl::context& tls;
     Endpoint origin;
     std::chrono::milliseconds timeout;
+    std::size_t max_body;
 
     std::vector<std::unique_ptr<Connection>> idle;
     std::size_t open = 0;                                    // idle and in use
     std::deque<std::shared_ptr<asio::steady_timer>> waiting; // callers waiting for a free slot, in arrival order
 
-    Pool(asio::any_io_executor executor, asio::ssl::context& tls, Endpoint origin, std::chrono::milliseconds timeout)
-        : executor(std::move(executor)), tls(tls), origin(std::move(origin)), timeout(timeout) {}
+    Pool(asio::any_io_executor executor, asio::ssl::context& tls, Endpoint origin, std::chrono::milliseconds timeout,
+         std::size_t max_body)
+        : executor(std::move(executor)), tls(tls), origin(std::move(origin)), timeout(timeout), max_body(max_body) {}
 
     std::string describe() const { return origin.host + ":" + origin.port; }
 
@@ -201,8 +216,8 @@ struct HttpClient::State : Pool {
 };
 
 HttpClient::HttpClient(asio::any_io_executor executor, asio::ssl::context& tls, Endpoint origin,
-                       std::chrono::milliseconds timeout)
-    : state_(std::make_shared<State>(std::move(executor), tls, std::move(origin), timeout)) {}
+                       std::chrono::milliseconds timeout, std::size_t max_body)
+    : state_(std::make_shared<State>(std::move(executor), tls, std::move(origin), timeout, max_body)) {}
 
 HttpClient::~HttpClient() { close(); }
 
@@ -243,9 +258,22 @@ asio::awaitable<HttpResponse> HttpClient::send(HttpRequest request) {
 
         ExchangeResult result;
         if (connection.tls_stream)
-            result = co_await exchange(*connection.tls_stream, connection.buffer, message, state->timeout);
+            result = co_await exchange(*connection.tls_stream, connection.buffer, message, state->timeout,
+                                       state->max_body);
         else
-            result = co_await exchange(*connection.plain_stream, connection.buffer, message, state->timeout);
+            result = co_await exchange(*connection.plain_stream, connection.buffer, message, state->timeout,
+                                       state->max_body);
+
+        if (result.too_large) {
+            // The rest of the body is still on the connection: it is closed, not reused (no keep()).
+            spdlog::debug("an answer from {} was longer than the {} bytes read", state->describe(), state->max_body);
+            HttpResponse response;
+            response.status = result.response.result_int();
+            response.too_large = true;
+            if (auto it = result.response.find(http::field::retry_after); it != result.response.end())
+                response.retry_after = parse_retry_after(it->value());
+            co_return response;
+        }
 
         if (!result.ec) {
             ++connection.responses;

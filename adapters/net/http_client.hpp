@@ -21,6 +21,10 @@ struct HttpResponse {
     unsigned status = 0;
     std::string body;
     std::optional<std::chrono::seconds> retry_after;   // the Retry-After header, when present and numeric
+    // The body was longer than the client reads (HttpClient's max_body): status
+    // and headers only, `body` empty. Not a network failure: asking the same
+    // again gets the same answer, so the caller must ask for less.
+    bool too_large = false;
 };
 
 struct HttpRequest {
@@ -34,10 +38,15 @@ struct HttpRequest {
 class HttpClient {
 public:
     static constexpr std::size_t kMaxConnections = 4;
+    // The most of a response body read into memory; a longer one is answered too_large.
+    static constexpr std::size_t kDefaultMaxBody = 8 * 1024 * 1024;
+    // A Retry-After beyond this is read as this: no caller waits longer, and a
+    // value of centuries must not overflow a conversion to finer units.
+    static constexpr std::chrono::seconds kMaxRetryAfter{3600};
 
     // `tls` must outlive the client. The endpoint's target is ignored: requests name their own.
     HttpClient(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, Endpoint origin,
-               std::chrono::milliseconds timeout = std::chrono::seconds(30));
+               std::chrono::milliseconds timeout = std::chrono::seconds(30), std::size_t max_body = kDefaultMaxBody);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
@@ -45,7 +54,8 @@ public:
     // Sends the request and reads the whole response. Throws
     // boost::system::system_error when the network fails or the timeout
     // passes (connect, TLS handshake, write and read each count against it).
-    // Any HTTP status is a response, not an error.
+    // Any HTTP status is a response, not an error, and so is a body over
+    // max_body (too_large; that connection is closed, not reused).
     boost::asio::awaitable<HttpResponse> send(HttpRequest request);
     // send() of a request whose method is POST (Slack's Web API is all POST).
     boost::asio::awaitable<HttpResponse> post(HttpRequest request);

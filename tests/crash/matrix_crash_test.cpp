@@ -41,7 +41,7 @@ struct MatrixCrashPlatform {
     }
 
     std::size_t publishes(const std::string& draft) {
-        return world.publishes_of(world.room_named("exec-briefing").room_id, draft);
+        return world.publishes_of(world.audience_room("exec-briefing"), draft);
     }
 
     std::size_t incident_channels() const {

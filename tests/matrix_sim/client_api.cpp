@@ -239,6 +239,7 @@ json messages(Context& context) {
     if (dir != "b" && dir != "f") throw invalid_param("dir must be \"b\" or \"f\"");
     request.backwards = dir == "b";
     request.from = token_parameter(context, "from");
+    request.to = token_parameter(context, "to");
     request.limit = static_cast<std::size_t>(std::clamp(integer_parameter(context, "limit", 10), 1LL, 1000LL));
     if (auto filter = query_value(context, "filter"); filter && !filter->empty()) {
         json parsed = json::parse(*filter, nullptr, false);

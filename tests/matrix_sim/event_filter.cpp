@@ -71,6 +71,47 @@ bool SyncFilter::includes_room(const std::string& room_id) const {
     return !rooms || std::find(rooms->begin(), rooms->end(), room_id) != rooms->end();
 }
 
+namespace {
+
+// "content.m\\.relates_to" -> {"content", "m.relates_to"}.
+std::vector<std::string> field_path(const std::string& field) {
+    std::vector<std::string> path(1);
+    for (std::size_t i = 0; i < field.size(); ++i) {
+        if (field[i] == '\\' && i + 1 < field.size()) {
+            path.back() += field[++i];
+        } else if (field[i] == '.') {
+            path.emplace_back();
+        } else {
+            path.back() += field[i];
+        }
+    }
+    return path;
+}
+
+}  // namespace
+
+json SyncFilter::shaped(json event) const {
+    if (!event_fields || !event.is_object()) return event;
+    json kept = json::object();
+    for (const std::string& field : *event_fields) {
+        const std::vector<std::string> path = field_path(field);
+        // The value at the path, if every step exists (nothing is made for a path that does not).
+        const json* from = &event;
+        for (const std::string& step : path) {
+            from = from->is_object() && from->contains(step) ? &(*from)[step] : nullptr;
+            if (!from) break;
+        }
+        if (!from) continue;
+        json* into = &kept;
+        for (std::size_t depth = 0; depth + 1 < path.size(); ++depth) {
+            if (!into->contains(path[depth])) (*into)[path[depth]] = json::object();
+            into = &(*into)[path[depth]];
+        }
+        (*into)[path.back()] = *from;
+    }
+    return kept;
+}
+
 EventFilter parse_event_filter(const json& filter, const std::string& where) {
     if (!filter.is_object()) throw bad_json("filter: " + where + " must be an object");
     EventFilter parsed;
@@ -92,6 +133,7 @@ SyncFilter parse_sync_filter(const json& filter) {
     parsed.state = parse_event_filter(object_or_empty(room, "state", "room."), "room.state");
     parsed.rooms = string_list(room, "rooms", "room.");
     parsed.not_rooms = string_list(room, "not_rooms", "room.").value_or(std::vector<std::string>{});
+    parsed.event_fields = string_list(filter, "event_fields", "");
     return parsed;
 }
 

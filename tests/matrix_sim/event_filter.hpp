@@ -1,7 +1,7 @@
 #pragma once
 // Filters as /sync and /messages apply them: the room event filter's types,
 // not_types (with '*' wildcards) and limit, the room filter's rooms and
-// not_rooms. Other fields are accepted and ignored.
+// not_rooms, and the filter's event_fields. Other fields are accepted and ignored.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -27,8 +27,12 @@ struct SyncFilter {
     EventFilter state;                 // room.state
     std::optional<std::vector<std::string>> rooms;
     std::vector<std::string> not_rooms;
+    std::optional<std::vector<std::string>> event_fields;   // nullopt: every field
 
     bool includes_room(const std::string& room_id) const;
+    // A client event cut to event_fields: only the fields at those dot-separated paths ("content.body";
+    // '\' escapes a '.' inside a name). Everything when event_fields is absent.
+    nlohmann::json shaped(nlohmann::json event) const;
 };
 
 // Throws MatrixError 400 M_BAD_JSON when a field has the wrong type.

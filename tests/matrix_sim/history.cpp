@@ -16,6 +16,8 @@ json room_messages(const Homeserver& server, const RoomRecord& room, const std::
     std::vector<std::int64_t> matching;
     for (std::int64_t position : room.timeline) {
         bool on_our_side = request.backwards ? position <= from : position > from;
+        // `to` names the point after its position, as `from` does: back to it, or forward through it.
+        if (request.to) on_our_side = on_our_side && (request.backwards ? position > *request.to : position <= *request.to);
         if (on_our_side && request.filter.matches(server.at(position))) matching.push_back(position);
     }
     if (request.backwards) std::reverse(matching.begin(), matching.end());

@@ -15,13 +15,14 @@ namespace warroom::matrix_sim {
 
 struct MessagesRequest {
     std::optional<std::int64_t> from;  // stream position; nullopt: the newest end (dir b) or the oldest (dir f)
+    std::optional<std::int64_t> to;    // stream position to stop at (not included going back); nullopt: none
     bool backwards = true;             // dir=b
     std::size_t limit = 10;
     EventFilter filter;
 };
 
 // {chunk, start, end}: chunk newest first going backwards, oldest first going forwards; no `end` once the
-// room has no more events that way.
+// room has no more events that way before `to`.
 nlohmann::json room_messages(const Homeserver& server, const RoomRecord& room, const std::string& token,
                              const MessagesRequest& request, std::int64_t now_ms);
 

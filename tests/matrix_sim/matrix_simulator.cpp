@@ -76,6 +76,20 @@ std::string MatrixSimulator::create_room(const std::string& creator, const std::
     });
 }
 
+std::string MatrixSimulator::create_room_as(const std::string& creator, const nlohmann::json& request) {
+    return impl_->update([&](Homeserver& s) { return s.create_room(creator, request); });
+}
+
+void MatrixSimulator::add_remote_alias(const std::string& alias, const std::string& room_id) {
+    impl_->update([&](Homeserver& s) {
+        const auto colon = alias.find(':');
+        if (alias.empty() || alias.front() != '#' || colon == std::string::npos || alias.substr(colon + 1) == s.server_name)
+            throw std::runtime_error("matrix simulator: " + alias + " is not an alias of another server");
+        if (!s.find_room(room_id)) throw std::runtime_error("matrix simulator: no room " + room_id);
+        s.aliases[alias] = room_id;
+    });
+}
+
 void MatrixSimulator::invite(const std::string& room_id, const std::string& inviter, const std::string& invitee) {
     impl_->update([&](Homeserver& s) { s.invite(room_id, inviter, invitee); });
 }

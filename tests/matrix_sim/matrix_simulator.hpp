@@ -92,6 +92,12 @@ public:
     std::string create_room(const std::string& creator, const std::string& name,
                             const std::optional<std::string>& alias_localpart, const std::vector<std::string>& members,
                             bool is_public = false);
+    // POST /createRoom with `request` as `creator`'s client sends it (power_level_content_override,
+    // room_alias_name, invite, ...); returns the room id, throws std::runtime_error if refused.
+    std::string create_room_as(const std::string& creator, const nlohmann::json& request);
+    // An alias of another homeserver ("#x:elsewhere.example") naming `room_id`, as this server would
+    // resolve it over federation for GET /directory/room and POST /join. Local aliases come from createRoom.
+    void add_remote_alias(const std::string& alias, const std::string& room_id);
     // `inviter` (joined) invites `invitee`; throws std::runtime_error if the server would refuse it.
     void invite(const std::string& room_id, const std::string& inviter, const std::string& invitee);
     void join(const std::string& room_id, const std::string& user);

@@ -67,7 +67,7 @@ private:
         std::set<std::int64_t> in_timeline(shown.begin(), shown.end());
 
         json timeline_events = json::array();
-        for (std::int64_t position : shown) timeline_events.push_back(client_event(server_.at(position), token_, now_ms_));
+        for (std::int64_t position : shown) timeline_events.push_back(client(server_.at(position)));
 
         // State: all of it for a room new to the client; otherwise what changed in a gap the timeline skipped.
         json state_events = json::array();
@@ -76,7 +76,7 @@ private:
                 if (in_timeline.count(position) || position >= first_shown) continue;
                 if (!whole && position <= *request_.since) continue;
                 const StoredEvent& stored = server_.at(position);
-                if (request_.filter.state.matches(stored)) state_events.push_back(client_event(stored, token_, now_ms_));
+                if (request_.filter.state.matches(stored)) state_events.push_back(client(stored));
             }
         }
         json timeline = {{"events", std::move(timeline_events)},
@@ -96,11 +96,18 @@ private:
 
     // Minimal: the leave event itself.
     json left_room(std::int64_t left_at) {
-        json timeline_events = json::array({client_event(server_.at(left_at), token_, now_ms_)});
+        json timeline_events = json::array({client(server_.at(left_at))});
         json timeline = {{"events", std::move(timeline_events)},
                          {"limited", false},
                          {"prev_batch", stream_token(left_at - 1)}};
         return {{"timeline", std::move(timeline)}, {"state", {{"events", json::array()}}}};
+    }
+
+    // As the client asked for it (event_fields); an injected raw event goes out exactly as given.
+    json client(const StoredEvent& stored) const {
+        json event = client_event(stored, token_, now_ms_);
+        if (stored.raw) return event;
+        return request_.filter.shaped(std::move(event));
     }
 
     const Homeserver& server_;

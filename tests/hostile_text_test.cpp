@@ -141,3 +141,21 @@ TEST_CASE("markdown_text escapes what Markdown reads as markup, and only that", 
     CHECK(markdown_text("`code` *em* _em_ ~~s~~ | t | \\") == "\\`code\\` \\*em\\* \\_em\\_ \\~\\~s\\~\\~ \\| t \\| \\\\");
     CHECK(markdown_text(kEsc + "[2J") == "?\\[2J");
 }
+
+TEST_CASE("text that looks like SQL is stored and shown as text", "[hostile][console]") {
+    TempDatabase db;
+    SimulatedConsole console(db.path, kStart);
+    const std::string title = "Robert'); DROP TABLE incidents;--";
+    console.script("alice: /incident declare sev3 " + title + "\n"
+                   "alice: /incident INC-1 note 1 OR 1=1; DELETE FROM audit_log; --\n"
+                   "alice: /incident declare sev3 Second\n");
+    auto tx = console.store->begin();
+    REQUIRE(tx->incident(IncidentId{1}));
+    CHECK(tx->incident(IncidentId{1})->title == title);
+    CHECK(tx->incident(IncidentId{2}));
+    bool noted = false;
+    for (const TimelineEntry& entry : tx->timeline(IncidentId{1}))
+        noted = noted || entry.text.find("1 OR 1=1; DELETE FROM audit_log; --") != std::string::npos;
+    CHECK(noted);
+    CHECK(tx->audit_entries(IncidentId{1}).size() >= 2);
+}

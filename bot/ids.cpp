@@ -1,5 +1,7 @@
 #include "bot/ids.hpp"
 
+#include "bot/channel_pin.hpp"
+
 #include <charconv>
 
 namespace warroom {
@@ -72,7 +74,7 @@ std::string mentions(const std::vector<UserId>& users) {
 
 std::string to_string(const ChannelName& channel) {
     const std::string& name = channel.value();
-    if (!name.empty() && (name.front() == '#' || name.front() == '!')) return name;   // a Matrix alias or room id
+    if (is_matrix_alias(name) || is_matrix_room_id(name)) return name;   // already says what it is
     return "#" + name;
 }
 

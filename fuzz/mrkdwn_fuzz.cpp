@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "adapters/slack/mrkdwn.hpp"
+#include "bot/channel_pin.hpp"
 #include "bot/text.hpp"
 #include "fuzz/fuzz_check.hpp"
 
@@ -178,7 +179,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         require(mention == "<@" + user.value() + ">", "a Slack user id becomes a mention", text);
     else
         require(mention == escaped, "any other user name stays inert", text);
-    require(channel_reference(ChannelName{std::string(text)}, std::nullopt) == "#" + escaped,
+    // A Matrix alias or room id is shown as it is; any other name with its '#'.
+    const bool matrix_pin = is_matrix_alias(text) || is_matrix_room_id(text);
+    require(channel_reference(ChannelName{std::string(text)}, std::nullopt) == (matrix_pin ? "" : "#") + escaped,
             "an unknown channel's name stays inert", text);
     return 0;
 }

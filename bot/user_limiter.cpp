@@ -24,9 +24,9 @@ std::optional<Duration> UserLimiter::wait_before(const UserId& user, Time now) c
 }
 
 void UserLimiter::take(const UserId& user, Time now) {
-    auto [found, added] = users_.try_emplace(user, State{now, false});
-    State& state = found->second;
-    if (!wait_before(user, now)) state.told = false;
+    const bool had_room = !wait_before(user, now);
+    State& state = users_.try_emplace(user, State{now, false}).first->second;
+    if (had_room) state.told = false;
     state.full_at = std::max(state.full_at, now) + limit_.refill;
     if (++takes_since_sweep_ >= kSweepEvery) forget_the_full(now);
 }

@@ -48,8 +48,9 @@ void EscapedExceptionReporter::operator()(std::exception_ptr error) const {
     }
 }
 
-LoopbackTlsServer::LoopbackTlsServer(const char* simulator, const char* tag) : report_(simulator) {
-    TestCertificates certificates = generate_test_certificates();
+LoopbackTlsServer::LoopbackTlsServer(const char* simulator, const char* tag, const std::string& certificate_names)
+    : report_(simulator) {
+    TestCertificates certificates = generate_test_certificates(certificate_names);
     tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
     tls_.use_certificate_chain(asio::buffer(certificates.server_certificate_pem));

@@ -16,6 +16,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include "sim_common/test_ca.hpp"
+
 namespace warroom::sim_common {
 
 // Completion handler for co_spawn: an exception escaping a simulator's coroutine is a simulator bug; it is
@@ -35,8 +37,9 @@ public:
     using ConnectionHandler = std::function<boost::asio::awaitable<void>(boost::asio::ip::tcp::socket)>;
 
     // Generates the certificates, listens and writes the CA file; nothing is served before start().
-    // `simulator` ("slack simulator") starts error messages; `tag` ("slack-sim") names the CA file.
-    LoopbackTlsServer(const char* simulator, const char* tag);
+    // `simulator` ("slack simulator") starts error messages; `tag` ("slack-sim") names the CA file;
+    // `certificate_names` are the names the server's certificate is valid for (test_ca.hpp's notation).
+    LoopbackTlsServer(const char* simulator, const char* tag, const std::string& certificate_names = kLoopbackNames);
     // Stops, then frees what the I/O thread left behind (coroutine frames and the sockets they hold)
     // and removes the CA file.
     ~LoopbackTlsServer();

@@ -99,7 +99,7 @@ std::string to_pem(EVP_PKEY* key) {
 
 }  // namespace
 
-TestCertificates generate_test_certificates() {
+TestCertificates generate_test_certificates(const std::string& server_names) {
     PkeyPtr ca_key = generate_key();
     X509Ptr ca = new_certificate(ca_key.get(), 1, "warroom test CA");
     check(X509_set_issuer_name(ca.get(), X509_get_subject_name(ca.get())), "X509_set_issuer_name(CA)");
@@ -114,7 +114,7 @@ TestCertificates generate_test_certificates() {
     add_extension(server.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
     add_extension(server.get(), ca.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
     add_extension(server.get(), ca.get(), NID_ext_key_usage, "serverAuth");
-    add_extension(server.get(), ca.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
+    add_extension(server.get(), ca.get(), NID_subject_alt_name, server_names.c_str());
     add_extension(server.get(), ca.get(), NID_subject_key_identifier, "hash");
     add_extension(server.get(), ca.get(), NID_authority_key_identifier, "keyid:always");
     check(X509_sign(server.get(), ca_key.get(), EVP_sha256()), "X509_sign(server)");

@@ -16,7 +16,7 @@
 #include "bot/engine.hpp"
 #include "bot/outbox.hpp"
 #include "bot/playbook.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 using namespace warroom;
 using Steady = std::chrono::steady_clock;

@@ -9,7 +9,7 @@
 #include "bot/escalation.hpp"
 #include "bot/incident.hpp"
 #include "bot/timeline.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom {
 

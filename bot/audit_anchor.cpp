@@ -6,7 +6,7 @@
 #include "bot/effect.hpp"
 #include "bot/timeline.hpp"
 #include "commands/exercise_guard.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom {
 namespace {
@@ -31,7 +31,8 @@ void post_audit_anchor(Transaction& tx, const Incident& incident, Time now) {
     // pass the same guard in the engine).
     std::vector<Effect> effects{PostMessage{incident.main_channel().name, std::nullopt, anchor->message}};
     confine_to_exercise(incident, effects);
-    for (const Effect& effect : effects) tx.enqueue(effect, now);
+    const std::string lane = outbox_lane(effects, incident.id);
+    for (const Effect& effect : effects) tx.enqueue(effect, lane, now);
     tx.append(TimelineEntry{0, incident.id, now, bot_user(), EntryKind::anchor, anchor->timeline_text});
 }
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/text.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom {
 

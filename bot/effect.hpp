@@ -125,7 +125,12 @@ using Effect = std::variant<CreateChannel, InviteUsers, PostMessage, PostCard, U
 struct OutboxJob {
     OutboxJobId id;
     Effect effect;
+    std::string lane;                  // "incident:N", or "" for effects of no incident
 };
+
+// The outbox lane of a command's effects: its incident's (from the first
+// effect that names one, else `incident`), else "".
+std::string outbox_lane(const std::vector<Effect>& effects, std::optional<IncidentId> incident);
 
 // Helpers for the common cases.
 PostMessage post_to(const ChannelName& channel, std::string text);

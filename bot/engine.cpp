@@ -167,7 +167,8 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         if (result.outcome.kind == OutcomeKind::done) {
             if (is_declare(result) && !playbook_.is_admin(event.user)) declares_.take(event.user, now);
             if (ctx.incident) confine_to_exercise(*ctx.incident, ctx.effects);
-            for (const Effect& effect : ctx.effects) tx->enqueue(effect, now);
+            const std::string lane = outbox_lane(ctx.effects, result.incident);
+            for (const Effect& effect : ctx.effects) tx->enqueue(effect, lane, now);
             Reply reply{Reply::Kind::ok, std::move(result.outcome.message), in_incident_channel};
             if (record_reply) record_reply(*tx, reply);
             tx->commit();
@@ -209,6 +210,10 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         if (record_reply) record_reply(*record, reply);
         record->commit();
         return reply;
+    } catch (const StorageUnavailable& error) {
+        spdlog::error("the database cannot be reached; event {} is left to be delivered again: {}", event.id.value(),
+                      error.what());
+        return {Reply::Kind::unavailable, "warroom cannot reach its database just now; nothing changed"};
     } catch (const StorageError& error) {
         spdlog::error("storage error while handling event {}: {}", event.id.value(), error.what());
         return {Reply::Kind::error,
@@ -278,7 +283,8 @@ void Engine::fire(Transaction& tx, Schedule schedule, Time now) {
         tx.add(next);
     }
     confine_to_exercise(*ctx.incident, ctx.effects);
-    for (const Effect& effect : ctx.effects) tx.enqueue(effect, now);
+    const std::string lane = outbox_lane(ctx.effects, ctx.incident->id);
+    for (const Effect& effect : ctx.effects) tx.enqueue(effect, lane, now);
 }
 
 }  // namespace warroom

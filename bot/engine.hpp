@@ -10,7 +10,7 @@
 #include "bot/clock.hpp"
 #include "bot/event.hpp"
 #include "bot/playbook.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom {
 
@@ -19,6 +19,10 @@ struct Reply {
         ok,         // the command succeeded
         error,      // refused or invalid: nothing changed
         ignored,    // not a command (ordinary chat), or an event seen before
+        // The database could not be reached: nothing was recorded, not even
+        // the event's id. The adapter gets the event delivered again (Slack:
+        // no ack; Matrix: the same sync position) instead of answering.
+        unavailable,
     };
     Kind kind = Kind::ignored;
     std::string text;                  // for the caller only

@@ -1,8 +1,6 @@
 #include "bot/export.hpp"
 
 #include <algorithm>
-#include <filesystem>
-
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -13,7 +11,6 @@
 #include "bot/clock.hpp"
 #include "bot/review.hpp"
 #include "bot/text.hpp"
-#include "storage/sqlite_store.hpp"
 
 namespace warroom {
 namespace {
@@ -34,18 +31,12 @@ std::optional<IncidentId> typed_incident(std::string_view incident, std::ostream
     return id;
 }
 
-// An existing database, or nothing after saying why not.
-std::unique_ptr<SqliteStore> existing_database(const std::string& database, std::ostream& err) {
-    std::error_code error;
-    if (!std::filesystem::exists(database, error)) {
-        err << "warroom: there is no database at " << database << "; name the bot's database with --db FILE or "
-            << "WARROOM_DB\n";
-        return nullptr;
-    }
+// The database opened, or nothing after saying why not.
+std::unique_ptr<Store> opened(const StoreOpener& open, std::ostream& err) {
     try {
-        return SqliteStore::open(database);
+        return open();
     } catch (const StorageError& failure) {
-        err << "warroom: cannot open the database " << database << ": " << failure.what() << '\n';
+        err << "warroom: " << failure.what() << '\n';
         return nullptr;
     }
 }
@@ -98,7 +89,7 @@ int export_incident(Store& store, IncidentId id, std::string_view format, std::o
     return out ? 0 : 1;
 }
 
-int export_from_database(const std::string& database, std::string_view incident, std::string_view format,
+int export_from_database(const StoreOpener& open, std::string_view incident, std::string_view format,
                          std::ostream& out, std::ostream& err) {
     const auto id = typed_incident(incident, err);
     if (!id) return 1;
@@ -106,7 +97,7 @@ int export_from_database(const std::string& database, std::string_view incident,
         explain_format(format, err);
         return 1;
     }
-    auto store = existing_database(database, err);
+    auto store = opened(open, err);
     if (!store) return 1;
     return export_incident(*store, *id, format, out, err);
 }
@@ -133,11 +124,11 @@ int verify_incident(Store& store, IncidentId id, const std::optional<std::string
     return report(id, verdict, extra, out, err);
 }
 
-int verify_in_database(const std::string& database, std::string_view incident, const std::optional<std::string>& head,
+int verify_in_database(const StoreOpener& open, std::string_view incident, const std::optional<std::string>& head,
                        std::ostream& out, std::ostream& err) {
     const auto id = typed_incident(incident, err);
     if (!id) return 1;
-    auto store = existing_database(database, err);
+    auto store = opened(open, err);
     if (!store) return 1;
     return verify_incident(*store, *id, head, out, err);
 }

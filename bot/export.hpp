@@ -1,13 +1,15 @@
 #pragma once
 // `warroom export INC-N --format md|json`: the review (Markdown) or the full
 // record (JSON) of one incident, read straight from storage.
+#include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 
 #include "bot/ids.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom {
 
@@ -16,9 +18,12 @@ namespace warroom {
 int export_incident(Store& store, IncidentId incident, std::string_view format, std::ostream& out,
                     std::ostream& err);
 
-// The command line's entry point: `incident` as typed ("INC-7"), `database`
-// a SQLite file that must already exist (an export never creates one).
-int export_from_database(const std::string& database, std::string_view incident, std::string_view format,
+// Opens the database an export reads; throws StorageError saying why it cannot
+// (an export never creates a database).
+using StoreOpener = std::function<std::unique_ptr<Store>()>;
+
+// The command line's entry point: `incident` as typed ("INC-7").
+int export_from_database(const StoreOpener& open, std::string_view incident, std::string_view format,
                          std::ostream& out, std::ostream& err);
 
 // `warroom export INC-N --verify [--head HASH]`: checks the incident's audit
@@ -28,7 +33,7 @@ int export_from_database(const std::string& database, std::string_view incident,
 // that fails.
 int verify_incident(Store& store, IncidentId incident, const std::optional<std::string>& head, std::ostream& out,
                     std::ostream& err);
-int verify_in_database(const std::string& database, std::string_view incident, const std::optional<std::string>& head,
+int verify_in_database(const StoreOpener& open, std::string_view incident, const std::optional<std::string>& head,
                        std::ostream& out, std::ostream& err);
 
 // `warroom verify FILE.json`: the chain checks on an exported file, without

@@ -15,8 +15,9 @@
 #include "bot/config.hpp"
 #include "bot/engine.hpp"
 #include "bot/export.hpp"
+#include "bot/migrate_db.hpp"
 #include "bot/playbook.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/open_store.hpp"
 
 namespace {
 
@@ -102,12 +103,13 @@ std::optional<Time> simulated_start(Store& store, const std::string& requested) 
     return std::chrono::floor<std::chrono::minutes>(SystemClock().now());
 }
 
-// The database, or nothing after saying why on stderr.
-std::unique_ptr<SqliteStore> open_database(const std::string& path) {
+// The database, or nothing after saying why on stderr (a password masked).
+std::unique_ptr<Store> open_database(const std::string& database) {
     try {
-        return SqliteStore::open(path);
+        return open_store(database);
     } catch (const StorageError& error) {
-        std::cerr << "warroom: cannot open the database " << path << ": " << error.what() << '\n';
+        std::cerr << "warroom: cannot open the database " << masked_database(database)
+                  << " (WARROOM_DB or --db): " << error.what() << '\n';
         return nullptr;
     }
 }
@@ -115,11 +117,11 @@ std::unique_ptr<SqliteStore> open_database(const std::string& path) {
 // Runs a networked adapter on the system clock until it stops; its exit code.
 template <class Bot, class Settings>
 int run_bot(const Runtime& runtime, const Settings& settings, const std::string& platform) {
-    std::unique_ptr<SqliteStore> store = open_database(runtime.config.database);
+    std::unique_ptr<Store> store = open_database(runtime.config.database);
     if (!store) return 1;
     SystemClock clock;
     Engine engine(*store, runtime.playbook, clock);
-    std::cerr << "warroom: connecting to " << platform << ", database " << runtime.config.database
+    std::cerr << "warroom: connecting to " << platform << ", database " << masked_database(runtime.config.database)
               << "; Ctrl-C stops\n";
     try {
         Bot bot(engine, *store, clock, settings);
@@ -136,6 +138,7 @@ int run_slack(const Runtime& runtime) {
     settings.app_token = env("SLACK_APP_TOKEN").value_or("");
     settings.bot_token = env("SLACK_BOT_TOKEN").value_or("");
     if (auto url = env("SLACK_API_URL")) settings.api_url = *url;
+    if (auto replica = env("WARROOM_REPLICA")) settings.replica = *replica;
     settings.stop_on_signals = true;
     // SSL_CERT_FILE / SSL_CERT_DIR reach OpenSSL directly (the system store otherwise).
     if (const std::string problem = slack::check_slack_settings(settings); !problem.empty()) {
@@ -152,6 +155,7 @@ int run_matrix(const Runtime& runtime) {
     settings.user_id = env("MATRIX_USER_ID").value_or("");
     settings.access_token = env("MATRIX_ACCESS_TOKEN").value_or("");
     settings.password = env("MATRIX_PASSWORD").value_or("");
+    if (auto replica = env("WARROOM_REPLICA")) settings.replica = *replica;
     settings.stop_on_signals = true;
     if (const std::string problem = matrix::check_matrix_settings(settings); !problem.empty()) {
         std::cerr << "warroom: " << problem << '\n';
@@ -162,7 +166,7 @@ int run_matrix(const Runtime& runtime) {
 
 int run_console(const Runtime& runtime, const std::optional<std::string>& script,
                 const std::optional<std::string>& simulated_clock) {
-    std::unique_ptr<SqliteStore> store = open_database(runtime.config.database);
+    std::unique_ptr<Store> store = open_database(runtime.config.database);
     if (!store) return 1;
     SystemClock system_clock;
     std::optional<ManualClock> manual_clock;
@@ -200,7 +204,7 @@ int main(int argc, char** argv) {
     std::optional<std::string> config_file, playbook_file, database;
     app.add_option("--config", config_file, "JSON config file (the environment wins over it)");
     app.add_option("--playbook", playbook_file, "playbook JSON (default: $WARROOM_PLAYBOOK, else the bundled one)");
-    app.add_option("--db", database, "SQLite database file (default: $WARROOM_DB, else warroom.db)");
+    app.add_option("--db", database, "the database: a SQLite file or a PostgreSQL URL (default: $WARROOM_DB, else warroom.db)");
 
     auto* console = app.add_subcommand("console", "run the console adapter whatever the environment says");
     std::optional<std::string> script;
@@ -232,6 +236,13 @@ int main(int argc, char** argv) {
     std::string verify_file;
     verify_command->add_option("FILE", verify_file, "the exported JSON, or - for standard input")->required();
 
+    auto* migrate_command = app.add_subcommand(
+        "migrate-db", "copy everything from one database into an empty one (e.g. SQLite to PostgreSQL); stop the bot first");
+    std::string migrate_from, migrate_to;
+    migrate_command->add_option("--from", migrate_from, "the database now in use: a SQLite file or a PostgreSQL URL")
+        ->required();
+    migrate_command->add_option("--to", migrate_to, "the new, empty database: a PostgreSQL URL or a SQLite file")
+        ->required();
     auto* manifest_command =
         app.add_subcommand("slack-manifest", "print the Slack app manifest (JSON) to create the app from");
 
@@ -240,6 +251,10 @@ int main(int argc, char** argv) {
     if (check->parsed()) return check_playbook(check_file);
     // Checking an exported file needs no config, database or playbook.
     if (verify_command->parsed()) return verify_exported_file(verify_file, std::cout, std::cerr);
+    // Moving a database needs no config or playbook either.
+    if (migrate_command->parsed())
+        return migrate_database([&] { return open_store(migrate_from, OpenMode::existing); },
+                                [&] { return open_store(migrate_to); }, std::cout, std::cerr);
     // Before prepare(): printing the manifest needs no config, database or tokens.
     if (manifest_command->parsed()) {
         std::cout << slack::slack_manifest().dump(2) << '\n';
@@ -248,10 +263,11 @@ int main(int argc, char** argv) {
 
     auto runtime = prepare(config_file, playbook_file, database);
     if (!runtime) return 1;
+    const StoreOpener existing = [&] { return open_store(runtime->config.database, OpenMode::existing); };
     if (export_review->parsed() && (export_verify || export_head))
-        return verify_in_database(runtime->config.database, export_incident_id, export_head, std::cout, std::cerr);
+        return verify_in_database(existing, export_incident_id, export_head, std::cout, std::cerr);
     if (export_review->parsed())
-        return export_from_database(runtime->config.database, export_incident_id, export_format, std::cout, std::cerr);
+        return export_from_database(existing, export_incident_id, export_format, std::cout, std::cerr);
     if (console->parsed()) return run_console(*runtime, script, simulated_clock);
 
     switch (runtime->config.platform) {

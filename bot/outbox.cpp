@@ -1,6 +1,9 @@
 #include "bot/outbox.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -61,26 +64,71 @@ void record_delivery_failure(Store& store, const OutboxJob& job, const Clock& cl
     tx->commit();
 }
 
+OutboxQueue::OutboxQueue(Store& store, const Clock& clock, std::string holder, Duration lease)
+    : store_(store), clock_(clock), holder_(std::move(holder)), lease_(lease) {}
+
+std::vector<LaneJobs> OutboxQueue::claim(std::size_t lanes, std::size_t jobs_per_lane) {
+    const Time now = clock_.now();
+    auto tx = store_.begin(TransactionKind::claim);
+    std::vector<LaneJobs> claimed;
+    for (std::string& lane : tx->claim_lanes(holder_, now, now + lease_, lanes)) {
+        auto jobs = tx->pending_jobs(lane, jobs_per_lane);
+        const bool all = jobs.size() < jobs_per_lane;
+        claimed.push_back(LaneJobs{std::move(lane), std::move(jobs), all});
+    }
+    tx->commit();
+    return claimed;
+}
+
+bool OutboxQueue::still_held(Time claimed_at) const { return clock_.now() < claimed_at + lease_ / 2; }
+
+void OutboxQueue::renew() {
+    auto tx = store_.begin(TransactionKind::claim);
+    tx->renew_lanes(holder_, clock_.now() + lease_);
+    tx->commit();
+}
+
+void OutboxQueue::release(const std::string& lane) {
+    auto tx = store_.begin(TransactionKind::claim);
+    tx->release_lane(lane, holder_);
+    tx->commit();
+}
+
+void OutboxQueue::complete(const OutboxJob& job, const std::string& reference) {
+    complete_outbox_job(store_, job, clock_, reference);
+}
+
+void OutboxQueue::failed(const OutboxJob& job, const std::string& problem) {
+    record_delivery_failure(store_, job, clock_, problem);
+}
+
+std::string default_replica_name() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "warroom";
+    return host;
+}
+
 std::size_t drain_outbox(Store& store, EffectPerformer& performer, const Clock& clock) {
+    // One process, performing every lane in turn until the outbox is empty.
+    OutboxQueue queue(store, clock, default_replica_name());
     std::size_t performed = 0;
     for (;;) {
-        std::vector<OutboxJob> jobs;
-        {
-            auto tx = store.begin();
-            jobs = tx->pending_jobs(kBatch);
-        }
-        if (jobs.empty()) return performed;
-        for (const OutboxJob& job : jobs) {
-            std::string reference;
-            try {
-                reference = performer.perform(job);
-            } catch (const DeliveryError& error) {
-                spdlog::warn("outbox job {} not delivered yet: {}", job.id.value(), error.what());
-                record_delivery_failure(store, job, clock, error.what());
-                return performed;
+        const auto lanes = queue.claim(std::numeric_limits<std::size_t>::max(), kBatch);
+        if (lanes.empty()) return performed;
+        for (const LaneJobs& lane : lanes) {
+            for (const OutboxJob& job : lane.jobs) {
+                std::string reference;
+                try {
+                    reference = performer.perform(job);
+                } catch (const DeliveryError& error) {
+                    spdlog::warn("outbox job {} not delivered yet: {}", job.id.value(), error.what());
+                    queue.failed(job, error.what());
+                    return performed;
+                }
+                queue.complete(job, reference);
+                ++performed;
             }
-            complete_outbox_job(store, job, clock, reference);
-            ++performed;
+            if (lane.all) queue.release(lane.lane);
         }
     }
 }

@@ -7,10 +7,11 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bot/clock.hpp"
 #include "bot/effect.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom {
 
@@ -39,6 +40,52 @@ void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock,
 // record (the first failure of its job, with the problem); it stays first in
 // line and is repeated. Nothing is recorded for other jobs.
 void record_delivery_failure(Store& store, const OutboxJob& job, const Clock& clock, const std::string& problem);
+
+// The jobs of one lane a performer holds, oldest first.
+struct LaneJobs {
+    std::string lane;
+    std::vector<OutboxJob> jobs;
+    bool all = false;                  // every pending job of the lane is here (fewer than asked for)
+};
+
+// One performer's view of the outbox shared by every replica: it claims
+// lanes (each incident's effects, in order) for a lease, performs their jobs,
+// completes them, and gives a drained lane back. A lane is performed by one
+// holder at a time; a holder that dies loses its lanes when the lease ends,
+// and the next holder repeats at most the job that was in flight, which the
+// performers make harmless.
+class OutboxQueue {
+public:
+    // `holder` names this performer among the replicas (a replica name).
+    OutboxQueue(Store& store, const Clock& clock, std::string holder, Duration lease = std::chrono::seconds(20));
+
+    // Claims or renews up to `lanes` lanes with pending jobs, oldest first,
+    // and returns up to `jobs_per_lane` of each one's jobs.
+    std::vector<LaneJobs> claim(std::size_t lanes, std::size_t jobs_per_lane);
+    // Whether claims made at `claimed_at` are still safely held (half the
+    // lease left): a performer claims again before it goes on.
+    bool still_held(Time claimed_at) const;
+    // Extends the lease of every lane this holder holds (a heartbeat while a job takes long).
+    void renew();
+    // Gives the lane back unless a job was added to it meanwhile.
+    void release(const std::string& lane);
+    // complete_outbox_job and record_delivery_failure on this queue's store.
+    void complete(const OutboxJob& job, const std::string& reference);
+    void failed(const OutboxJob& job, const std::string& problem);
+
+    const std::string& holder() const { return holder_; }
+    const Clock& clock() const { return clock_; }
+    Duration lease() const { return lease_; }
+
+private:
+    Store& store_;
+    const Clock& clock_;
+    std::string holder_;
+    Duration lease_;
+};
+
+// The host name: a replica's name unless WARROOM_REPLICA gives one.
+std::string default_replica_name();
 
 // Performs pending jobs until none is left or one fails; returns how many
 // were performed. Completing a Publish job marks its draft published.

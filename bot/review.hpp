@@ -19,7 +19,7 @@
 #include "bot/incident.hpp"
 #include "bot/severity.hpp"
 #include "bot/timeline.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom {
 

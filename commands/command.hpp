@@ -17,7 +17,7 @@
 #include "bot/playbook.hpp"
 #include "bot/timeline.hpp"
 #include "commands/args.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom {
 

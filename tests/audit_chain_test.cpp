@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/audit.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "test_support.hpp"
 
 using namespace warroom;

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "console_support.hpp"
+#include "storage/open_store.hpp"
 
 namespace warroom::test {
 
@@ -107,9 +108,18 @@ struct BotWorld {
         PlaybookLoad load = parse_playbook(playbook_json());
         REQUIRE(load.problems.empty());
         playbook = *load.playbook;
-        store = SqliteStore::open(database.path.string());
-        observer = SqliteStore::open(database.path.string());
+        store = open_store(database_url());
+        observer = open_store(database_url());
         engine = std::make_unique<Engine>(*store, playbook, clock);
+    }
+
+    // Moves this world to a PostgreSQL database, before the bot starts.
+    void use_postgres(std::string url) {
+        postgres = std::move(url);
+        engine.reset();
+        store.reset();
+        observer.reset();
+        open();
     }
 
     template <class Settings>
@@ -131,10 +141,14 @@ struct BotWorld {
     // The bundled playbook's audience channel (exec-briefing) -> what this world's playbook says instead
     // (on Slack, the channel's id); a channel not here keeps its name.
     std::map<std::string, std::string> audience_channels;
+    // The database the bot uses: `postgres` when set (a PostgreSQL URL), else the SQLite file `database`.
+    std::string database_url() const { return postgres.empty() ? database.path.string() : postgres; }
+
     TempDatabase database;
+    std::string postgres;
     Playbook playbook;
-    std::unique_ptr<SqliteStore> store;      // the bot's, used only on its thread while it runs
-    std::unique_ptr<SqliteStore> observer;   // the test's own connection to the same file
+    std::unique_ptr<Store> store;      // the bot's, used only on its thread while it runs
+    std::unique_ptr<Store> observer;   // the test's own connection to the same database
     SystemClock clock;
     std::unique_ptr<Engine> engine;
     std::unique_ptr<Bot> bot;

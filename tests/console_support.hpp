@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "adapters/console/console_adapter.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace warroom::test {
 

@@ -97,7 +97,8 @@ TEST_CASE("Matrix card references are kept per revision, and those of earlier ve
         tx->set_platform_ref("matrix.card_event", "$old", "D-3");
         tx->commit();
     }
-    matrix::MatrixRefs refs(*store);
+    PlatformRecords records(*store);
+    matrix::MatrixRefs refs(records);
     const auto old = refs.card("$old");
     REQUIRE(old);
     CHECK(std::get<DraftId>(old->subject) == DraftId(3));

@@ -8,7 +8,7 @@
 
 #include "adapters/console/console_adapter.hpp"
 #include "console_support.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 using namespace warroom;
 using namespace warroom::test;

@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 #include <stdexcept>
+#include <map>
 #include <string>
 
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -660,4 +661,29 @@ TEST_CASE("slack simulator fails the next TLS handshakes when asked", "[slack_si
     CHECK(sim.handshakes_failed() == 2);
     // The failed ones never reached the Web API.
     CHECK(sim.api_calls().size() == 1);
+}
+
+TEST_CASE("slack simulator spreads envelopes over every live connection of the app, as Slack does", "[slack_sim]") {
+    SlackSimulator sim;
+    SlackClient client(sim);
+    std::string alice = sim.add_user("alice");
+    std::string general = sim.add_channel("general", false, {alice});
+
+    SocketModeClient first(client, open_socket_url(client, sim));
+    REQUIRE(first.read()["type"] == "hello");
+    SocketModeClient second(client, open_socket_url(client, sim));
+    REQUIRE(second.read()["num_connections"] == 2);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 4; ++i) ids.push_back(sim.slash_command(alice, general, "list"));
+    // Two each, in turn; each connection acks what it got.
+    for (SocketModeClient* connection : {&first, &second, &first, &second}) {
+        const json envelope = connection->read();
+        REQUIRE(envelope.contains("envelope_id"));
+        connection->send({{"envelope_id", envelope["envelope_id"]}});
+    }
+    REQUIRE(sim.wait_for([&] { return sim.acks().size() == 4; }, kWait));
+    std::map<int, int> per_connection;
+    for (const auto& ack : sim.acks()) ++per_connection[ack.connection];
+    CHECK(per_connection == std::map<int, int>{{1, 2}, {2, 2}});
+    CHECK(sim.unacked_envelopes().empty());
 }

@@ -1,14 +1,24 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <random>
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
-#include "storage/effect_codec.hpp"
-#include "storage/sqlite_store.hpp"
+#include <nlohmann/json.hpp>
+
+#include "bot/effect_codec.hpp"
+#include "postgres_cluster.hpp"
+#include "storage/postgres/postgres_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace warroom {
 namespace {
@@ -61,6 +71,96 @@ public:
 private:
     sqlite3* db_ = nullptr;
 };
+
+// A fresh, empty database of one backend, "sqlite" (a temporary file) or
+// "postgresql" (a new database on the test cluster), and stores opened on it:
+// several stores on one database stand for several replicas.
+class TestDatabase {
+public:
+    explicit TestDatabase(std::string backend) : backend_(std::move(backend)) {
+        REQUIRE((backend_ == "sqlite" || backend_ == "postgresql"));
+        if (backend_ == "postgresql") url_ = test::fresh_postgres_database();
+    }
+    std::unique_ptr<Store> open() const {
+        if (backend_ == "postgresql") return PostgresStore::open(url_);
+        return SqliteStore::open(file_.path());
+    }
+    // Runs `sql` on a connection of its own, as another process would.
+    void execute(const std::string& sql) const {
+        if (backend_ == "postgresql") test::postgres_query(url_, sql);
+        else RawDb(file_.path()).exec(sql.c_str());
+    }
+    const std::string& url() const { return url_; }
+
+private:
+    std::string backend_;
+    TempDb file_;            // the SQLite file's name; no file for PostgreSQL
+    std::string url_;
+};
+
+// A fresh store on a fresh database of `backend`; the database lives as long as the store.
+struct TestStore {
+    std::unique_ptr<TestDatabase> database;
+    std::unique_ptr<Store> store;
+    Store* operator->() const { return store.get(); }
+};
+
+TestStore open_test_store(const std::string& backend) {
+    auto database = std::make_unique<TestDatabase>(backend);
+    auto store = database->open();
+    return TestStore{std::move(database), std::move(store)};
+}
+
+// Waits until `condition` holds or `timeout` passes; true if it held.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::seconds timeout = std::chrono::seconds(20)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+}
+
+// One claim transaction: claims lanes for `holder` and commits.
+std::set<std::string> claim(Store& store, std::string_view holder, Time now, Time until, std::size_t limit = 10) {
+    auto tx = store.begin(TransactionKind::claim);
+    const auto lanes = tx->claim_lanes(holder, now, until, limit);
+    tx->commit();
+    return {lanes.begin(), lanes.end()};
+}
+
+void release(Store& store, std::string_view lane, std::string_view holder) {
+    auto tx = store.begin(TransactionKind::claim);
+    tx->release_lane(lane, holder);
+    tx->commit();
+}
+
+bool take_lease(Store& store, std::string_view name, std::string_view holder, Time now, Time until) {
+    auto tx = store.begin(TransactionKind::claim);
+    const bool held = tx->take_lease(name, holder, now, until);
+    tx->commit();
+    return held;
+}
+
+// What a thread did, for the main thread to check (Catch2's assertions are
+// not for other threads).
+template <class T>
+struct Outcome {
+    T value{};
+    std::string error;
+};
+
+template <class T, class Work>
+Outcome<T> outcome_of(Work work) {
+    Outcome<T> outcome;
+    try {
+        outcome.value = work();
+    } catch (const std::exception& error) {
+        outcome.error = error.what();
+    }
+    return outcome;
+}
 
 Incident sample_incident(IncidentId id) {
     Incident incident;
@@ -145,6 +245,9 @@ T round_trip(const T& effect) {
 
 }  // namespace
 
+// ---------------------------------------------------------------------------
+// SQLite only: the file, its journal, its version pragma.
+
 TEST_CASE("sqlite store: migrations run from empty and only once", "[storage]") {
     REQUIRE(SqliteStore::latest_schema_version() >= 1);
     auto memory = SqliteStore::open(":memory:");
@@ -177,8 +280,13 @@ TEST_CASE("sqlite store: a file database runs in WAL mode", "[storage]") {
     CHECK(other.text("PRAGMA journal_mode") == "wal");
 }
 
-TEST_CASE("sqlite store: incidents round-trip with channels, members, workstreams and groups", "[storage]") {
-    auto store = SqliteStore::open(":memory:");
+// ---------------------------------------------------------------------------
+// Both backends, from one source: each test case runs once per backend.
+
+TEST_CASE("store: incidents round-trip with channels, members, workstreams and groups", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
     auto tx = store->begin();
     const IncidentId id = tx->next_incident_id();
     CHECK(id == IncidentId{1});
@@ -197,6 +305,7 @@ TEST_CASE("sqlite store: incidents round-trip with channels, members, workstream
     CHECK(loaded->declared_at == saved.declared_at);
     CHECK(loaded->lead_since == saved.lead_since);
     CHECK_FALSE(loaded->resolved_at);
+    CHECK_FALSE(loaded->exercise);
     REQUIRE(loaded->channels.size() == 3);
     for (std::size_t i = 0; i < saved.channels.size(); ++i) {
         CHECK(loaded->channels[i].name == saved.channels[i].name);
@@ -226,6 +335,10 @@ TEST_CASE("sqlite store: incidents round-trip with channels, members, workstream
         changed.nominee.reset();
         changed.status = Status::resolved;
         changed.resolved_at = at_minute(90);
+        changed.exercise = true;
+        changed.scenario = "ransomware-tabletop";
+        changed.root_cause = "reused password";
+        changed.impact = "none";
         changed.channels.pop_back();
         changed.workstreams.pop_back();
         changed.channels[0].members.insert(UserId{"erin"});
@@ -236,6 +349,10 @@ TEST_CASE("sqlite store: incidents round-trip with channels, members, workstream
         REQUIRE(again);
         CHECK_FALSE(again->nominee);
         CHECK(again->resolved_at == std::optional<Time>(at_minute(90)));
+        CHECK(again->exercise);
+        CHECK(again->scenario == "ransomware-tabletop");
+        CHECK(again->root_cause == "reused password");
+        CHECK(again->impact == "none");
         CHECK(again->channels.size() == 2);
         CHECK(again->channels[0].members.count(UserId{"erin"}) == 1);
         CHECK(again->workstreams.size() == 1);
@@ -246,8 +363,10 @@ TEST_CASE("sqlite store: incidents round-trip with channels, members, workstream
     }
 }
 
-TEST_CASE("sqlite store: incidents lists by id, optionally only open ones", "[storage]") {
-    auto store = SqliteStore::open(":memory:");
+TEST_CASE("store: incidents lists by id, optionally only open ones", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
     auto tx = store->begin();
     for (int i = 0; i < 3; ++i) {
         Incident incident = sample_incident(tx->next_incident_id());
@@ -264,8 +383,10 @@ TEST_CASE("sqlite store: incidents lists by id, optionally only open ones", "[st
     CHECK(open[1].id == IncidentId{3});
 }
 
-TEST_CASE("sqlite store: drafts round-trip with and without optional fields", "[storage]") {
-    auto store = SqliteStore::open(":memory:");
+TEST_CASE("store: drafts round-trip with and without optional fields", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
     auto tx = store->begin();
     const IncidentId incident = tx->next_incident_id();
     tx->save(sample_incident(incident));
@@ -280,6 +401,8 @@ TEST_CASE("sqlite store: drafts round-trip with and without optional fields", "[
     decided.decided_at = at_minute(30);
     decided.reason = "fine after edits";
     decided.published_at = at_minute(31);
+    decided.lead_approval = UserId{"alice"};
+    decided.approver_approval = UserId{"pat"};
     tx->save(plain);
     tx->save(decided);
     CHECK(plain.id == DraftId{1});
@@ -300,6 +423,8 @@ TEST_CASE("sqlite store: drafts round-trip with and without optional fields", "[
     CHECK_FALSE(first->decided_at);
     CHECK(first->reason.empty());
     CHECK_FALSE(first->published_at);
+    CHECK_FALSE(first->lead_approval);
+    CHECK_FALSE(first->approver_approval);
 
     auto second = tx->draft(decided.id);
     REQUIRE(second);
@@ -311,6 +436,8 @@ TEST_CASE("sqlite store: drafts round-trip with and without optional fields", "[
     CHECK(second->decided_at == std::optional<Time>(at_minute(30)));
     CHECK(second->reason == "fine after edits");
     CHECK(second->published_at == std::optional<Time>(at_minute(31)));
+    CHECK(second->lead_approval == std::optional<UserId>(UserId{"alice"}));
+    CHECK(second->approver_approval == std::optional<UserId>(UserId{"pat"}));
 
     Draft revised = *first;
     revised.text = "Revised text";
@@ -328,8 +455,10 @@ TEST_CASE("sqlite store: drafts round-trip with and without optional fields", "[
     CHECK_THROWS_AS(tx->save(sample_draft(DraftId{50}, IncidentId{404})), StorageError);
 }
 
-TEST_CASE("sqlite store: status updates and timeline come back oldest first per incident", "[storage]") {
-    auto store = SqliteStore::open(":memory:");
+TEST_CASE("store: status updates and timeline come back oldest first per incident", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
     auto tx = store->begin();
     const IncidentId one = tx->next_incident_id();
     const IncidentId two = tx->next_incident_id();
@@ -366,12 +495,14 @@ TEST_CASE("sqlite store: status updates and timeline come back oldest first per 
     CHECK(timeline[1].kind == EntryKind::approval);
 }
 
-TEST_CASE("sqlite store: the outbox hands out pending jobs in order", "[storage]") {
-    auto store = SqliteStore::open(":memory:");
+TEST_CASE("store: the outbox hands out pending jobs in order", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
     auto tx = store->begin();
-    const auto a = tx->enqueue(post_to(ChannelName{"inc-1-x"}, "first"), at_minute(0));
-    const auto b = tx->enqueue(direct_to(UserId{"alice"}, "second"), at_minute(0));
-    const auto c = tx->enqueue(Publish{DraftId{1}, ChannelName{"exec-briefing"}, "third"}, at_minute(1));
+    const auto a = tx->enqueue(post_to(ChannelName{"inc-1-x"}, "first"), "incident:1", at_minute(0));
+    const auto b = tx->enqueue(direct_to(UserId{"alice"}, "second"), "", at_minute(0));
+    const auto c = tx->enqueue(Publish{DraftId{1}, ChannelName{"exec-briefing"}, "third"}, "incident:1", at_minute(1));
     CHECK(a < b);
     CHECK(b < c);
 
@@ -380,6 +511,8 @@ TEST_CASE("sqlite store: the outbox hands out pending jobs in order", "[storage]
     CHECK(pending[0].id == a);
     CHECK(pending[1].id == b);
     CHECK(pending[2].id == c);
+    CHECK(pending[0].lane == "incident:1");
+    CHECK(pending[1].lane.empty());
     CHECK(std::get<PostMessage>(pending[0].effect).text == "first");
     CHECK(std::get<Publish>(pending[2].effect).text == "third");
     CHECK(tx->pending_jobs(2).size() == 2);
@@ -392,8 +525,332 @@ TEST_CASE("sqlite store: the outbox hands out pending jobs in order", "[storage]
     CHECK(pending[1].id == c);
 }
 
-TEST_CASE("sqlite store: platform refs are stored and overwritten", "[storage]") {
-    auto store = SqliteStore::open(":memory:");
+TEST_CASE("store: outbox lanes keep their jobs in order and go to one holder at a time", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
+    OutboxJobId two_first, one_a, general, one_b;
+    {
+        auto tx = store->begin();
+        two_first = tx->enqueue(post_to(ChannelName{"inc-2-x"}, "two first"), "incident:2", at_minute(0));
+        one_a = tx->enqueue(post_to(ChannelName{"inc-1-x"}, "one a"), "incident:1", at_minute(0));
+        general = tx->enqueue(direct_to(UserId{"alice"}, "no incident"), "", at_minute(0));
+        one_b = tx->enqueue(post_to(ChannelName{"inc-1-x"}, "one b"), "incident:1", at_minute(0));
+        tx->commit();
+    }
+    {
+        auto tx = store->begin(TransactionKind::claim);
+        const auto one = tx->pending_jobs("incident:1", 10);
+        REQUIRE(one.size() == 2);
+        CHECK(one[0].id == one_a);
+        CHECK(one[1].id == one_b);
+        CHECK(one[0].lane == "incident:1");
+        CHECK(std::get<PostMessage>(one[1].effect).text == "one b");
+        CHECK(tx->pending_jobs("incident:1", 1).size() == 1);
+        CHECK(tx->pending_jobs("incident:9", 10).empty());
+        const auto all = tx->pending_jobs(10);
+        REQUIRE(all.size() == 4);
+        CHECK(all[0].lane == "incident:2");
+        CHECK(all[2].id == general);
+        CHECK(all[2].lane.empty());
+    }
+    using Lanes = std::set<std::string>;
+    // Within its limit, a claim takes the lanes whose oldest jobs are oldest.
+    CHECK(claim(*store.store, "a", at_minute(0), at_minute(1), 2) == Lanes{"incident:2", "incident:1"});
+    CHECK(claim(*store.store, "b", at_minute(0), at_minute(1)) == Lanes{""});
+    CHECK(claim(*store.store, "b", at_minute(0), at_minute(1)) == Lanes{""});   // its own again
+    // A renews its lanes; B's claims after A's first lease ended find them still A's.
+    CHECK(claim(*store.store, "a", at_minute(0), at_minute(3)) == Lanes{"incident:2", "incident:1"});
+    CHECK(claim(*store.store, "b", at_minute(2), at_minute(4)) == Lanes{""});
+    CHECK(claim(*store.store, "b", at_minute(3), at_minute(4)) == Lanes{""});   // not ended while now == until
+    // A heartbeat extends every lane A holds.
+    {
+        auto tx = store->begin(TransactionKind::claim);
+        tx->renew_lanes("a", at_minute(6));
+        tx->commit();
+    }
+    CHECK(claim(*store.store, "b", at_minute(5), at_minute(7)) == Lanes{""});
+    // Only the holder gives a lane back, and only once its jobs are done;
+    // then it is free at once, though A's lease would run on.
+    release(*store.store, "incident:1", "b");
+    release(*store.store, "incident:1", "a");
+    CHECK(claim(*store.store, "b", at_minute(5), at_minute(7)) == Lanes{""});
+    {
+        auto tx = store->begin();
+        tx->complete_job(one_a, at_minute(5));
+        tx->complete_job(one_b, at_minute(5));
+        tx->commit();
+    }
+    release(*store.store, "incident:1", "a");
+    {
+        auto tx = store->begin();
+        tx->enqueue(post_to(ChannelName{"inc-1-x"}, "one c"), "incident:1", at_minute(5));
+        tx->commit();
+    }
+    CHECK(claim(*store.store, "b", at_minute(5), at_minute(7)) == Lanes{"incident:1", ""});
+    // A lane without pending jobs is not handed out; a new job brings it back.
+    {
+        auto tx = store->begin();
+        tx->complete_job(two_first, at_minute(5));
+        tx->commit();
+    }
+    CHECK(claim(*store.store, "c", at_minute(10), at_minute(20)) == Lanes{"incident:1", ""});
+    {
+        auto tx = store->begin();
+        tx->enqueue(post_to(ChannelName{"inc-2-x"}, "two again"), "incident:2", at_minute(12));
+        tx->commit();
+    }
+    CHECK(claim(*store.store, "a", at_minute(12), at_minute(13)) == Lanes{"incident:2"});
+}
+
+TEST_CASE("store: two stores claiming at once get disjoint lanes", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    TestDatabase database(backend);
+    auto first = database.open();
+    auto second = database.open();
+    std::set<std::string> all;
+    {
+        auto tx = first->begin();
+        for (int i = 1; i <= 8; ++i) {
+            const std::string lane = "incident:" + std::to_string(i);
+            tx->enqueue(post_to(ChannelName{"inc-x"}, "job"), lane, at_minute(0));
+            all.insert(lane);
+        }
+        tx->commit();
+    }
+    // Each takes up to 5 of the 8: between them they must get all 8, none twice.
+    const auto claim_in_thread = [](Store& store, std::string holder) {
+        return std::async(std::launch::async, [&store, holder] {
+            return outcome_of<std::set<std::string>>(
+                [&] { return claim(store, holder, at_minute(0), at_minute(1), 5); });
+        });
+    };
+    auto a = claim_in_thread(*first, "a");
+    auto b = claim_in_thread(*second, "b");
+    const auto by_a = a.get();
+    const auto by_b = b.get();
+    REQUIRE(by_a.error.empty());
+    REQUIRE(by_b.error.empty());
+    for (const std::string& lane : by_a.value) CHECK(by_b.value.count(lane) == 0);
+    std::set<std::string> both = by_a.value;
+    both.insert(by_b.value.begin(), by_b.value.end());
+    CHECK(both.size() == by_a.value.size() + by_b.value.size());
+    // Serialised, the second finds the first's 5 held and takes the other 3;
+    // side by side (PostgreSQL), each skips what the other is locking.
+    CHECK(both == all);
+}
+
+TEST_CASE("store: leases are taken, renewed, expire and are released", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
+    Store& s = *store.store;
+    CHECK(take_lease(s, "matrix.sync", "a", at_minute(0), at_minute(1)));
+    CHECK_FALSE(take_lease(s, "matrix.sync", "b", at_minute(0), at_minute(1)));
+    CHECK(take_lease(s, "other.role", "b", at_minute(0), at_minute(1)));   // another name is another lease
+    CHECK(take_lease(s, "matrix.sync", "a", at_minute(1), at_minute(3)));   // renewed
+    CHECK_FALSE(take_lease(s, "matrix.sync", "b", at_minute(2), at_minute(4)));
+    CHECK_FALSE(take_lease(s, "matrix.sync", "b", at_minute(3), at_minute(4)));   // now == until: still A's
+    CHECK(take_lease(s, "matrix.sync", "b", at_minute(4), at_minute(5)));   // A's ended
+    CHECK_FALSE(take_lease(s, "matrix.sync", "a", at_minute(4), at_minute(5)));
+    {
+        auto tx = s.begin(TransactionKind::claim);
+        tx->release_lease("matrix.sync", "a");   // not A's: changes nothing
+        tx->commit();
+    }
+    CHECK_FALSE(take_lease(s, "matrix.sync", "a", at_minute(4), at_minute(5)));
+    {
+        auto tx = s.begin(TransactionKind::claim);
+        tx->release_lease("matrix.sync", "b");
+        tx->commit();
+    }
+    CHECK(take_lease(s, "matrix.sync", "a", at_minute(4), at_minute(5)));
+}
+
+TEST_CASE("store: of two stores recording the same event, exactly one succeeds", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    TestDatabase database(backend);
+    auto first = database.open();
+    auto second = database.open();
+    constexpr int kEvents = 20;
+    const auto record_all = [](Store& store) {
+        return std::async(std::launch::async, [&store] {
+            return outcome_of<std::vector<bool>>([&] {
+                std::vector<bool> recorded;
+                for (int i = 0; i < kEvents; ++i) {
+                    auto tx = store.begin();
+                    recorded.push_back(tx->record_event(EventId{"Ev" + std::to_string(i)}, at_minute(0)));
+                    tx->commit();
+                }
+                return recorded;
+            });
+        });
+    };
+    auto a = record_all(*first);
+    auto b = record_all(*second);
+    const auto by_a = a.get();
+    const auto by_b = b.get();
+    REQUIRE(by_a.error.empty());
+    REQUIRE(by_b.error.empty());
+    REQUIRE(by_a.value.size() == kEvents);
+    REQUIRE(by_b.value.size() == kEvents);
+    for (int i = 0; i < kEvents; ++i) {
+        INFO("event " << i);
+        CHECK(by_a.value[i] != by_b.value[i]);
+    }
+}
+
+TEST_CASE("store: schedules, escalations, action items and the audit record round-trip", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
+    auto tx = store->begin();
+    const IncidentId id = tx->next_incident_id();
+    tx->save(sample_incident(id));
+
+    SECTION("schedules: due ones earliest first, done ones gone") {
+        Schedule recurring;
+        recurring.incident = id;
+        recurring.kind = ScheduleKind::sync_reminder;
+        recurring.target = "legal";
+        recurring.due_at = at_minute(30);
+        recurring.every = std::chrono::minutes(30);
+        recurring.id = tx->add(recurring);
+        Schedule once;
+        once.incident = id;
+        once.kind = ScheduleKind::summary;
+        once.due_at = at_minute(10);
+        once.id = tx->add(once);
+        CHECK(recurring.id < once.id);
+
+        CHECK(tx->next_due_time() == std::optional<Time>(at_minute(10)));
+        CHECK(tx->due_schedules(at_minute(9), 10).empty());
+        auto due = tx->due_schedules(at_minute(30), 10);
+        REQUIRE(due.size() == 2);
+        CHECK(due[0].id == once.id);
+        CHECK(due[1].id == recurring.id);
+        CHECK(due[1].kind == ScheduleKind::sync_reminder);
+        CHECK(due[1].target == "legal");
+        CHECK(due[1].every == std::chrono::minutes(30));
+        CHECK(due[1].state == ScheduleState::pending);
+        CHECK_FALSE(due[1].done_at);
+        CHECK(tx->due_schedules(at_minute(30), 1).size() == 1);
+
+        once.state = ScheduleState::fired;
+        once.done_at = at_minute(10);
+        tx->save(once);
+        const auto pending = tx->pending_schedules(id);
+        REQUIRE(pending.size() == 1);
+        CHECK(pending[0].id == recurring.id);
+        CHECK(tx->next_due_time() == std::optional<Time>(at_minute(30)));
+        recurring.state = ScheduleState::cancelled;
+        tx->save(recurring);
+        CHECK_FALSE(tx->next_due_time());
+    }
+    SECTION("escalations: numbered E-1, E-2 and decided in place") {
+        Escalation asked;
+        asked.id = tx->next_escalation_id();
+        asked.incident = id;
+        asked.requested_by = UserId{"alice"};
+        asked.text = "Take the file servers offline";
+        asked.requested_at = at_minute(5);
+        asked.deadline = at_minute(35);
+        tx->save(asked);
+        Escalation other = asked;
+        other.id = tx->next_escalation_id();
+        other.deadline.reset();
+        tx->save(other);
+        CHECK(asked.id == EscalationId{1});
+        CHECK(other.id == EscalationId{2});
+
+        asked.state = EscalationState::allowed;
+        asked.decided_by = UserId{"erin"};
+        asked.decided_at = at_minute(7);
+        asked.comment = "Go";
+        tx->save(asked);
+        auto loaded = tx->escalation(asked.id);
+        REQUIRE(loaded);
+        CHECK(loaded->incident == id);
+        CHECK(loaded->text == asked.text);
+        CHECK(loaded->requested_at == at_minute(5));
+        CHECK(loaded->deadline == std::optional<Time>(at_minute(35)));
+        CHECK(loaded->state == EscalationState::allowed);
+        CHECK(loaded->decided_by == std::optional<UserId>(UserId{"erin"}));
+        CHECK(loaded->decided_at == std::optional<Time>(at_minute(7)));
+        CHECK(loaded->comment == "Go");
+        const auto all = tx->escalations(id);
+        REQUIRE(all.size() == 2);
+        CHECK_FALSE(all[1].deadline);
+        CHECK(all[1].state == EscalationState::pending);
+        CHECK_FALSE(tx->escalation(EscalationId{9}));
+    }
+    SECTION("action items: numbered 1, 2 per incident") {
+        CHECK(tx->add(ActionItem{id, 0, "Rotate keys", UserId{"dave"}, UserId{"alice"}, at_minute(60)}) == 1);
+        CHECK(tx->add(ActionItem{id, 0, "Write runbook", std::nullopt, UserId{"alice"}, at_minute(61)}) == 2);
+        const IncidentId other = tx->next_incident_id();
+        tx->save(sample_incident(other));
+        CHECK(tx->add(ActionItem{other, 0, "Elsewhere", std::nullopt, UserId{"bob"}, at_minute(62)}) == 1);
+        const auto items = tx->action_items(id);
+        REQUIRE(items.size() == 2);
+        CHECK(items[0].number == 1);
+        CHECK(items[0].text == "Rotate keys");
+        CHECK(items[0].owner == std::optional<UserId>(UserId{"dave"}));
+        CHECK(items[0].added_by == UserId{"alice"});
+        CHECK(items[0].added_at == at_minute(60));
+        CHECK_FALSE(items[1].owner);
+    }
+    SECTION("the audit record: by seq, a taken seq refused") {
+        CHECK(tx->unchained_incidents() == std::vector<IncidentId>{id});
+        CHECK_FALSE(tx->last_audit_entry(id));
+        const AuditEntry first = append_audit(*tx, id, at_minute(1), UserId{"alice"}, "Alice", "incident.declared",
+                                              nlohmann::json{{"title", "x"}});
+        const AuditEntry second = append_audit(*tx, id, at_minute(2), UserId{"bob"}, "", "note.added", nlohmann::json::object());
+        CHECK(first.seq == 1);
+        CHECK(second.seq == 2);
+        CHECK(second.prev_hash == first.hash);
+        const auto entries = tx->audit_entries(id);
+        REQUIRE(entries.size() == 2);
+        CHECK(entries[0].actor_name == "Alice");
+        CHECK(entries[0].facts == first.facts);
+        CHECK(entries[0].at == at_minute(1));
+        CHECK(entries[1].hash == second.hash);
+        CHECK(entries[1].actor_name == "bob");
+        CHECK(tx->last_audit_entry(id)->seq == 2);
+        CHECK(tx->unchained_incidents().empty());
+        CHECK_THROWS_AS(tx->insert_audit(first), StorageError);
+    }
+}
+
+TEST_CASE("store: incidents from before the audit record get their chains at the next open", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    TestDatabase database(backend);
+    {
+        auto store = database.open();
+        auto tx = store->begin();
+        tx->save(sample_incident(tx->next_incident_id()));
+        tx->commit();
+    }
+    // What migration 3 leaves in a database that had incidents.
+    database.execute("INSERT INTO counters (name, value) VALUES ('audit_chains_to_begin', 1)");
+    auto store = database.open();
+    auto tx = store->begin();
+    const auto entries = tx->audit_entries(IncidentId{1});
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].kind == "chain.begun_at_upgrade");
+    CHECK(tx->unchained_incidents().empty());
+    tx.reset();
+    store.reset();
+    auto again = database.open();   // the mark is gone: nothing is begun twice
+    CHECK(again->begin()->audit_entries(IncidentId{1}).size() == 1);
+}
+
+TEST_CASE("store: platform refs are stored and overwritten", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
     auto tx = store->begin();
     CHECK_FALSE(tx->platform_ref("slack.channel", "inc-1-x"));
     tx->set_platform_ref("slack.channel", "inc-1-x", "C123");
@@ -404,8 +861,10 @@ TEST_CASE("sqlite store: platform refs are stored and overwritten", "[storage]")
     CHECK(tx->platform_ref("card", "inc-1-x") == std::optional<std::string>("other kind"));
 }
 
-TEST_CASE("sqlite store: a repeated event id is reported", "[storage]") {
-    auto store = SqliteStore::open(":memory:");
+TEST_CASE("store: a repeated event id is reported", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
     {
         auto tx = store->begin();
         CHECK(tx->record_event(EventId{"Ev01"}, at_minute(0)));
@@ -417,16 +876,19 @@ TEST_CASE("sqlite store: a repeated event id is reported", "[storage]") {
     CHECK_FALSE(tx->record_event(EventId{"Ev01"}, at_minute(2)));
 }
 
-TEST_CASE("sqlite store: a transaction dropped without commit leaves no trace", "[storage]") {
-    auto store = SqliteStore::open(":memory:");
+TEST_CASE("store: a transaction dropped without commit leaves no trace", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
     {
         auto tx = store->begin();
         const IncidentId id = tx->next_incident_id();
         tx->save(sample_incident(id));
         tx->save(sample_draft(tx->next_draft_id(), id));
         tx->record_event(EventId{"Ev01"}, at_minute(0));
-        tx->enqueue(post_to(ChannelName{"inc-1-x"}, "hello"), at_minute(0));
+        tx->enqueue(post_to(ChannelName{"inc-1-x"}, "hello"), "incident:1", at_minute(0));
         tx->set_platform_ref("card", "D-1", "ts-1");
+        tx->take_lease("matrix.sync", "a", at_minute(0), at_minute(1));
     }
     auto tx = store->begin();
     CHECK_FALSE(tx->incident(IncidentId{1}));
@@ -434,28 +896,35 @@ TEST_CASE("sqlite store: a transaction dropped without commit leaves no trace", 
     CHECK_FALSE(tx->incident_for_channel(ChannelName{"inc-1-credential-stuffing"}));
     CHECK_FALSE(tx->draft(DraftId{1}));
     CHECK(tx->pending_jobs(10).empty());
+    CHECK(tx->claim_lanes("a", at_minute(0), at_minute(1), 10).empty());
     CHECK_FALSE(tx->platform_ref("card", "D-1"));
+    CHECK(tx->take_lease("matrix.sync", "b", at_minute(0), at_minute(1)));
     CHECK(tx->record_event(EventId{"Ev01"}, at_minute(1)));
     CHECK(tx->next_incident_id() == IncidentId{1});
     CHECK(tx->next_draft_id() == DraftId{1});
 }
 
-TEST_CASE("sqlite store: one transaction at a time, none used after commit", "[storage]") {
-    auto store = SqliteStore::open(":memory:");
+TEST_CASE("store: one transaction at a time, none used after commit", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
     auto tx = store->begin();
     CHECK_THROWS_AS(store->begin(), StorageError);
+    CHECK_THROWS_AS(store->begin(TransactionKind::claim), StorageError);
     tx->commit();
     CHECK_THROWS_AS(tx->next_incident_id(), StorageError);
     tx.reset();
     CHECK_NOTHROW(store->begin());
 }
 
-TEST_CASE("sqlite store: data survives closing and reopening a file database", "[storage]") {
-    TempDb file;
+TEST_CASE("store: data survives closing and reopening the database", "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    TestDatabase database(backend);
     IncidentId id;
     OutboxJobId job;
     {
-        auto store = SqliteStore::open(file.path());
+        auto store = database.open();
         auto tx = store->begin();
         id = tx->next_incident_id();
         tx->save(sample_incident(id));
@@ -463,11 +932,11 @@ TEST_CASE("sqlite store: data survives closing and reopening a file database", "
         tx->add(StatusUpdate{id, "legal", UserId{"dave"}, "noted", at_minute(3)});
         tx->append(TimelineEntry{0, id, at_minute(0), UserId{"carol"}, EntryKind::declared, "declared"});
         tx->record_event(EventId{"Ev01"}, at_minute(0));
-        job = tx->enqueue(post_to(ChannelName{"inc-1-x"}, "hello"), at_minute(0));
+        job = tx->enqueue(post_to(ChannelName{"inc-1-x"}, "hello"), "incident:1", at_minute(0));
         tx->set_platform_ref("card", "D-1", "ts-1");
         tx->commit();
     }
-    auto store = SqliteStore::open(file.path());
+    auto store = database.open();
     auto tx = store->begin();
     auto incident = tx->incident(id);
     REQUIRE(incident);
@@ -480,9 +949,250 @@ TEST_CASE("sqlite store: data survives closing and reopening a file database", "
     auto pending = tx->pending_jobs(10);
     REQUIRE(pending.size() == 1);
     CHECK(pending[0].id == job);
+    CHECK(pending[0].lane == "incident:1");
     CHECK(tx->platform_ref("card", "D-1") == std::optional<std::string>("ts-1"));
     CHECK(tx->next_incident_id() == IncidentId{2});
     CHECK(tx->next_draft_id() == DraftId{2});
+}
+
+TEST_CASE("store: whole tables copy from one backend to the other", "[storage][postgresql]") {
+    const std::string from = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    const std::string to = from == "sqlite" ? "postgresql" : "sqlite";
+    CAPTURE(from, to);
+    auto source = open_test_store(from);
+    std::int64_t last_seq = 0;
+    {
+        auto tx = source->begin();
+        const IncidentId id = tx->next_incident_id();
+        Incident incident = sample_incident(id);
+        incident.exercise = true;
+        tx->save(incident);
+        Draft draft = sample_draft(tx->next_draft_id(), id);
+        draft.is_summary = true;
+        draft.decided_at = at_minute(21);
+        tx->save(draft);
+        tx->add(StatusUpdate{id, "legal", UserId{"dave"}, "noted", at_minute(3)});
+        last_seq = tx->append(TimelineEntry{0, id, at_minute(0), UserId{"carol"}, EntryKind::declared, "declared"});
+        tx->record_event(EventId{"Ev01"}, at_minute(0));
+        tx->enqueue(post_to(ChannelName{"inc-1-x"}, "hello"), "incident:1", at_minute(0));
+        tx->set_platform_ref("card", "D-1", "ts-1");
+        Schedule schedule;
+        schedule.incident = id;
+        schedule.due_at = at_minute(30);
+        tx->add(schedule);
+        Escalation escalation;
+        escalation.id = tx->next_escalation_id();
+        escalation.incident = id;
+        escalation.requested_by = UserId{"alice"};
+        escalation.text = "offline";
+        tx->save(escalation);
+        tx->add(ActionItem{id, 0, "Rotate keys", std::nullopt, UserId{"alice"}, at_minute(60)});
+        append_audit(*tx, id, at_minute(1), UserId{"alice"}, "Alice", "incident.declared", nlohmann::json::object());
+        tx->take_lease("matrix.sync", "a", at_minute(0), at_minute(1));
+        tx->commit();
+    }
+    auto target = open_test_store(to);
+    {
+        auto read = source->begin();
+        auto write = target->begin();
+        for (std::string_view table : kStoredTables) write->write_table(table, read->read_table(table));
+        write->commit();
+    }
+    auto read = source->begin();
+    auto copy = target->begin();
+    for (std::string_view table : kStoredTables) {
+        INFO(table);
+        auto original = read->read_table(table);
+        auto copied = copy->read_table(table);
+        CHECK(copied.columns == original.columns);
+        std::sort(original.rows.begin(), original.rows.end());
+        std::sort(copied.rows.begin(), copied.rows.end());
+        CHECK(copied.rows == original.rows);
+        CHECK(copy->count_rows(table) == read->count_rows(table));
+        CHECK(copy->count_rows(table) > 0);
+    }
+    auto incident = copy->incident(IncidentId{1});
+    REQUIRE(incident);
+    CHECK(incident->exercise);
+    CHECK(incident->channels.size() == 3);
+    CHECK(copy->draft(DraftId{1})->is_summary);
+    // Ids generated after the copy follow the copied ones.
+    CHECK(copy->append(TimelineEntry{0, IncidentId{1}, at_minute(2), UserId{"carol"}, EntryKind::note, "x"}) > last_seq);
+    CHECK(copy->next_incident_id() == IncidentId{2});
+    CHECK_THROWS_AS(copy->read_table("pg_authid"), StorageError);
+}
+
+// ---------------------------------------------------------------------------
+// PostgreSQL only: replicas on one server, and the server going away.
+
+TEST_CASE("postgresql store: replicas opening a fresh database together migrate it once", "[storage][postgresql]") {
+    const std::string url = test::fresh_postgres_database();
+    const auto open_in_thread = [&url] {
+        return std::async(std::launch::async, [&url] {
+            return outcome_of<int>([&] { return PostgresStore::open(url)->schema_version(); });
+        });
+    };
+    auto a = open_in_thread();
+    auto b = open_in_thread();
+    const auto opened_a = a.get();
+    const auto opened_b = b.get();
+    // A migration applied twice fails on CREATE TABLE, so both opening shows it ran once.
+    REQUIRE(opened_a.error.empty());
+    REQUIRE(opened_b.error.empty());
+    CHECK(opened_a.value == PostgresStore::latest_schema_version());
+    CHECK(opened_b.value == PostgresStore::latest_schema_version());
+    CHECK(test::postgres_query(url, "SELECT count(*) FROM warroom_schema") == "1");
+    CHECK(PostgresStore::open(url)->schema_version() == PostgresStore::latest_schema_version());
+}
+
+TEST_CASE("postgresql store: a database from a newer build is refused", "[storage][postgresql]") {
+    const std::string url = test::fresh_postgres_database();
+    PostgresStore::open(url);
+    test::postgres_query(url, "UPDATE warroom_schema SET version = " +
+                                  std::to_string(PostgresStore::latest_schema_version() + 1));
+    REQUIRE_THROWS_AS(PostgresStore::open(url), StorageError);
+    REQUIRE_THROWS_WITH(PostgresStore::open(url), Contains("newer than this warroom build"));
+}
+
+TEST_CASE("postgresql store: an unreachable server is StorageUnavailable, and no message shows the password",
+          "[storage][postgresql]") {
+    const std::string port = std::to_string(test::unused_local_port());
+    const auto failure_of = [](const std::string& conninfo) -> std::string {
+        try {
+            PostgresStore::open(conninfo);
+        } catch (const StorageUnavailable& error) {
+            return std::string("unavailable: ") + error.what();
+        } catch (const StorageError& error) {
+            return std::string("error: ") + error.what();
+        }
+        return "opened";
+    };
+    for (const std::string& closed : {"postgresql://warroom:s3cret-word@127.0.0.1:" + port + "/warroom",
+                                      "host=127.0.0.1 port=" + port + " user=warroom password=s3cret-word"}) {
+        const std::string failure = failure_of(closed);
+        INFO(failure);
+        CHECK(failure.starts_with("unavailable: postgresql: connect: "));
+        CHECK_FALSE(Contains("s3cret").match(failure));
+    }
+    // libpq's own complaints about a malformed setting would quote it.
+    for (const std::string& malformed : {"postgresql://warroom:s3cret%zz@127.0.0.1:" + port + "/warroom",
+                                         std::string("host=127.0.0.1 password=s3cret word")}) {
+        const std::string failure = failure_of(malformed);
+        INFO(failure);
+        CHECK(failure.starts_with("error: postgresql: "));
+        CHECK_FALSE(Contains("s3cret").match(failure));
+    }
+}
+
+TEST_CASE("postgresql store: a NUL in text is stored as U+FFFD, not cut short", "[storage][postgresql]") {
+    auto store = PostgresStore::open(test::fresh_postgres_database());
+    auto tx = store->begin();
+    tx->set_platform_ref("card", "D-1", std::string("before\0after", 12));
+    CHECK(tx->platform_ref("card", "D-1") == std::optional<std::string>("before\xEF\xBF\xBD" "after"));
+}
+
+TEST_CASE("postgresql store: write transactions of two replicas run one after the other", "[storage][postgresql]") {
+    const std::string url = test::fresh_postgres_database();
+    auto first = PostgresStore::open(url);
+    auto second = PostgresStore::open(url);
+    auto writing = first->begin();
+    CHECK(writing->next_incident_id() == IncidentId{1});
+
+    std::atomic<bool> second_began{false};
+    auto second_writes = std::async(std::launch::async, [&] {
+        return outcome_of<IncidentId>([&] {
+            auto tx = second->begin();
+            second_began = true;
+            const IncidentId id = tx->next_incident_id();
+            tx->commit();
+            return id;
+        });
+    });
+    // The second waits on the write lock, seen from the server's side.
+    const auto waiting_for_lock = [&] {
+        return test::postgres_query(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                                         "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") ==
+               "1";
+    };
+    // CHECK, not REQUIRE: the sections below must end the first transaction,
+    // or the waiting thread would never finish.
+    CHECK(eventually(waiting_for_lock));
+    CHECK_FALSE(second_began);
+    SECTION("until the first commits, and then sees what it wrote") {
+        writing->commit();
+        const auto written = second_writes.get();
+        REQUIRE(written.error.empty());
+        CHECK(second_began);
+        CHECK(written.value == IncidentId{2});
+    }
+    SECTION("until the first rolls back") {
+        writing.reset();
+        const auto written = second_writes.get();
+        REQUIRE(written.error.empty());
+        CHECK(written.value == IncidentId{1});
+    }
+}
+
+TEST_CASE("postgresql store: claimers skip the lanes another is claiming and wait for no writer",
+          "[storage][postgresql]") {
+    const std::string url = test::fresh_postgres_database();
+    auto first = PostgresStore::open(url);
+    auto second = PostgresStore::open(url);
+    {
+        auto tx = first->begin();
+        for (int i = 1; i <= 4; ++i)
+            tx->enqueue(post_to(ChannelName{"inc-x"}, "job"), "incident:" + std::to_string(i), at_minute(0));
+        tx->commit();
+    }
+    auto writing = first->begin();   // holds the write lock throughout: claims do not queue behind it
+    writing->enqueue(post_to(ChannelName{"inc-x"}, "uncommitted"), "incident:9", at_minute(0));
+
+    auto claiming = second->begin(TransactionKind::claim);
+    const auto by_second = claiming->claim_lanes("b", at_minute(0), at_minute(1), 2);
+    CHECK(by_second == std::vector<std::string>{"incident:1", "incident:2"});   // oldest jobs first
+    // A third replica claims while the second's transaction still holds its rows.
+    auto third = PostgresStore::open(url);
+    auto third_claims = std::async(std::launch::async, [&] {
+        return outcome_of<std::vector<std::string>>([&] {
+            auto tx = third->begin(TransactionKind::claim);
+            auto lanes = tx->claim_lanes("c", at_minute(0), at_minute(1), 10);
+            tx->commit();
+            return lanes;
+        });
+    });
+    const bool answered = third_claims.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+    claiming->commit();   // frees the third, should it have waited after all
+    REQUIRE(answered);
+    const auto by_third = third_claims.get();
+    REQUIRE(by_third.error.empty());
+    CHECK(by_third.value == std::vector<std::string>{"incident:3", "incident:4"});
+    writing.reset();
+}
+
+TEST_CASE("postgresql store: a lost connection is StorageUnavailable, and the next begin connects again",
+          "[storage][postgresql]") {
+    const std::string url = test::fresh_postgres_database();
+    auto store = PostgresStore::open(url);
+    const auto cut_connections = [&url] {
+        // Waits (up to 10 s) until the backends are gone.
+        test::postgres_query(url, "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    };
+    {
+        auto tx = store->begin();
+        CHECK(tx->next_incident_id() == IncidentId{1});
+        cut_connections();
+        CHECK_THROWS_AS(tx->next_incident_id(), StorageUnavailable);
+    }
+    {
+        auto tx = store->begin();   // reconnected, its statements prepared anew
+        CHECK(tx->next_incident_id() == IncidentId{1});
+        tx->commit();
+    }
+    // Cut between transactions, the loss shows at BEGIN, before any work: begin() connects again itself.
+    cut_connections();
+    auto tx = store->begin();
+    CHECK(tx->next_incident_id() == IncidentId{2});
 }
 
 TEST_CASE("effect codec: every effect round-trips", "[storage]") {

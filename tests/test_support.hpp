@@ -29,8 +29,8 @@
 #include "bot/outbox.hpp"
 #include "bot/playbook.hpp"
 #include "bot/timeline.hpp"
-#include "storage/sqlite_store.hpp"
-#include "storage/store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom::test {
 

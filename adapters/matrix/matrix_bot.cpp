@@ -34,6 +34,7 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kFirstRetry{500};
+constexpr std::string_view kSyncLease = "matrix.sync";   // the lease of the replica that runs /sync
 // A timeline gap is paged back at most this far, in pages of at most
 // kGapPage events (fewer while a page is too long to read) and at most
 // kMaxGapRequests requests.
@@ -93,13 +94,18 @@ struct MatrixBot::Impl {
           store(store),
           clock(clock),
           settings(std::move(settings)),
-          refs(store),
+          records(store),
+          refs(records),
           trusted_inviters(playbook_people(engine.playbook())) {}
 
     awaitable<void> main();
     awaitable<bool> sign_in();
     awaitable<void> create_filter();
     awaitable<void> sync_loop();
+    awaitable<void> sync_while_holding_lease();
+    awaitable<void> keep_sync_lease();
+    bool renew_sync_lease();
+    void release_sync_lease();
     awaitable<SyncPosition> start_position();
     awaitable<void> handle_batch(const SyncBatch& batch, const SyncPosition& previous);
     awaitable<std::optional<SyncBatch>> page_every_room(const SyncPosition& previous);
@@ -119,6 +125,7 @@ struct MatrixBot::Impl {
     Store& store;
     const Clock& clock;
     MatrixSettings settings;
+    PlatformRecords records;
     MatrixRefs refs;
     std::set<std::string> trusted_inviters;
     UserId bot_user;
@@ -129,11 +136,16 @@ struct MatrixBot::Impl {
     MatrixApi api{io.get_executor(), tls, homeserver_endpoint(settings.homeserver), settings.access_token,
                   std::chrono::seconds(30), settings.max_response_body};
     std::optional<MatrixPerformer> performer;
-    net::OutboxLoop outbox{io.get_executor(), store, clock,
+    OutboxQueue outbox_queue{store, clock, settings.replica};
+    net::OutboxLoop outbox{io.get_executor(), outbox_queue,
                            [this](const OutboxJob& job) { return performer->perform(job); },
                            settings.retry_backoff_max};
     net::ScheduleLoop schedules{io.get_executor(), engine, clock, [this] { outbox.wake(); }};
     asio::steady_timer retry{io};
+    asio::steady_timer lease_timer{io};
+    asio::steady_timer lease_renewal{io};
+    bool holding_sync = false;
+    bool database_unreachable = false;   // an event of the batch in hand could not be recorded
     bool stopping = false;
     std::optional<std::chrono::steady_clock::time_point> stopped_at;
     int exit_code = 0;
@@ -150,7 +162,71 @@ awaitable<void> MatrixBot::Impl::main() {
     co_await create_filter();
     asio::co_spawn(io, outbox.run(), [](std::exception_ptr e) { log_unexpected_end("the outbox", e); });
     asio::co_spawn(io, schedules.run(), [](std::exception_ptr e) { log_unexpected_end("the scheduler", e); });
-    co_await sync_loop();
+    co_await sync_while_holding_lease();
+}
+
+// Replicas share one sync position, so one of them syncs at a time: the one
+// holding the "matrix.sync" lease. The others perform outbox jobs and fire
+// schedules, and look at the lease every quarter of its length; when its
+// holder stops renewing it, one of them takes over from the stored position.
+// Correctness does not rest on the lease: two replicas handling the same
+// batch (a holder paused past its lease) apply each event once, because the
+// engine records every Matrix event id in the event's own transaction.
+awaitable<void> MatrixBot::Impl::sync_while_holding_lease() {
+    bool said_waiting = false;
+    while (!stopping) {
+        if (!renew_sync_lease()) {
+            if (!said_waiting)
+                spdlog::info("another replica runs the Matrix sync; this one ({}) performs the outbox and takes the "
+                             "sync over when that one stops", settings.replica);
+            said_waiting = true;
+            co_await sleep(lease_timer, settings.sync_lease / 4);
+            continue;
+        }
+        said_waiting = false;
+        spdlog::info("this replica ({}) runs the Matrix sync", settings.replica);
+        holding_sync = true;
+        asio::co_spawn(io, keep_sync_lease(), [](std::exception_ptr e) { log_unexpected_end("the sync lease", e); });
+        co_await sync_loop();
+        holding_sync = false;
+        lease_renewal.cancel();
+    }
+    release_sync_lease();
+}
+
+bool MatrixBot::Impl::renew_sync_lease() {
+    try {
+        auto tx = store.begin(TransactionKind::claim);
+        const Time now = clock.now();
+        const bool held = tx->take_lease(kSyncLease, settings.replica, now, now + settings.sync_lease);
+        tx->commit();
+        return held;
+    } catch (const StorageError& error) {
+        spdlog::error("cannot renew the Matrix sync lease: {}", error.what());
+        return false;
+    }
+}
+
+void MatrixBot::Impl::release_sync_lease() {
+    try {
+        auto tx = store.begin(TransactionKind::claim);
+        tx->release_lease(kSyncLease, settings.replica);
+        tx->commit();
+    } catch (const StorageError& error) {
+        spdlog::warn("cannot give back the Matrix sync lease (another replica takes it when it ends): {}", error.what());
+    }
+}
+
+awaitable<void> MatrixBot::Impl::keep_sync_lease() {
+    while (holding_sync && !stopping) {
+        co_await sleep(lease_renewal, settings.sync_lease / 4);
+        if (!holding_sync || stopping) co_return;
+        if (!renew_sync_lease()) {
+            // The batch in flight is left unhandled; its holder now replays it.
+            spdlog::warn("this replica lost the Matrix sync lease; it stops syncing");
+            holding_sync = false;
+        }
+    }
 }
 
 // Logs in when only a password is given, then asks the homeserver who the
@@ -186,7 +262,7 @@ awaitable<bool> MatrixBot::Impl::sign_in() {
                 spdlog::warn("MATRIX_USER_ID is {} but the access token belongs to {}; acting as {}", settings.user_id,
                              user, user);
             bot_user = UserId{user};
-            performer.emplace(store, api, refs, bot_user, engine.playbook().admins);
+            performer.emplace(records, api, refs, bot_user, engine.playbook().admins);
             spdlog::info("signed in to {} as {}", settings.homeserver, user);
             co_return true;
         }
@@ -286,11 +362,12 @@ awaitable<SyncPosition> MatrixBot::Impl::start_position() {
 awaitable<void> MatrixBot::Impl::sync_loop() {
     SyncPosition position = co_await start_position();
     milliseconds backoff = kFirstRetry;
+    milliseconds database_backoff = kFirstRetry;
     std::size_t timeline_limit = kSyncTimelineLimit;   // back towards the full limit after each answer read
     while (!stopping) {
         const MatrixRequest request = sync_request(position.next_batch, settings.sync_timeout, filter_for(timeline_limit));
         MatrixResult answer = co_await api.sync(request);
-        if (stopping) co_return;
+        if (stopping || !holding_sync) co_return;
         if (answer.outcome == MatrixResult::Outcome::token_refused) {
             fatal("the homeserver refused the access token (" + answer.errcode + ") while syncing: " + token_advice);
             co_return;
@@ -320,7 +397,17 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
         timeline_limit = std::min(std::max<std::size_t>(timeline_limit * 2, 1), kSyncTimelineLimit);
         const std::int64_t received_at = wall_clock_ms();
         co_await handle_batch(*batch, position);
-        if (stopping) co_return;
+        if (stopping || !holding_sync) co_return;
+        if (database_unreachable) {
+            // Nothing of the unhandled events was recorded; the batch is asked for again from the same position.
+            database_unreachable = false;
+            spdlog::warn("the database cannot be reached; syncing the same batch again in {} ms",
+                         database_backoff.count());
+            co_await sleep(retry, database_backoff);
+            database_backoff = std::min(database_backoff * 2, settings.retry_backoff_max);
+            continue;
+        }
+        database_backoff = kFirstRetry;
         position = SyncPosition{batch->next_batch, received_at};
         try {
             refs.save_sync_position(position);
@@ -357,7 +444,7 @@ awaitable<std::optional<SyncBatch>> MatrixBot::Impl::page_every_room(const SyncP
 
 awaitable<void> MatrixBot::Impl::handle_batch(const SyncBatch& batch, const SyncPosition& previous) {
     for (const SyncItem& item : batch.items) {
-        if (stopping) co_return;
+        if (stopping || database_unreachable) co_return;
         if (const auto* invite = std::get_if<Invite>(&item)) {
             co_await handle_invite(*invite);
         } else if (const auto* event = std::get_if<MatrixEvent>(&item)) {
@@ -391,6 +478,11 @@ awaitable<void> MatrixBot::Impl::handle_event(const MatrixEvent& event) {
     } catch (const std::exception& error) {
         // Nothing was committed: the transaction rolled back with the exception.
         spdlog::error("Matrix event {} could not be handled: {}", event.matrix_event_id, error.what());
+        co_return;
+    }
+    if (reply.kind == Reply::Kind::unavailable) {
+        // The rest of the batch waits: the same position is synced again once the database is back.
+        database_unreachable = true;
         co_return;
     }
     if (reply.kind != Reply::Kind::ignored) {
@@ -482,7 +574,7 @@ awaitable<void> MatrixBot::Impl::fill_gap(const TimelineGap& gap, const SyncPosi
                      "of them are not handled", gap.room_id, kMaxGapEvents, kMaxGapRequests);
     spdlog::info("fetched {} event(s) the server left out of {}'s timeline", missed.size(), gap.room_id);
     const SyncContext context = sync_context();
-    for (auto event = missed.rbegin(); event != missed.rend() && !stopping; ++event) {
+    for (auto event = missed.rbegin(); event != missed.rend() && !stopping && !database_unreachable; ++event) {
         const SyncItem item = read_timeline_event(*event, gap.room_id, context);
         if (const auto* matrix_event = std::get_if<MatrixEvent>(&item)) co_await handle_event(*matrix_event);
     }
@@ -501,6 +593,8 @@ void MatrixBot::Impl::shutdown() {
     outbox.stop();
     schedules.stop();
     retry.cancel();
+    lease_timer.cancel();
+    lease_renewal.cancel();
 }
 
 MatrixBot::MatrixBot(Engine& engine, Store& store, const Clock& clock, MatrixSettings settings)

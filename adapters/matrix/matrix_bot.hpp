@@ -12,7 +12,8 @@
 
 #include "bot/clock.hpp"
 #include "bot/engine.hpp"
-#include "storage/store.hpp"
+#include "bot/outbox.hpp"
+#include "bot/store.hpp"
 
 namespace warroom::matrix {
 
@@ -26,6 +27,14 @@ struct MatrixSettings {
     std::chrono::milliseconds sync_timeout{30000};
     // Pause after a failed sync or outbox job, doubling from 0.5 s up to this.
     std::chrono::milliseconds retry_backoff_max{60000};
+    // This process among replicas sharing a database (WARROOM_REPLICA, else
+    // the host name): the holder of its outbox lanes. Stable across restarts,
+    // so a restarted replica resumes its lanes at once; replicas on one host
+    // need names of their own.
+    std::string replica = default_replica_name();
+    // One replica at a time runs the /sync loop, under this lease, renewed
+    // every quarter of it; the others take over when it is not renewed.
+    std::chrono::milliseconds sync_lease{20000};
     // The longest answer read from the homeserver (tests shorten it). A /sync
     // answer over it is asked again with shorter timelines, and what that
     // leaves out is paged with /messages.

@@ -107,9 +107,9 @@ std::string server_of(const UserId& user) { return std::string(matrix_server_of(
 
 }  // namespace
 
-MatrixPerformer::MatrixPerformer(Store& store, MatrixApi& api, MatrixRefs& refs, UserId bot_user,
+MatrixPerformer::MatrixPerformer(PlatformRecords& records, MatrixApi& api, MatrixRefs& refs, UserId bot_user,
                                  std::vector<UserId> keepers)
-    : store_(store),
+    : records_(records),
       api_(api),
       refs_(refs),
       bot_user_(std::move(bot_user)),
@@ -196,11 +196,7 @@ awaitable<std::string> MatrixPerformer::send_event(const MatrixRequest& request)
 
 awaitable<void> MatrixPerformer::create_room(const CreateChannel& effect) {
     if (refs_.room_id(effect.name)) co_return;
-    UserId lead = bot_user_;
-    {
-        auto tx = store_.begin();
-        if (auto incident = tx->incident(effect.incident)) lead = incident->lead;
-    }
+    const UserId lead = records_.lead_of(effect.incident).value_or(bot_user_);
     for (int attempt = 1; attempt <= kMaxNameSuffix; ++attempt) {
         CreateChannel named = effect;
         if (attempt > 1) named.name = ChannelName{net::suffixed_name(effect.name.value(), attempt, kMaxAliasLocalpart)};
@@ -323,12 +319,7 @@ awaitable<void> MatrixPerformer::pin(const std::string& room_id, const std::stri
 }
 
 awaitable<std::string> MatrixPerformer::card_room(const Card& card, const UserId& lead) {
-    std::optional<ChannelName> main;
-    {
-        auto tx = store_.begin();
-        if (auto incident = tx->incident(card.incident)) main = incident->main_channel().name;
-    }
-    if (main) co_return co_await room_of(*main);
+    if (const auto main = records_.main_channel_of(card.incident)) co_return co_await room_of(*main);
     co_return co_await direct_room(lead);
 }
 
@@ -454,10 +445,7 @@ std::string MatrixPerformer::unpinned_room_advice(const std::string& what, const
            ") or by an alias on warroom's server (#" + alias_localpart(name.value()) + ":" + server_name_ + ")";
 }
 
-bool MatrixPerformer::is_incident_channel(const ChannelName& name) {
-    auto tx = store_.begin();
-    return tx->incident_for_channel(name).has_value();
-}
+bool MatrixPerformer::is_incident_channel(const ChannelName& name) { return records_.is_incident_channel(name); }
 
 awaitable<std::string> MatrixPerformer::joined_room(const ChannelName& name) {
     const MatrixRequest join = join_request(name.value());

@@ -21,7 +21,7 @@
 #include "adapters/matrix/matrix_refs.hpp"
 #include "adapters/net/bot_loops.hpp"
 #include "bot/effect.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom::matrix {
 
@@ -36,7 +36,7 @@ class MatrixPerformer {
 public:
     // `bot_user` is warroom's own Matrix id (from whoami): never invited, holds power 100. `keepers` (the
     // playbook's admins) are invited, with power 50, to an audience room warroom makes, to bring its readers in.
-    MatrixPerformer(Store& store, MatrixApi& api, MatrixRefs& refs, UserId bot_user, std::vector<UserId> keepers = {});
+    MatrixPerformer(PlatformRecords& records, MatrixApi& api, MatrixRefs& refs, UserId bot_user, std::vector<UserId> keepers = {});
 
     boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
 
@@ -99,7 +99,7 @@ private:
     boost::asio::awaitable<nlohmann::json> call_ok(const MatrixRequest& request);
     boost::asio::awaitable<std::string> send_event(const MatrixRequest& request);
 
-    Store& store_;
+    PlatformRecords& records_;
     MatrixApi& api_;
     MatrixRefs& refs_;
     UserId bot_user_;

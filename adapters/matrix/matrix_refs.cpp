@@ -31,7 +31,8 @@ const char* kind_name(Reply::Kind kind) {
     switch (kind) {
         case Reply::Kind::ok: return "ok";
         case Reply::Kind::error: return "error";
-        case Reply::Kind::ignored: break;
+        case Reply::Kind::ignored:
+        case Reply::Kind::unavailable: break;
     }
     return "ignored";
 }
@@ -60,12 +61,7 @@ std::optional<ChannelName> MatrixRefs::channel_name(const std::string& room_id) 
 }
 
 void MatrixRefs::remember_room(const ChannelName& name, const std::string& room_id) {
-    {
-        auto tx = store_.begin();
-        tx->set_platform_ref(kRoom, name.value(), room_id);
-        tx->set_platform_ref(kChannel, room_id, name.value());
-        tx->commit();
-    }
+    records_.set_refs({{kRoom, name.value(), room_id}, {kChannel, room_id, name.value()}});
     ids_by_name_[name] = room_id;
     names_by_id_[room_id] = name;
 }
@@ -104,17 +100,12 @@ std::string MatrixRefs::card_room(const std::string& event_id) {
 }
 
 void MatrixRefs::remember_card(const DraftRevision& draft, const std::string& room_id, const std::string& event_id) {
-    auto tx = store_.begin();
-    tx->set_platform_ref(kCardOf, to_string(draft), event_id + " " + room_id);
-    tx->set_platform_ref(kCardEvent, event_id, to_string(draft));
-    tx->commit();
+    records_.set_refs({{kCardOf, to_string(draft), event_id + " " + room_id}, {kCardEvent, event_id, to_string(draft)}});
 }
 
 void MatrixRefs::remember_card(const EscalationId& escalation, const std::string& room_id, const std::string& event_id) {
-    auto tx = store_.begin();
-    tx->set_platform_ref(kCardOf, to_string(escalation), event_id + " " + room_id);
-    tx->set_platform_ref(kCardEvent, event_id, to_string(escalation));
-    tx->commit();
+    records_.set_refs({{kCardOf, to_string(escalation), event_id + " " + room_id},
+                       {kCardEvent, event_id, to_string(escalation)}});
 }
 
 std::optional<SyncPosition> MatrixRefs::sync_position() {

@@ -17,7 +17,7 @@
 #include "adapters/matrix/matrix_events.hpp"
 #include "adapters/net/stored_refs.hpp"
 #include "bot/engine.hpp"
-#include "storage/store.hpp"
+#include "bot/platform_records.hpp"
 
 namespace warroom::matrix {
 
@@ -42,7 +42,7 @@ struct StoredReply {
 
 class MatrixRefs : private net::StoredRefs {
 public:
-    explicit MatrixRefs(Store& store) : StoredRefs(store) {}
+    explicit MatrixRefs(PlatformRecords& records) : StoredRefs(records) {}
 
     std::optional<std::string> room_id(const ChannelName& name);
     std::optional<ChannelName> channel_name(const std::string& room_id);

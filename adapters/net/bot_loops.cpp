@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -20,6 +21,7 @@ using asio::awaitable;
 using std::chrono::milliseconds;
 
 constexpr std::size_t kOutboxBatch = 32;
+constexpr std::size_t kLanesAtOnce = 16;
 constexpr milliseconds kFirstRetry{500};
 constexpr milliseconds kStopGrace{5000};
 
@@ -64,14 +66,14 @@ const char* effect_name(const Effect& effect) {
     return kNames[effect.index()];
 }
 
-OutboxLoop::OutboxLoop(asio::any_io_executor executor, Store& store, const Clock& clock, Perform perform,
-                       milliseconds retry_max)
-    : store_(store),
-      clock_(clock),
+OutboxLoop::OutboxLoop(asio::any_io_executor executor, OutboxQueue& queue, Perform perform,
+                       milliseconds retry_max, milliseconds idle_poll)
+    : queue_(queue),
       perform_(std::move(perform)),
       retry_max_(retry_max),
+      idle_poll_(idle_poll),
       wake_timer_(executor),
-      retry_timer_(executor) {}
+      renew_timer_(executor) {}
 
 void OutboxLoop::wake() {
     dirty_ = true;
@@ -81,70 +83,115 @@ void OutboxLoop::wake() {
 void OutboxLoop::stop() {
     stopping_ = true;
     wake_timer_.cancel();
-    retry_timer_.cancel();
+    renew_timer_.cancel();
 }
 
-awaitable<void> OutboxLoop::pause(milliseconds& backoff) {
-    co_await sleep(retry_timer_, backoff);
-    backoff = std::min(backoff * 2, retry_max_);
-}
-
-awaitable<void> OutboxLoop::run() {
-    milliseconds backoff = kFirstRetry;
+awaitable<void> OutboxLoop::keep_leases() {
+    // A job may take longer than the lease (a long Retry-After): the heartbeat
+    // keeps this replica's lanes its own meanwhile.
+    const auto beat = std::chrono::duration_cast<milliseconds>(queue_.lease()) / 4;
     while (!stopping_) {
-        dirty_ = false;
-        std::vector<OutboxJob> jobs;
-        bool readable = true;
+        co_await sleep(renew_timer_, beat);
+        if (stopping_) co_return;
         try {
-            auto tx = store_.begin();
-            jobs = tx->pending_jobs(kOutboxBatch);
+            queue_.renew();
         } catch (const StorageError& error) {
-            spdlog::error("cannot read the outbox, trying again in {} ms: {}", backoff.count(), error.what());
-            readable = false;
-        }
-        if (!readable) {
-            co_await pause(backoff);
-            continue;
-        }
-        if (jobs.empty()) {
-            if (!dirty_) co_await sleep(wake_timer_, asio::steady_timer::duration::max());
-            continue;
-        }
-        for (const OutboxJob& job : jobs) {
-            if (stopping_) co_return;
-            const Delivery delivery = co_await perform_(job);
-            if (stopping_) co_return;
-            if (!delivery.done) {
-                spdlog::warn("outbox job {} ({}) not done yet, repeating in {} ms: {}", job.id.value(),
-                             effect_name(job.effect), backoff.count(), delivery.problem);
-                try {
-                    record_delivery_failure(store_, job, clock_, delivery.problem);
-                } catch (const StorageError& error) {
-                    spdlog::error("could not record the failed delivery of job {}: {}", job.id.value(), error.what());
-                }
-                co_await pause(backoff);
-                break;
-            }
-            backoff = kFirstRetry;
-            bool recorded = true;
-            try {
-                complete_outbox_job(store_, job, clock_, delivery.reference);
-            } catch (const StorageError& error) {
-                // It will be repeated, harmlessly; the log says why.
-                spdlog::error("outbox job {} was done but could not be marked done: {}", job.id.value(), error.what());
-                recorded = false;
-            }
-            if (!recorded) {
-                co_await pause(backoff);
-                break;
-            }
+            spdlog::warn("cannot renew the outbox lanes' lease: {}", error.what());
         }
     }
 }
 
+awaitable<void> OutboxLoop::run() {
+    asio::co_spawn(renew_timer_.get_executor(), keep_leases(),
+                   [](std::exception_ptr e) { log_unexpected_end("the outbox lease", e); });
+    milliseconds storage_backoff = kFirstRetry;
+    while (!stopping_) {
+        dirty_ = false;
+        std::vector<LaneJobs> lanes;
+        bool readable = true;
+        try {
+            lanes = queue_.claim(kLanesAtOnce, kOutboxBatch);
+            storage_backoff = kFirstRetry;
+        } catch (const StorageError& error) {
+            spdlog::error("cannot read the outbox, trying again in {} ms: {}", storage_backoff.count(), error.what());
+            readable = false;
+        }
+        if (!readable) {
+            co_await sleep(wake_timer_, storage_backoff);
+            storage_backoff = std::min(storage_backoff * 2, retry_max_);
+            continue;
+        }
+        const auto claimed_at = std::chrono::steady_clock::now();
+        const Time claimed_on_clock = queue_.clock().now();
+        bool performed_any = false;
+        for (const LaneJobs& lane : lanes) {
+            // A lane that failed waits out its pause; it stays ours meanwhile.
+            if (auto waiting = retry_at_.find(lane.lane);
+                waiting != retry_at_.end() && waiting->second.at > claimed_at)
+                continue;
+            bool drained = true;
+            for (const OutboxJob& job : lane.jobs) {
+                if (stopping_) co_return;
+                if (!queue_.still_held(claimed_on_clock)) {
+                    drained = false;   // claimed again in the next round before going on
+                    break;
+                }
+                const Delivery delivery = co_await perform_(job);
+                if (stopping_) co_return;
+                if (!delivery.done) {
+                    drained = false;
+                    delay_lane(lane.lane, job, delivery.problem);
+                    break;
+                }
+                retry_at_.erase(lane.lane);
+                performed_any = true;
+                try {
+                    queue_.complete(job, delivery.reference);
+                } catch (const StorageError& error) {
+                    // It will be repeated, harmlessly; the log says why.
+                    spdlog::error("outbox job {} was done but could not be marked done: {}", job.id.value(),
+                                  error.what());
+                    drained = false;
+                    delay_lane(lane.lane, job, "");
+                    break;
+                }
+            }
+            if (drained && lane.all) {
+                try {
+                    queue_.release(lane.lane);
+                } catch (const StorageError& error) {
+                    spdlog::warn("could not give back outbox lane {}: {}", lane.lane, error.what());
+                }
+            }
+        }
+        if (performed_any || dirty_) continue;
+        // Nothing to do now: wait for a commit of ours (wake), the next lane
+        // retry, or the idle poll that finds jobs other replicas committed.
+        auto wait = std::chrono::steady_clock::duration(idle_poll_);
+        for (const auto& [name, retry] : retry_at_)
+            wait = std::min(wait, std::max(retry.at - std::chrono::steady_clock::now(),
+                                           std::chrono::steady_clock::duration::zero()));
+        co_await sleep(wake_timer_, wait);
+    }
+}
+
+void OutboxLoop::delay_lane(const std::string& lane, const OutboxJob& job, const std::string& problem) {
+    LaneRetry& retry = retry_at_[lane];
+    retry.backoff = retry.backoff == milliseconds::zero() ? kFirstRetry : std::min(retry.backoff * 2, retry_max_);
+    retry.at = std::chrono::steady_clock::now() + retry.backoff;
+    if (problem.empty()) return;
+    spdlog::warn("outbox job {} ({}) not done yet, repeating in {} ms: {}", job.id.value(), effect_name(job.effect),
+                 retry.backoff.count(), problem);
+    try {
+        queue_.failed(job, problem);
+    } catch (const StorageError& error) {
+        spdlog::error("could not record the failed delivery of job {}: {}", job.id.value(), error.what());
+    }
+}
+
 ScheduleLoop::ScheduleLoop(asio::any_io_executor executor, Engine& engine, const Clock& clock,
-                           std::function<void()> fired)
-    : engine_(engine), clock_(clock), fired_(std::move(fired)), wake_timer_(executor) {}
+                           std::function<void()> fired, milliseconds poll)
+    : engine_(engine), clock_(clock), fired_(std::move(fired)), poll_(poll), wake_timer_(executor) {}
 
 void ScheduleLoop::wake() {
     dirty_ = true;
@@ -168,8 +215,10 @@ awaitable<void> ScheduleLoop::run() {
             next = clock_.now() + std::chrono::minutes(1);
         }
         if (dirty_) continue;
-        const auto wait = next ? std::max<Duration>(*next - clock_.now(), Duration::zero())
-                               : std::chrono::duration_cast<Duration>(std::chrono::hours(24));
+        // Never longer than the poll: another replica may have added an earlier schedule.
+        const auto wait = std::min<Duration>(
+            next ? std::max<Duration>(*next - clock_.now(), Duration::zero()) : Duration::max(),
+            std::chrono::duration_cast<Duration>(poll_));
         co_await sleep(wake_timer_, std::chrono::duration_cast<asio::steady_timer::duration>(wait));
     }
 }

@@ -6,6 +6,7 @@
 // work was committed, stop() ends it.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -18,7 +19,8 @@
 #include "bot/clock.hpp"
 #include "bot/effect.hpp"
 #include "bot/engine.hpp"
-#include "storage/store.hpp"
+#include "bot/outbox.hpp"
+#include "bot/store.hpp"
 
 namespace warroom::net {
 
@@ -27,28 +29,39 @@ using Perform = std::function<boost::asio::awaitable<Delivery>(const OutboxJob&)
 // Waits on the timer for `how_long`; a cancel() ends the wait early, which is how loops are woken.
 boost::asio::awaitable<void> sleep(boost::asio::steady_timer& timer, boost::asio::steady_timer::duration how_long);
 
-// Performs committed effects in order. A job that fails stays first in line
-// and is repeated after a growing pause (0.5 s doubling up to retry_max):
-// later effects may depend on it (a post needs its channel), and the
-// performer makes every repeat harmless.
+// Performs committed effects: claims outbox lanes (bot/outbox.hpp
+// OutboxQueue), performs each lane's jobs in order, and gives drained lanes
+// back. A job that fails stays first in its lane, which is repeated after a
+// growing pause (0.5 s doubling up to retry_max) while the other lanes go on:
+// later effects of that incident may depend on it (a post needs its
+// channel), and the performer makes every repeat harmless.
 class OutboxLoop {
 public:
-    OutboxLoop(boost::asio::any_io_executor executor, Store& store, const Clock& clock, Perform perform,
-               std::chrono::milliseconds retry_max);
+    // `idle_poll`: how often an idle loop looks for jobs other replicas committed.
+    OutboxLoop(boost::asio::any_io_executor executor, OutboxQueue& queue, Perform perform,
+               std::chrono::milliseconds retry_max, std::chrono::milliseconds idle_poll = std::chrono::seconds(2));
 
     boost::asio::awaitable<void> run();
     void wake();
     void stop();
 
 private:
-    boost::asio::awaitable<void> pause(std::chrono::milliseconds& backoff);
+    struct LaneRetry {
+        std::chrono::steady_clock::time_point at;
+        std::chrono::milliseconds backoff{0};
+    };
+    // The lane's job failed (problem said) or could not be marked done (problem ""): pause the lane.
+    void delay_lane(const std::string& lane, const OutboxJob& job, const std::string& problem);
 
-    Store& store_;
-    const Clock& clock_;
+    OutboxQueue& queue_;
     Perform perform_;
     std::chrono::milliseconds retry_max_;
+    std::chrono::milliseconds idle_poll_;
+    boost::asio::awaitable<void> keep_leases();
+
     boost::asio::steady_timer wake_timer_;
-    boost::asio::steady_timer retry_timer_;
+    boost::asio::steady_timer renew_timer_;
+    std::map<std::string, LaneRetry> retry_at_;
     bool dirty_ = false;
     bool stopping_ = false;
 };
@@ -57,8 +70,10 @@ private:
 // (or until woken, when a command may have added one).
 class ScheduleLoop {
 public:
-    // `fired` is called after schedules fired, so the adapter can wake its outbox.
-    ScheduleLoop(boost::asio::any_io_executor executor, Engine& engine, const Clock& clock, std::function<void()> fired);
+    // `fired` is called after schedules fired, so the adapter can wake its outbox. It looks at least every
+    // `poll`, for schedules other replicas added.
+    ScheduleLoop(boost::asio::any_io_executor executor, Engine& engine, const Clock& clock, std::function<void()> fired,
+                 std::chrono::milliseconds poll = std::chrono::seconds(15));
 
     boost::asio::awaitable<void> run();
     void wake();
@@ -68,6 +83,7 @@ private:
     Engine& engine_;
     const Clock& clock_;
     std::function<void()> fired_;
+    std::chrono::milliseconds poll_;
     boost::asio::steady_timer wake_timer_;
     bool dirty_ = false;
     bool stopping_ = false;

@@ -6,27 +6,21 @@
 #include <string>
 #include <string_view>
 
-#include "storage/store.hpp"
+#include "bot/platform_records.hpp"
 
 namespace warroom::net {
 
 class StoredRefs {
 public:
-    explicit StoredRefs(Store& store) : store_(store) {}
+    explicit StoredRefs(PlatformRecords& records) : records_(records) {}
 
 protected:
-    std::optional<std::string> get(std::string_view kind, std::string_view key) {
-        auto tx = store_.begin();
-        return tx->platform_ref(kind, key);
-    }
-
+    std::optional<std::string> get(std::string_view kind, std::string_view key) { return records_.ref(kind, key); }
     void set(std::string_view kind, std::string_view key, std::string_view value) {
-        auto tx = store_.begin();
-        tx->set_platform_ref(kind, key, value);
-        tx->commit();
+        records_.set_refs({{kind, key, value}});
     }
 
-    Store& store_;
+    PlatformRecords& records_;
 };
 
 }  // namespace warroom::net

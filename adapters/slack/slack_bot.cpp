@@ -47,7 +47,7 @@ std::string check_slack_settings(const SlackSettings& settings) {
 
 struct SlackBot::Impl {
     Impl(Engine& engine, Store& store, const Clock& clock, SlackSettings settings)
-        : engine(engine), store(store), clock(clock), settings(std::move(settings)), refs(store) {}
+        : engine(engine), store(store), clock(clock), settings(std::move(settings)), records(store), refs(records) {}
 
     awaitable<void> main();
     awaitable<bool> identify();
@@ -61,16 +61,18 @@ struct SlackBot::Impl {
     Store& store;
     const Clock& clock;
     SlackSettings settings;
+    PlatformRecords records;
     // Declared before everything bound to it, so it is destroyed after them.
     asio::io_context io;
     asio::ssl::context tls = net::make_client_tls_context(settings.ca_file);
     RateLimiter limits;
     WebApi api{io.get_executor(), tls, settings.api_url, settings.bot_token, limits};
     SlackRefs refs;
-    SlackPeople people{store, api, clock};
+    SlackPeople people{records, api, clock};
     std::optional<SlackPerformer> performer;
     std::optional<SocketModeClient> socket;
-    net::OutboxLoop outbox{io.get_executor(), store, clock,
+    OutboxQueue outbox_queue{store, clock, settings.replica};
+    net::OutboxLoop outbox{io.get_executor(), outbox_queue,
                            [this](const OutboxJob& job) { return performer->perform(job); },
                            settings.retry_backoff_max};
     net::ScheduleLoop schedules{io.get_executor(), engine, clock, [this] { wake_outbox(); }};
@@ -118,7 +120,7 @@ awaitable<bool> SlackBot::Impl::identify() {
                 spdlog::error("Slack's auth.test named no bot user or bot id; is SLACK_BOT_TOKEN a bot token (xoxb-)?");
                 co_return false;
             }
-            performer.emplace(store, api, refs, UserId{user}, BotId{bot});
+            performer.emplace(records, api, refs, UserId{user}, BotId{bot});
             people.set_home_team(answer.body.value("team_id", std::string()));
             spdlog::info("signed in to Slack as bot user {} (bot {})", user, bot);
             co_return true;
@@ -154,12 +156,15 @@ std::optional<json> SlackBot::Impl::on_envelope(const Envelope& envelope) {
         }
         event.event.outsiders = people.outsiders_among(SlackPeople::involved(event.event));
         reply = engine.handle(event.event);
+    } catch (const StorageUnavailable& error) {
+        throw EnvelopeNotHandled(error.what());
     } catch (const std::exception& error) {
         // Nothing was committed: the transaction rolled back with the exception.
         spdlog::error("envelope {} could not be handled: {}", envelope.envelope_id, error.what());
         reply = Reply{Reply::Kind::error, "warroom could not record that just now (" + std::string(error.what()) +
                                               "); nothing changed, please try again"};
     }
+    if (reply.kind == Reply::Kind::unavailable) throw EnvelopeNotHandled(reply.text);
     wake_outbox();
     wake_scheduler();
     // A slash command's answer rides in its ack, shown only to the caller.

@@ -11,7 +11,8 @@
 
 #include "bot/clock.hpp"
 #include "bot/engine.hpp"
-#include "storage/store.hpp"
+#include "bot/outbox.hpp"
+#include "bot/store.hpp"
 
 namespace warroom::slack {
 
@@ -26,6 +27,11 @@ struct SlackSettings {
     std::chrono::milliseconds reconnect_backoff_max{30000};
     // How long the outbox waits before repeating a job that failed, at most.
     std::chrono::milliseconds retry_backoff_max{60000};
+    // This process among replicas sharing a database (WARROOM_REPLICA, else
+    // the host name): the holder of its outbox lanes. Stable across restarts,
+    // so a restarted replica resumes its lanes at once; replicas on one host
+    // need names of their own.
+    std::string replica = default_replica_name();
     bool stop_on_signals = false;      // SIGINT/SIGTERM end run() cleanly (the executable sets it)
 };
 

@@ -28,7 +28,7 @@ inline constexpr Duration kPersonAnswerLifetime = std::chrono::hours(1);
 
 class SlackPeople : private net::StoredRefs {
 public:
-    SlackPeople(Store& store, WebApi& api, const Clock& clock) : StoredRefs(store), api_(api), clock_(clock) {}
+    SlackPeople(PlatformRecords& records, WebApi& api, const Clock& clock) : StoredRefs(records), api_(api), clock_(clock) {}
 
     // The bot's own team (auth.test team_id): users of any other team are outsiders.
     void set_home_team(std::string team_id) { home_team_ = std::move(team_id); }

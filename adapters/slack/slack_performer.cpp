@@ -78,8 +78,8 @@ ApiRequest list_channels_request(const std::string& cursor) {
 
 }  // namespace
 
-SlackPerformer::SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot)
-    : store_(store), api_(api), refs_(refs), bot_user_(std::move(bot_user)), bot_(std::move(bot)) {}
+SlackPerformer::SlackPerformer(PlatformRecords& records, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot)
+    : records_(records), api_(api), refs_(refs), bot_user_(std::move(bot_user)), bot_(std::move(bot)) {}
 
 awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
     published_at_.clear();
@@ -228,12 +228,7 @@ awaitable<void> SlackPerformer::post_message(const PostMessage& effect, OutboxJo
 }
 
 awaitable<SlackChannelId> SlackPerformer::card_channel(const Card& card, const UserId& lead) {
-    std::optional<ChannelName> main;
-    {
-        auto tx = store_.begin();
-        if (auto incident = tx->incident(card.incident)) main = incident->main_channel().name;
-    }
-    if (main) co_return channel_id(*main);
+    if (const auto main = records_.main_channel_of(card.incident)) co_return channel_id(*main);
     co_return co_await direct_channel(lead);
 }
 

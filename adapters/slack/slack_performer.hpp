@@ -15,7 +15,7 @@
 #include "adapters/slack/slack_refs.hpp"
 #include "adapters/slack/web_api.hpp"
 #include "bot/effect.hpp"
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom::slack {
 
@@ -25,7 +25,7 @@ class SlackPerformer {
 public:
     // `bot_user` is warroom's own Slack user id (from auth.test): never invited. `bot` is its bot id
     // (auth.test's bot_id): only a message that bot posted counts as an earlier attempt's post.
-    SlackPerformer(Store& store, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot);
+    SlackPerformer(PlatformRecords& records, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot);
     const UserId& bot_user() const { return bot_user_; }
 
     boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
@@ -65,7 +65,7 @@ private:
     // Calls and returns the answer; a failure ends the job as not done.
     boost::asio::awaitable<nlohmann::json> call_ok(const ApiRequest& request);
 
-    Store& store_;
+    PlatformRecords& records_;
     WebApi& api_;
     std::string published_at_;         // the last publish's "CHANNEL/TS", for the audit record
     SlackRefs& refs_;

@@ -39,10 +39,7 @@ std::optional<ChannelName> SlackRefs::channel_name(const SlackChannelId& id) {
 }
 
 void SlackRefs::remember_channel(const ChannelName& name, const SlackChannelId& id) {
-    auto tx = store_.begin();
-    tx->set_platform_ref(kChannelId, name.value(), id.value());
-    tx->set_platform_ref(kChannelName, id.value(), name.value());
-    tx->commit();
+    records_.set_refs({{kChannelId, name.value(), id.value()}, {kChannelName, id.value(), name.value()}});
     ids_by_name_.insert_or_assign(name, id);
     names_by_id_.insert_or_assign(id, name);
 }

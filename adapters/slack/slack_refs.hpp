@@ -16,7 +16,7 @@
 #include "adapters/net/stored_refs.hpp"
 #include "adapters/slack/mrkdwn.hpp"
 #include "adapters/slack/slack_requests.hpp"
-#include "storage/store.hpp"
+#include "bot/platform_records.hpp"
 
 namespace warroom::slack {
 
@@ -28,7 +28,7 @@ struct MessageRef {
 
 class SlackRefs : private net::StoredRefs {
 public:
-    explicit SlackRefs(Store& store) : StoredRefs(store) {}
+    explicit SlackRefs(PlatformRecords& records) : StoredRefs(records) {}
 
     std::optional<SlackChannelId> channel_id(const ChannelName& name);
     std::optional<ChannelName> channel_name(const SlackChannelId& id);

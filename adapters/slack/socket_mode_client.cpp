@@ -338,6 +338,10 @@ void on_envelope(const std::shared_ptr<Core>& core, const std::shared_ptr<Connec
     std::optional<nlohmann::json> payload;
     try {
         payload = core->handler(envelope);
+    } catch (const EnvelopeNotHandled& error) {
+        spdlog::warn("Socket Mode: envelope {} ({}) left unacked, for Slack to deliver again: {}",
+                     envelope.envelope_id, envelope.type, error.what());
+        return;
     } catch (const std::exception& error) {
         // Acked all the same: a redelivery would fail the same way.
         spdlog::error("Socket Mode: handling envelope {} ({}) failed: {}", envelope.envelope_id, envelope.type,

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -35,6 +36,14 @@ struct SocketModeTimings {
     std::chrono::milliseconds backoff_max{30000};
     // How long a socket that announced `disconnect` is kept open while the next one connects.
     std::chrono::milliseconds refresh_grace{10000};
+};
+
+// Thrown by an EnvelopeHandler that could not handle an envelope for now (the
+// database is unreachable): the envelope is not acked, so Slack delivers it
+// again, and nothing of it was recorded.
+class EnvelopeNotHandled : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
 };
 
 class SocketModeClient {

@@ -5,6 +5,10 @@
 // end the simulator's record and the database must show that nothing was
 // lost or done twice.
 //
+// With several replicas (run_crash(platform, 3)), that many executables share
+// the database (PostgreSQL); each kill takes a random live one, and halfway
+// through one replica is killed for good: the others finish the incident.
+//
 // A platform supplies (see slack_crash_test.cpp, matrix_crash_test.cpp):
 //   name, world (a BotWorld: people, playbook, database, observer)
 //   environment(playbook)         the executable's environment
@@ -58,13 +62,42 @@ inline std::ostream& operator<<(std::ostream& out, const CrashFigures& figures) 
                << figures.duplicates << ", lost " << figures.lost << ", audit unverified " << figures.unverified;
 }
 
+// The all-hands syncs fired so far: (due_at, every_ms), earliest first; and
+// how many sync reminders fired.
+struct FiredSyncs {
+    std::vector<std::pair<std::int64_t, std::int64_t>> syncs;
+    std::size_t reminders = 0;
+};
+
+inline FiredSyncs fired_syncs(Store& store) {
+    auto tx = store.begin();
+    const TableRows schedules = tx->read_table("schedules");
+    const auto column = [&](std::string_view name) {
+        return static_cast<std::size_t>(
+            std::find(schedules.columns.begin(), schedules.columns.end(), name) - schedules.columns.begin());
+    };
+    const std::size_t kind = column("kind"), target = column("target"), state = column("state"),
+                      due_at = column("due_at"), every = column("every_ms");
+    FiredSyncs fired;
+    for (const auto& row : schedules.rows) {
+        if (std::get<std::string>(row.at(target)) != "all" || std::get<std::string>(row.at(state)) != "fired") continue;
+        const std::string& what = std::get<std::string>(row.at(kind));
+        if (what == "sync") fired.syncs.emplace_back(std::get<std::int64_t>(row.at(due_at)), std::get<std::int64_t>(row.at(every)));
+        if (what == "sync_reminder") ++fired.reminders;
+    }
+    std::sort(fired.syncs.begin(), fired.syncs.end());
+    return fired;
+}
+
 template <class Platform>
-CrashFigures run_crash(Platform& platform) {
+CrashFigures run_crash(Platform& platform, int replicas = 1) {
     auto& world = platform.world;
     const CrashSettings& settings = crash_settings();
     const std::uint32_t seed = settings.seed != 0 ? settings.seed : std::random_device{}();
-    std::cout << "crash " << platform.name << ": seed " << seed << ", " << settings.kills << " kills" << std::endl;
-    INFO("crash " << platform.name << " seed " << seed << " (repeat with --seed " << seed << ")");
+    const std::string run = (replicas > 1 ? "replicas " : "crash ") + platform.name;
+    std::cout << run << ": seed " << seed << ", " << settings.kills << " kills, " << replicas << " replica(s) on "
+              << world.store->backend() << std::endl;
+    INFO(run << " seed " << seed << " (repeat with --seed " << seed << ")");
     std::mt19937 random(seed);
     const auto started = std::chrono::steady_clock::now();
 
@@ -90,19 +123,39 @@ CrashFigures run_crash(Platform& platform) {
         }
         return true;
     };
-    auto bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
-    // Kills the bot once it has made 0..15 more requests (0: at once; or
-    // after 2 s, when it is idle), then starts it again.
+    // Each replica has a name of its own: the holder of its outbox lanes.
+    const auto start = [&](int replica) {
+        std::vector<std::string> env = environment;
+        if (replicas > 1) env.push_back("WARROOM_REPLICA=replica-" + std::to_string(replica + 1));
+        return std::make_unique<ChildProcess>(WARROOM_BINARY, env, log);
+    };
+    std::vector<std::unique_ptr<ChildProcess>> bots;
+    for (int replica = 0; replica < replicas; ++replica) bots.push_back(start(replica));
+    // Halfway, one of several replicas is killed for good.
+    const int kill_for_good_at = replicas > 1 ? std::max(1, settings.kills / 2) : -1;
+    // Kills a live replica once the bots have made 0..15 more requests (0: at
+    // once; or after 2 s, when they are idle), then starts it again.
     const auto crash_and_restart = [&] {
         const std::size_t more = std::uniform_int_distribution<std::size_t>(0, 15)(random);
         if (more > 0) {
             const std::size_t at = platform.requests() + more;
             world.sim.wait_for([&] { return platform.requests() >= at; }, 2s);
         }
+        std::vector<int> live;
+        for (int replica = 0; replica < replicas; ++replica)
+            if (bots[static_cast<std::size_t>(replica)]) live.push_back(replica);
+        const int victim = live[std::uniform_int_distribution<std::size_t>(0, live.size() - 1)(random)];
+        auto& bot = bots[static_cast<std::size_t>(victim)];
         bot->stop(SIGKILL);
         ++figures.kills;
         if (!audit_verifies()) ++figures.unverified;
-        bot = std::make_unique<ChildProcess>(WARROOM_BINARY, environment, log);
+        if (figures.kills == kill_for_good_at) {
+            std::cout << run << ": replica-" << victim + 1 << " killed for good after kill " << figures.kills
+                      << std::endl;
+            bot.reset();
+        } else {
+            bot = start(victim);
+        }
     };
     // After two commands in three.
     const auto maybe_crash = [&] {
@@ -132,18 +185,13 @@ CrashFigures run_crash(Platform& platform) {
     maybe_crash();
 
     // How many all-hands syncs have fired so far.
-    const auto syncs_fired = [&] {
-        return query(world.database.path,
-                     "SELECT count(*) FROM schedules WHERE kind = 'sync' AND target = 'all' AND state = 'fired'")
-            .at(0)
-            .at(0);
-    };
+    const auto syncs_fired = [&] { return fired_syncs(*world.observer).syncs.size(); };
     // Every kRoundsPerSync rounds the run waits for the next sync and kills
     // the bot as it posts the report, so kills also land on schedules firing.
     constexpr int kRoundsPerSync = 20;
     int sync_kills = 0;
     const auto crash_at_next_sync = [&] {
-        const std::string before = syncs_fired();
+        const std::size_t before = syncs_fired();
         REQUIRE(world.sim.wait_for([&] { return syncs_fired() != before; }, 45s));
         ++sync_kills;
         crash_and_restart();
@@ -174,13 +222,17 @@ CrashFigures run_crash(Platform& platform) {
     // Running (not just started, when SIGTERM would find no handler yet): it answers.
     type(main, "show");
     REQUIRE(world.sim.wait_for([&] { return platform.answers(main, commands.back().id) > 0; }, 60s));
-    const int status = bot->stop(SIGTERM);
+    std::vector<int> statuses;
+    for (auto& bot : bots)
+        if (bot) statuses.push_back(bot->stop(SIGTERM));
     const std::string logged = read_file(log);
     std::filesystem::remove(playbook);
     std::filesystem::remove(log);
     INFO(logged.substr(logged.size() > 20000 ? logged.size() - 20000 : 0));
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
+    for (const int status : statuses) {
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+    }
     for (const std::string& secret : platform.secrets()) CHECK_THAT(logged, !Catch::Contains(secret));
 
     // Every approved draft published exactly once.
@@ -223,21 +275,17 @@ CrashFigures run_crash(Platform& platform) {
     // one another by the cadence, and each gave one report. Reminders: one
     // per fired reminder at most (none when the sync itself was already due).
     // Texts name the minute only, so two reports may read the same: they are counted, not compared.
-    const auto fired = query(world.database.path,
-                             "SELECT due_at, every_ms FROM schedules WHERE kind = 'sync' AND target = 'all' "
-                             "AND state = 'fired' ORDER BY due_at");
-    const auto reminders_fired = query(world.database.path,
-                                       "SELECT count(*) FROM schedules WHERE kind = 'sync_reminder' AND target = 'all' "
-                                       "AND state = 'fired'");
+    const FiredSyncs all_fired = fired_syncs(*world.observer);
+    const auto& fired = all_fired.syncs;
     std::size_t skipped = 0;
     for (std::size_t n = 1; n < fired.size(); ++n)
-        if (std::stoll(fired[n][0]) - std::stoll(fired[n - 1][0]) != std::stoll(fired[n][1])) ++skipped;
+        if (fired[n].first - fired[n - 1].first != fired[n].second) ++skipped;
     std::size_t reports = 0, reminders = 0;
     for (const std::string& text : platform.bot_texts(main)) {
         if (text.rfind("All-hands sync report", 0) == 0) ++reports;
         if (text.rfind("All-hands sync at", 0) == 0) ++reminders;
     }
-    const std::size_t most_reminders = std::stoul(reminders_fired.at(0).at(0));
+    const std::size_t most_reminders = all_fired.reminders;
     const std::size_t repeated_reports =
         (reports > fired.size() ? reports - fired.size() : 0) + (reminders > most_reminders ? reminders - most_reminders : 0);
     figures.duplicates += repeated_reports;
@@ -249,7 +297,9 @@ CrashFigures run_crash(Platform& platform) {
     // No channel made twice: a sev3 incident has its main channel and engineering.
     const std::size_t channels = platform.incident_channels();
     if (channels > 2) figures.duplicates += channels - 2;
-    const auto integrity = query(world.database.path, "PRAGMA integrity_check");
+    // SQLite's own check of the file a killed process left (PostgreSQL's WAL is not the harness's to check).
+    const auto integrity = world.postgres.empty() ? query(world.database.path, "PRAGMA integrity_check")
+                                                  : std::vector<std::vector<std::string>>{{"ok"}};
     // At the end: the record verifies, and every published draft has exactly
     // one draft.published entry.
     if (!audit_verifies()) ++figures.unverified;
@@ -268,7 +318,7 @@ CrashFigures run_crash(Platform& platform) {
     }
 
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
-    std::cout << "crash " << platform.name << ": " << figures << " (" << rounds << " drafts, " << commands.size()
+    std::cout << run << ": " << figures << " (" << rounds << " drafts, " << commands.size()
               << " commands, " << fired.size() << " syncs, " << sync_kills << " kills as a sync fired; seed " << seed
               << ", " << seconds.count() << " s)" << std::endl;
 

@@ -4,6 +4,7 @@
 
 #include "crash/crash_run.hpp"
 #include "matrix_support.hpp"
+#include "postgres_cluster.hpp"
 
 namespace warroom::test {
 namespace {
@@ -15,7 +16,7 @@ struct MatrixCrashPlatform {
     std::vector<std::string> environment(const std::filesystem::path& playbook) const {
         return {"MATRIX_HOMESERVER=" + world.sim.homeserver_url(), "MATRIX_USER_ID=" + world.sim.bot_user_id(),
                 "MATRIX_ACCESS_TOKEN=" + world.sim.bot_token(),    "SSL_CERT_FILE=" + world.sim.ca_file(),
-                "WARROOM_DB=" + world.database.path.string(),      "WARROOM_PLAYBOOK=" + playbook.string(),
+                "WARROOM_DB=" + world.database_url(),      "WARROOM_PLAYBOOK=" + playbook.string(),
                 "WARROOM_LOG_LEVEL=info"};
     }
 
@@ -66,6 +67,14 @@ TEST_CASE("crash: matrix - the executable killed at random moments publishes eve
           "[crash][matrix]") {
     MatrixCrashPlatform platform;
     run_crash(platform);
+}
+
+TEST_CASE("replicas: matrix - three executables on one PostgreSQL, the sync holder among those killed, publish "
+          "every draft once and lose nothing",
+          "[replicas][replicas-matrix][postgresql]") {
+    MatrixCrashPlatform platform;
+    platform.world.use_postgres(fresh_postgres_database());
+    run_crash(platform, 3);
 }
 
 }  // namespace warroom::test

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "crash/crash_run.hpp"
+#include "postgres_cluster.hpp"
 #include "slack_support.hpp"
 
 namespace warroom::test {
@@ -17,7 +18,7 @@ struct SlackCrashPlatform {
     std::vector<std::string> environment(const std::filesystem::path& playbook) const {
         return {"SLACK_APP_TOKEN=" + world.sim.app_token(),       "SLACK_BOT_TOKEN=" + world.sim.bot_token(),
                 "SLACK_API_URL=" + world.sim.api_url(),           "SSL_CERT_FILE=" + world.sim.ca_file(),
-                "WARROOM_DB=" + world.database.path.string(),     "WARROOM_PLAYBOOK=" + playbook.string(),
+                "WARROOM_DB=" + world.database_url(),     "WARROOM_PLAYBOOK=" + playbook.string(),
                 "WARROOM_LOG_LEVEL=info"};
     }
 
@@ -87,6 +88,14 @@ TEST_CASE("crash: slack - the executable killed at random moments publishes ever
           "[crash][slack]") {
     SlackCrashPlatform platform;
     run_crash(platform);
+}
+
+TEST_CASE("replicas: slack - three executables on one PostgreSQL, killed at random and one for good, publish every "
+          "draft once and lose nothing",
+          "[replicas][replicas-slack][postgresql]") {
+    SlackCrashPlatform platform;
+    platform.world.use_postgres(fresh_postgres_database());
+    run_crash(platform, 3);
 }
 
 }  // namespace warroom::test

@@ -65,6 +65,14 @@ std::optional<int> SocketModeState::ready_connection() const {
     return std::nullopt;
 }
 
+std::optional<int> SocketModeState::next_connection() {
+    std::vector<int> ready;
+    for (const auto& connection : connections_)
+        if (!connection.closed && !connection.disconnect_sent) ready.push_back(connection.id);
+    if (ready.empty()) return std::nullopt;
+    return ready[deliveries_routed_++ % ready.size()];
+}
+
 bool SocketModeState::mark_disconnect(int id) {
     ConnectionRecord* connection = record(id);
     if (!connection || connection->closed || connection->disconnect_sent) return false;
@@ -74,7 +82,7 @@ bool SocketModeState::mark_disconnect(int id) {
 
 std::optional<Delivery> SocketModeState::next_delivery(Clock::time_point now) {
     if (queue_.empty()) return std::nullopt;
-    std::optional<int> target = ready_connection();
+    std::optional<int> target = next_connection();
     if (!target) return std::nullopt;
     ConnectionRecord* connection = record(*target);
 

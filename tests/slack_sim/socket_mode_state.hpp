@@ -64,6 +64,10 @@ public:
     void close_connection(int id);
     // The newest connection that got hello and no disconnect; nullopt when none.
     std::optional<int> ready_connection() const;
+    // Where the next envelope goes: as Slack does, each envelope to one of the
+    // app's connections that got hello and no disconnect, taking them in turn
+    // (several bot processes, or one during a refresh); nullopt when none.
+    std::optional<int> next_connection();
     // Marks `id` as told to disconnect; false when it is closed or was told already.
     bool mark_disconnect(int id);
 
@@ -89,6 +93,7 @@ private:
     std::map<std::string, Envelope> envelopes_;
     std::map<std::uint64_t, std::string> queue_;   // order -> key
     std::uint64_t next_order_ = 0;
+    std::size_t deliveries_routed_ = 0;    // turns taken by next_connection
     std::vector<ConnectionRecord> connections_;
     std::vector<SimAck> acks_;
     std::size_t envelopes_sent_ = 0;

@@ -1,4 +1,4 @@
-#include "storage/sqlite_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 #include <sqlite3.h>
 
@@ -14,14 +14,15 @@
 #include <utility>
 
 #include "bot/private_file.hpp"
-#include "storage/effect_codec.hpp"
+#include "bot/effect_codec.hpp"
+#include "storage/stored_rows.hpp"
 
 namespace warroom {
 namespace {
 
 // Migration N is kMigrations[N - 1]. Append only: a released migration never
 // changes, because databases in the field have already applied it.
-const std::array<const char*, 4> kMigrations = {
+const std::array<const char*, 5> kMigrations = {
     R"sql(
 CREATE TABLE incidents (
     id          INTEGER PRIMARY KEY,
@@ -199,6 +200,24 @@ INSERT INTO counters (name, value) SELECT 'audit_chains_to_begin', 1 WHERE EXIST
 ALTER TABLE drafts ADD COLUMN lead_approval TEXT;
 ALTER TABLE drafts ADD COLUMN approver_approval TEXT;
 )sql",
+    // 5: replicas. Outbox jobs in lanes (one per incident), each lane leased to
+    // one performer at a time; leases for single-holder roles (Matrix /sync).
+    // Jobs queued before this migration share the lane '', in their order.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN lane TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_pending_by_lane ON outbox(lane, id) WHERE done_at IS NULL;
+CREATE TABLE outbox_lanes (
+    lane        TEXT    PRIMARY KEY,
+    holder      TEXT,
+    lease_until INTEGER
+) WITHOUT ROWID;
+INSERT INTO outbox_lanes (lane) SELECT DISTINCT lane FROM outbox WHERE done_at IS NULL;
+CREATE TABLE leases (
+    name        TEXT    PRIMARY KEY,
+    holder      TEXT    NOT NULL,
+    lease_until INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 [[noreturn]] void fail(sqlite3* db, std::string_view operation) {
@@ -273,8 +292,24 @@ public:
     // Makes the statement ready to run again with new parameters.
     void reset() { sqlite3_reset(stmt_); }
 
+    int columns() const { return sqlite3_column_count(stmt_); }
+    std::string column_name(int column) const { return sqlite3_column_name(stmt_, column); }
+    StoredValue value(int column) const {
+        switch (sqlite3_column_type(stmt_, column)) {
+            case SQLITE_NULL: return std::monostate{};
+            case SQLITE_INTEGER: return integer(column);
+            default: return text(column);
+        }
+    }
+    void bind_value(int index, const StoredValue& value) {
+        if (const auto* number = std::get_if<std::int64_t>(&value)) bind_one(index, *number);
+        else if (const auto* text = std::get_if<std::string>(&value)) bind_one(index, *text);
+        else bind_one(index, std::nullopt);
+    }
+
     bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
     std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+    bool boolean(int column) const { return integer(column) != 0; }
     Time time(int column) const { return from_unix_ms(integer(column)); }
     std::string text(int column) const {
         const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -405,18 +440,18 @@ std::int64_t sql_limit(std::size_t limit) {
     return static_cast<std::int64_t>(std::min(limit, kMax));
 }
 
-std::string_view to_text(ChannelKind kind) { return kind == ChannelKind::main ? "main" : "workstream"; }
-
-ChannelKind parse_channel_kind(const std::string& text) {
-    if (text == "main") return ChannelKind::main;
-    if (text == "workstream") return ChannelKind::workstream;
-    throw StorageError("corrupt channel kind in database: " + text);
+// Table and column names in SQL built for whole-table copies: only warroom's
+// own tables, and names of letters, digits and '_' (quoted all the same).
+std::string quoted_identifier(std::string_view name) {
+    if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string_view::npos)
+        throw StorageError("sqlite: not a column name: " + std::string(name));
+    return "\"" + std::string(name) + "\"";
 }
 
-template <class T>
-T parsed_or_throw(std::optional<T> value, std::string_view what, const std::string& text) {
-    if (!value) throw StorageError("corrupt " + std::string(what) + " in database: " + text);
-    return *value;
+std::string quoted_table(std::string_view table) {
+    if (std::find(kStoredTables.begin(), kStoredTables.end(), table) == kStoredTables.end())
+        throw StorageError("sqlite: not a warroom table: " + std::string(table));
+    return quoted_identifier(table);
 }
 
 class SqliteTransaction final : public Transaction {
@@ -455,8 +490,8 @@ public:
             if (!row.bind(id).step()) return std::nullopt;
             incident.id = id;
             incident.title = row.text(0);
-            incident.severity = parsed_or_throw(parse_severity(row.text(1)), "severity", row.text(1));
-            incident.status = parsed_or_throw(parse_status(row.text(2)), "status", row.text(2));
+            incident.severity = stored::parsed_or_throw(parse_severity(row.text(1)), "severity", row.text(1));
+            incident.status = stored::parsed_or_throw(parse_status(row.text(2)), "status", row.text(2));
             incident.lead = UserId{row.text(3)};
             incident.nominee = row.maybe_user(4);
             incident.declared_by = UserId{row.text(5)};
@@ -473,7 +508,7 @@ public:
                            operation);
         channels.bind(id);
         while (channels.step()) {
-            Channel channel{ChannelName{channels.text(0)}, parse_channel_kind(channels.text(1)),
+            Channel channel{ChannelName{channels.text(0)}, stored::parse_channel_kind(channels.text(1)),
                             channels.text(2), {}};
             Statement members = prepared("SELECT user FROM channel_members WHERE channel = ?", operation);
             members.bind(channel.name);
@@ -545,7 +580,7 @@ public:
             prepared("INSERT INTO channels (name, incident_id, kind, workstream, position) "
                            "VALUES (?, ?, ?, ?, ?)",
                       operation)
-                .bind(channel.name, incident.id, to_text(channel.kind), channel.workstream,
+                .bind(channel.name, incident.id, stored::to_text(channel.kind), channel.workstream,
                       static_cast<std::int64_t>(position))
                 .run();
             Statement member = prepared("INSERT INTO channel_members (channel, user) VALUES (?, ?)", operation);
@@ -570,14 +605,14 @@ public:
     }
 
     std::optional<Draft> draft(DraftId id) override {
-        Statement query = prepared(std::string(kDraftSelect) + " WHERE id = ?", "load draft");
+        Statement query = prepared(std::string(stored::kDraftSelect) + " WHERE id = ?", "load draft");
         if (!query.bind(id).step()) return std::nullopt;
-        return read_draft(query);
+        return stored::read_draft(query);
     }
 
     std::vector<Draft> drafts(IncidentId incident) override {
-        Statement query = prepared(std::string(kDraftSelect) + " WHERE incident_id = ? ORDER BY id", "list drafts");
-        return query.bind(incident).rows(read_draft);
+        Statement query = prepared(std::string(stored::kDraftSelect) + " WHERE incident_id = ? ORDER BY id", "list drafts");
+        return query.bind(incident).rows(stored::read_draft<Statement>);
     }
 
     void save(const Draft& draft) override {
@@ -636,26 +671,79 @@ public:
         std::vector<TimelineEntry> result;
         while (query.step())
             result.push_back(TimelineEntry{query.integer(0), incident, query.time(1), UserId{query.text(2)},
-                                           parsed_or_throw(parse_entry_kind(query.text(3)), "timeline kind",
+                                           stored::parsed_or_throw(parse_entry_kind(query.text(3)), "timeline kind",
                                                            query.text(3)),
                                            query.text(4)});
         return result;
     }
 
-    OutboxJobId enqueue(const Effect& effect, Time at) override {
-        prepared("INSERT INTO outbox (created_at, effect) VALUES (?, ?)", "enqueue effect")
-            .bind(at, encode_effect(effect))
+    OutboxJobId enqueue(const Effect& effect, std::string_view lane, Time at) override {
+        prepared("INSERT INTO outbox (created_at, effect, lane) VALUES (?, ?, ?)", "enqueue effect")
+            .bind(at, encode_effect(effect), lane)
             .run();
-        return OutboxJobId{sqlite3_last_insert_rowid(db_)};
+        const OutboxJobId id{sqlite3_last_insert_rowid(db_)};
+        prepared("INSERT INTO outbox_lanes (lane) VALUES (?) ON CONFLICT (lane) DO NOTHING", "enqueue effect")
+            .bind(lane)
+            .run();
+        return id;
     }
 
     std::vector<OutboxJob> pending_jobs(std::size_t limit) override {
-        Statement query = prepared("SELECT id, effect FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT ?",
-                        "list pending jobs");
-        query.bind(sql_limit(limit));
-        std::vector<OutboxJob> result;
-        while (query.step()) result.push_back(OutboxJob{OutboxJobId{query.integer(0)}, decode_effect(query.text(1))});
-        return result;
+        Statement query = prepared("SELECT id, effect, lane FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT ?",
+                                   "list pending jobs");
+        return query.bind(sql_limit(limit)).rows(stored::read_job<Statement>);
+    }
+
+    std::vector<OutboxJob> pending_jobs(std::string_view lane, std::size_t limit) override {
+        Statement query = prepared("SELECT id, effect, lane FROM outbox WHERE done_at IS NULL AND lane = ? "
+                                   "ORDER BY id LIMIT ?",
+                                   "list a lane's pending jobs");
+        return query.bind(lane, sql_limit(limit)).rows(stored::read_job<Statement>);
+    }
+
+    std::vector<std::string> claim_lanes(std::string_view holder, Time now, Time until,
+                                         std::size_t limit) override {
+        // The write lock (BEGIN IMMEDIATE) keeps claimers apart; PostgreSQL's
+        // backend skips locked rows instead.
+        Statement claim = prepared(
+            "UPDATE outbox_lanes SET holder = ?1, lease_until = ?3 WHERE lane IN ("
+            " SELECT lanes.lane FROM outbox_lanes AS lanes"
+            " JOIN (SELECT lane, MIN(id) AS oldest FROM outbox WHERE done_at IS NULL GROUP BY lane) AS pending"
+            "   ON pending.lane = lanes.lane"
+            " WHERE lanes.holder IS NULL OR lanes.holder = ?1 OR lanes.lease_until < ?2"
+            " ORDER BY pending.oldest LIMIT ?4) "
+            "RETURNING lane",
+            "claim outbox lanes");
+        claim.bind(holder, now, until, sql_limit(limit));
+        return claim.rows([](const Statement& row) { return row.text(0); });
+    }
+
+    void renew_lanes(std::string_view holder, Time until) override {
+        prepared("UPDATE outbox_lanes SET lease_until = ? WHERE holder = ?", "renew outbox lanes")
+            .bind(until, holder)
+            .run();
+    }
+
+    void release_lane(std::string_view lane, std::string_view holder) override {
+        prepared("UPDATE outbox_lanes SET holder = NULL, lease_until = NULL WHERE lane = ?1 AND holder = ?2 "
+                 "AND NOT EXISTS (SELECT 1 FROM outbox WHERE lane = ?1 AND done_at IS NULL)",
+                 "release an outbox lane")
+            .bind(lane, holder)
+            .run();
+    }
+
+    bool take_lease(std::string_view name, std::string_view holder, Time now, Time until) override {
+        prepared("INSERT INTO leases (name, holder, lease_until) VALUES (?1, ?2, ?4) "
+                 "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until "
+                 "WHERE leases.holder = excluded.holder OR leases.lease_until < ?3",
+                 "take a lease")
+            .bind(name, holder, now, until)
+            .run();
+        return sqlite3_changes(db_) == 1;
+    }
+
+    void release_lease(std::string_view name, std::string_view holder) override {
+        prepared("DELETE FROM leases WHERE name = ? AND holder = ?", "release a lease").bind(name, holder).run();
     }
 
     void complete_job(OutboxJobId id, Time at) override {
@@ -666,10 +754,10 @@ public:
     }
 
     std::optional<AuditEntry> last_audit_entry(IncidentId incident) override {
-        Statement query = prepared(std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
+        Statement query = prepared(std::string(stored::kAuditSelect) + " WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
                                    "read the audit head");
         if (!query.bind(incident).step()) return std::nullopt;
-        return read_audit(query);
+        return stored::read_audit(query);
     }
 
     void insert_audit(const AuditEntry& entry) override {
@@ -682,9 +770,9 @@ public:
     }
 
     std::vector<AuditEntry> audit_entries(IncidentId incident) override {
-        Statement query = prepared(std::string(kAuditSelect) + " WHERE incident_id = ? ORDER BY seq",
+        Statement query = prepared(std::string(stored::kAuditSelect) + " WHERE incident_id = ? ORDER BY seq",
                         "read the audit record");
-        return query.bind(incident).rows(read_audit);
+        return query.bind(incident).rows(stored::read_audit<Statement>);
     }
 
     std::vector<IncidentId> unchained_incidents() override {
@@ -711,17 +799,17 @@ public:
     }
 
     std::vector<Schedule> due_schedules(Time now, std::size_t limit) override {
-        Statement query = prepared(std::string(kScheduleSelect) +
+        Statement query = prepared(std::string(stored::kScheduleSelect) +
                                   " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
                         "list due schedules");
-        return query.bind(now, sql_limit(limit)).rows(read_schedule);
+        return query.bind(now, sql_limit(limit)).rows(stored::read_schedule<Statement>);
     }
 
     std::vector<Schedule> pending_schedules(IncidentId incident) override {
-        Statement query = prepared(std::string(kScheduleSelect) +
+        Statement query = prepared(std::string(stored::kScheduleSelect) +
                                   " WHERE state = 'pending' AND incident_id = ? ORDER BY due_at, id",
                         "list schedules");
-        return query.bind(incident).rows(read_schedule);
+        return query.bind(incident).rows(stored::read_schedule<Statement>);
     }
 
     std::optional<Time> next_due_time() override {
@@ -733,15 +821,15 @@ public:
     EscalationId next_escalation_id() override { return EscalationId{next_counter("escalation")}; }
 
     std::optional<Escalation> escalation(EscalationId id) override {
-        Statement query = prepared(std::string(kEscalationSelect) + " WHERE id = ?", "load escalation");
+        Statement query = prepared(std::string(stored::kEscalationSelect) + " WHERE id = ?", "load escalation");
         if (!query.bind(id).step()) return std::nullopt;
-        return read_escalation(query);
+        return stored::read_escalation(query);
     }
 
     std::vector<Escalation> escalations(IncidentId incident) override {
-        Statement query = prepared(std::string(kEscalationSelect) + " WHERE incident_id = ? ORDER BY id",
+        Statement query = prepared(std::string(stored::kEscalationSelect) + " WHERE incident_id = ? ORDER BY id",
                         "list escalations");
-        return query.bind(incident).rows(read_escalation);
+        return query.bind(incident).rows(stored::read_escalation<Statement>);
     }
 
     void save(const Escalation& escalation) override {
@@ -795,89 +883,50 @@ public:
             .run();
     }
 
+    TableRows read_table(std::string_view table) override {
+        const std::string operation = "read table " + std::string(table);
+        Statement query(db(), "SELECT * FROM " + quoted_table(table), operation);
+        TableRows result;
+        const int columns = query.columns();
+        for (int column = 0; column < columns; ++column) result.columns.push_back(query.column_name(column));
+        while (query.step()) {
+            std::vector<StoredValue>& row = result.rows.emplace_back();
+            for (int column = 0; column < columns; ++column) row.push_back(query.value(column));
+        }
+        return result;
+    }
+
+    void write_table(std::string_view table, const TableRows& rows) override {
+        if (rows.rows.empty()) return;
+        std::string sql = "INSERT INTO " + quoted_table(table) + " (";
+        std::string values;
+        for (std::size_t column = 0; column < rows.columns.size(); ++column) {
+            sql += (column ? ", " : "") + quoted_identifier(rows.columns[column]);
+            values += column ? ", ?" : "?";
+        }
+        sql += ") VALUES (" + values + ")";
+        Statement insert(db(), sql, "write table " + std::string(table));
+        for (const auto& row : rows.rows) {
+            if (row.size() != rows.columns.size())
+                throw StorageError("sqlite: write table " + std::string(table) + ": a row has the wrong width");
+            for (std::size_t column = 0; column < row.size(); ++column) insert.bind_value(static_cast<int>(column) + 1, row[column]);
+            insert.run();
+            insert.reset();
+        }
+    }
+
+    std::int64_t count_rows(std::string_view table) override {
+        Statement query(db(), "SELECT COUNT(*) FROM " + quoted_table(table), "count rows of " + std::string(table));
+        query.step();
+        return query.integer(0);
+    }
+
     void commit() override {
         prepared("COMMIT", "commit").run();
         committed_ = true;
     }
 
 private:
-    static constexpr std::string_view kDraftSelect =
-        "SELECT id, incident_id, audience, author, text, state, revision, is_summary, created_at, routed_to, "
-        "decided_by, decided_at, reason, published_at, lead_approval, approver_approval FROM drafts";
-
-    static constexpr std::string_view kScheduleSelect =
-        "SELECT id, incident_id, kind, target, due_at, every_ms, state, done_at FROM schedules";
-
-    static Schedule read_schedule(const Statement& row) {
-        Schedule schedule;
-        schedule.id = ScheduleId{row.integer(0)};
-        schedule.incident = IncidentId{row.integer(1)};
-        schedule.kind = parsed_or_throw(parse_schedule_kind(row.text(2)), "schedule kind", row.text(2));
-        schedule.target = row.text(3);
-        schedule.due_at = row.time(4);
-        schedule.every = Duration{row.integer(5)};
-        schedule.state = parsed_or_throw(parse_schedule_state(row.text(6)), "schedule state", row.text(6));
-        schedule.done_at = row.maybe_time(7);
-        return schedule;
-    }
-
-    static constexpr std::string_view kEscalationSelect =
-        "SELECT id, incident_id, requested_by, text, requested_at, deadline, state, decided_by, decided_at, "
-        "comment FROM escalations";
-
-    static Escalation read_escalation(const Statement& row) {
-        Escalation escalation;
-        escalation.id = EscalationId{row.integer(0)};
-        escalation.incident = IncidentId{row.integer(1)};
-        escalation.requested_by = UserId{row.text(2)};
-        escalation.text = row.text(3);
-        escalation.requested_at = row.time(4);
-        escalation.deadline = row.maybe_time(5);
-        escalation.state = parsed_or_throw(parse_escalation_state(row.text(6)), "escalation state", row.text(6));
-        escalation.decided_by = row.maybe_user(7);
-        escalation.decided_at = row.maybe_time(8);
-        escalation.comment = row.text(9);
-        return escalation;
-    }
-
-    static constexpr std::string_view kAuditSelect =
-        "SELECT incident_id, seq, at, actor, actor_name, kind, facts, prev_hash, hash FROM audit_log";
-
-    static AuditEntry read_audit(const Statement& row) {
-        AuditEntry entry;
-        entry.incident = IncidentId{row.integer(0)};
-        entry.seq = row.integer(1);
-        entry.at = row.time(2);
-        entry.actor = UserId{row.text(3)};
-        entry.actor_name = row.text(4);
-        entry.kind = row.text(5);
-        entry.facts = row.text(6);
-        entry.prev_hash = row.text(7);
-        entry.hash = row.text(8);
-        return entry;
-    }
-
-    static Draft read_draft(const Statement& row) {
-        Draft draft;
-        draft.id = DraftId{row.integer(0)};
-        draft.incident = IncidentId{row.integer(1)};
-        draft.audience = row.text(2);
-        draft.author = UserId{row.text(3)};
-        draft.text = row.text(4);
-        draft.state = parsed_or_throw(parse_draft_state(row.text(5)), "draft state", row.text(5));
-        draft.revision = static_cast<int>(row.integer(6));
-        draft.is_summary = row.integer(7) != 0;
-        draft.created_at = row.time(8);
-        draft.routed_to = UserId{row.text(9)};
-        draft.decided_by = row.maybe_user(10);
-        draft.decided_at = row.maybe_time(11);
-        draft.reason = row.text(12);
-        draft.published_at = row.maybe_time(13);
-        draft.lead_approval = row.maybe_user(14);
-        draft.approver_approval = row.maybe_user(15);
-        return draft;
-    }
-
     // After commit the connection is back in autocommit mode; further writes
     // through this object would silently escape any transaction.
     sqlite3* db() const {
@@ -971,7 +1020,7 @@ SqliteStore::~SqliteStore() {
     sqlite3_close_v2(db_);
 }
 
-std::unique_ptr<Transaction> SqliteStore::begin() {
+std::unique_ptr<Transaction> SqliteStore::begin(TransactionKind) {
     if (transaction_open_) throw StorageError("sqlite: begin: a transaction is already open on this store");
     return std::make_unique<SqliteTransaction>(db_, transaction_open_, *kept_statements_);
 }

@@ -1,8 +1,8 @@
-#include "storage/effect_codec.hpp"
+#include "bot/effect_codec.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 namespace warroom {
 namespace {

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "storage/store.hpp"
+#include "bot/store.hpp"
 
 struct sqlite3;
 
@@ -22,8 +22,10 @@ public:
     SqliteStore(const SqliteStore&) = delete;
     SqliteStore& operator=(const SqliteStore&) = delete;
 
-    // Every transaction must be destroyed before the store is.
-    std::unique_ptr<Transaction> begin() override;
+    // Every transaction must be destroyed before the store is. Both kinds take
+    // the write lock: one writer at a time, across processes.
+    std::unique_ptr<Transaction> begin(TransactionKind kind = TransactionKind::write) override;
+    std::string backend() const override { return "sqlite"; }
 
     int schema_version() const;                // the database's PRAGMA user_version
     static int latest_schema_version();       // the number of migrations this build knows

@@ -1,8 +1,17 @@
 // warroom_bench: how fast the core handles what a busy incident throws at it,
-// on a real SQLite file (WAL) as the bot runs it. Prints figures; asserts nothing.
+// on a real SQLite file (WAL) as the bot runs it, or on PostgreSQL, by one
+// process or by several replicas at once. Prints figures; asserts nothing.
 //
 //   build/warroom_bench [--quick] [--only updates|approvals|declare|schedules]
+//   pg_virtualenv build/warroom_bench --postgres "" [--replicas 3]
+#include <libpq-fe.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <regex>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -16,7 +25,7 @@
 #include "bot/engine.hpp"
 #include "bot/outbox.hpp"
 #include "bot/playbook.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
+#include "storage/open_store.hpp"
 
 using namespace warroom;
 using Steady = std::chrono::steady_clock;
@@ -28,33 +37,90 @@ struct DiscardingPerformer final : EffectPerformer {
     std::string perform(const OutboxJob&) override { return {}; }
 };
 
+// One process of warroom as far as the database can tell: its own connection,
+// engine, clock and outbox holder. Several of them on one PostgreSQL database
+// are replicas.
 struct Bench {
-    std::filesystem::path path;
-    std::unique_ptr<SqliteStore> store;
+    std::unique_ptr<Store> store;
     Playbook playbook = bundled_playbook();
     ManualClock clock{from_unix_ms(1'796'029'200'000)};
     Engine engine;
     DiscardingPerformer performer;
+    OutboxQueue outbox;
+    std::string replica;
     int next_event = 0;
 
-    explicit Bench(const std::string& name)
-        : path(std::filesystem::temp_directory_path() / ("warroom-bench-" + name + ".db")),
-          store((remove_files(), SqliteStore::open(path.string()))),
-          engine(*store, playbook, clock) {}
-    ~Bench() {
-        store.reset();
-        remove_files();
-    }
-
-    void remove_files() const {
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-    }
+    Bench(const std::string& database, std::string name)
+        : store(open_store(database)),
+          engine(*store, playbook, clock),
+          outbox(*store, clock, name),
+          replica(std::move(name)) {}
 
     Reply say(const std::string& user, const std::string& channel, const std::string& text) {
-        return engine.handle(Event{EventId{"bench-" + std::to_string(++next_event)}, UserId{user},
+        return engine.handle(Event{EventId{replica + "-" + std::to_string(++next_event)}, UserId{user},
                                    ChannelName{channel}, CommandText{text}});
     }
-    void drain() { drain_outbox(*store, performer, clock); }
+    // What a replica's outbox loop does, minus the platform: claim, perform, complete, give back.
+    void drain() {
+        for (;;) {
+            const auto lanes = outbox.claim(16, 64);
+            if (lanes.empty()) return;
+            for (const LaneJobs& lane : lanes) {
+                for (const OutboxJob& job : lane.jobs) outbox.complete(job, performer.perform(job));
+                if (lane.all) outbox.release(lane.lane);
+            }
+        }
+    }
+};
+
+// Where each section runs: a fresh SQLite file, or a fresh database on the
+// PostgreSQL server `server` (libpq key=value settings; empty: the PG*
+// environment variables, as pg_virtualenv sets them).
+class Databases {
+public:
+    explicit Databases(std::optional<std::string> server) : server_(std::move(server)) {}
+    ~Databases() {
+        for (const auto& path : files_)
+            for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+        for (const auto& name : databases_) admin("DROP DATABASE IF EXISTS " + name);
+    }
+
+    bool postgres() const { return server_.has_value(); }
+
+    std::string fresh(const std::string& section) {
+        if (!server_) {
+            const auto path = std::filesystem::temp_directory_path() / ("warroom-bench-" + section + ".db");
+            for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+            files_.push_back(path);
+            return path.string();
+        }
+        const std::string name = "warroom_bench_" + section + "_" + std::to_string(::getpid());
+        admin("DROP DATABASE IF EXISTS " + name);
+        admin("CREATE DATABASE " + name);
+        databases_.push_back(name);
+        return *server_ + " dbname=" + name;
+    }
+
+private:
+    void admin(const std::string& sql) const {
+        PGconn* connection = PQconnectdb((*server_ + " dbname=postgres").c_str());
+        if (PQstatus(connection) != CONNECTION_OK) {
+            const std::string problem = PQerrorMessage(connection);
+            PQfinish(connection);
+            throw std::runtime_error("cannot reach the PostgreSQL server for the benchmark: " + problem);
+        }
+        PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);   // "does not exist, skipping"
+        PGresult* result = PQexec(connection, sql.c_str());
+        const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+        const std::string problem = PQerrorMessage(connection);
+        PQclear(result);
+        PQfinish(connection);
+        if (!ok) throw std::runtime_error(sql + ": " + problem);
+    }
+
+    std::optional<std::string> server_;
+    std::vector<std::filesystem::path> files_;
+    std::vector<std::string> databases_;
 };
 
 struct Timings {
@@ -82,6 +148,33 @@ Timings measure(int count, F&& step) {
     return timings;
 }
 
+// `replicas` threads, each a Bench of its own on `database` running
+// step(bench, replica, i) `count` times: the figures of them all together.
+template <class F>
+Timings measure_replicas(const std::string& database, int replicas, int count, F&& step) {
+    std::vector<std::unique_ptr<Bench>> benches;
+    for (int k = 1; k <= replicas; ++k) benches.push_back(std::make_unique<Bench>(database, "replica-" + std::to_string(k)));
+    std::vector<Timings> each(static_cast<std::size_t>(replicas));
+    const auto start = Steady::now();
+    std::vector<std::thread> threads;
+    for (int k = 1; k <= replicas; ++k)
+        threads.emplace_back([&, k] {
+            Bench& bench = *benches[static_cast<std::size_t>(k - 1)];
+            each[static_cast<std::size_t>(k - 1)] = measure(count, [&](int i) { step(bench, k, i); });
+        });
+    for (auto& thread : threads) thread.join();
+    Timings all;
+    for (const Timings& timings : each) all.micros.insert(all.micros.end(), timings.micros.begin(), timings.micros.end());
+    all.total_seconds = std::chrono::duration<double>(Steady::now() - start).count();
+    return all;
+}
+
+// Replica k's incident: the first keeps the single-process benchmark's title.
+std::string incident_title(int k) { return k == 1 ? "Benchmark incident" : "Benchmark incident " + std::to_string(k); }
+std::string incident_channel(int k) {
+    return "inc-" + std::to_string(k) + (k == 1 ? "-benchmark-incident" : "-benchmark-incident-" + std::to_string(k));
+}
+
 bool is_section(std::string_view name) {
     return name == "updates" || name == "approvals" || name == "declare" || name == "schedules";
 }
@@ -92,55 +185,84 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     bool quick = false;
     std::string only;   // one section, so that a profiler or a whole-process timer sees just it
+    std::optional<std::string> postgres;
+    int replicas = 1;
+    const char* usage =
+        "usage: warroom_bench [--quick] [--only updates|approvals|declare|schedules] [--postgres SETTINGS "
+        "[--replicas N]]\n";
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--quick") {
             quick = true;
         } else if (arg == "--only" && i + 1 < argc && is_section(argv[i + 1])) {
             only = argv[++i];
+        } else if (arg == "--postgres" && i + 1 < argc) {
+            postgres = argv[++i];
+        } else if (arg == "--replicas" && i + 1 < argc && std::atoi(argv[i + 1]) >= 1) {
+            replicas = std::atoi(argv[++i]);
         } else {
-            std::fprintf(stderr, "usage: warroom_bench [--quick] [--only updates|approvals|declare|schedules]\n");
+            std::fprintf(stderr, "%s", usage);
             return 2;
         }
     }
+    if (replicas > 1 && !postgres) {
+        std::fprintf(stderr, "warroom_bench: --replicas needs --postgres: replicas share a PostgreSQL database\n");
+        return 2;
+    }
     const auto runs = [&](const char* section) { return only.empty() || only == section; };
     const int n = quick ? 200 : 2000;
-    std::printf("warroom core benchmark: SQLite file in WAL mode, bundled playbook, effects discarded\n\n");
+    Databases databases(postgres);
+    std::printf("warroom core benchmark: %s, %d replica(s), bundled playbook, effects discarded\n\n",
+                postgres ? "PostgreSQL" : "SQLite file in WAL mode", replicas);
 
     if (runs("updates")) {
-        Bench bench("updates");
-        bench.say("alice", "general", "/incident declare sev1 Benchmark incident");
-        bench.say("alice", "inc-1-benchmark-incident", "/incident workstream engineering @bob");
-        bench.drain();
-        measure(n, [&](int i) {
-            const Reply reply = bench.say("bob", "inc-1-engineering", "/incident update progress " + std::to_string(i));
+        const std::string database = databases.fresh("updates");
+        {
+            Bench setup(database, "setup");
+            for (int k = 1; k <= replicas; ++k) {
+                setup.say("alice", "general", "/incident declare sev1 " + incident_title(k));
+                setup.say("alice", incident_channel(k), "/incident workstream engineering @bob");
+            }
+            setup.drain();
+        }
+        measure_replicas(database, replicas, n, [](Bench& bench, int k, int i) {
+            const Reply reply = bench.say("bob", "inc-" + std::to_string(k) + "-engineering",
+                                          "/incident update progress " + std::to_string(i));
             if (reply.kind != Reply::Kind::ok) throw std::runtime_error("update refused: " + reply.text);
             bench.drain();
         }).print("update (command + commit + outbox drain)", "commands");
     }
     if (runs("approvals")) {
-        Bench bench("approvals");
-        bench.say("alice", "general", "/incident declare sev2 Benchmark incident");
-        bench.drain();
-        measure(n / 2, [&](int i) {
-            bench.say("alice", "inc-1-benchmark-incident", "/incident draft exec Status " + std::to_string(i));
-            const Reply reply =
-                bench.say("alice", "inc-1-benchmark-incident", "/incident approve D-" + std::to_string(i + 1));
+        const std::string database = databases.fresh("approvals");
+        {
+            Bench setup(database, "setup");
+            for (int k = 1; k <= replicas; ++k) setup.say("alice", "general", "/incident declare sev2 " + incident_title(k));
+            setup.drain();
+        }
+        static const std::regex draft_id(R"(D-\d+)");
+        measure_replicas(database, replicas, n / 2, [](Bench& bench, int k, int i) {
+            const Reply drafted =
+                bench.say("alice", incident_channel(k), "/incident draft exec Status " + std::to_string(i));
+            std::smatch id;
+            if (!std::regex_search(drafted.text, id, draft_id)) throw std::runtime_error("no draft: " + drafted.text);
+            const Reply reply = bench.say("alice", incident_channel(k), "/incident approve " + id.str());
             if (reply.kind != Reply::Kind::ok) throw std::runtime_error("approval refused: " + reply.text);
             bench.drain();
         }).print("draft + approve + publish once", "drafts");
     }
     if (runs("declare")) {
-        Bench bench("declare");
-        measure(n / 10, [&](int i) {
-            bench.say("alice", "general", "/incident declare sev1 Incident number " + std::to_string(i));
+        const std::string database = databases.fresh("declare");
+        measure_replicas(database, replicas, n / 10 / replicas, [](Bench& bench, int k, int i) {
+            bench.say("alice", "general",
+                      "/incident declare sev1 Incident number " + std::to_string(k) + "-" + std::to_string(i));
             bench.drain();
         }).print("declare sev1 (4 channels, invites, cadences)", "incidents");
     }
     if (runs("schedules")) {
         // 50 open sev1 incidents, each with 3 workstream syncs every 30m, an
         // all-hands sync every 1h and a summary every 2h: six hours of rhythm.
-        Bench bench("schedules");
+        // One process: schedules fire once whichever replica runs them.
+        Bench bench(databases.fresh("schedules"), "replica-1");
         for (int i = 0; i < 50; ++i) bench.say("alice", "general", "/incident declare sev1 Rhythm " + std::to_string(i));
         bench.drain();
         const auto start = Steady::now();

@@ -2,10 +2,13 @@
 # only those that are missing, so a second run costs nothing.
 warroom_packages=(
   g++ cmake make pkg-config ccache
-  libsqlite3-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libedit-dev
+  libsqlite3-dev libpq-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libedit-dev
   libboost1.81-dev libssl-dev openssl
   catch2
 )
+# What the tests add: PostgreSQL's server programs, for the throwaway cluster
+# the storage suite and the replica tests start (and stop) themselves.
+warroom_test_packages=(postgresql)
 # What the fuzz run of test.sh adds: clang with libFuzzer and the sanitizer
 # runtimes, and llvm-symbolizer for readable crash reports.
 warroom_fuzz_packages=(clang libclang-rt-14-dev llvm)

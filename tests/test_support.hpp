@@ -29,6 +29,7 @@
 #include "bot/outbox.hpp"
 #include "bot/playbook.hpp"
 #include "bot/timeline.hpp"
+#include "storage/open_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "bot/store.hpp"
 
@@ -140,11 +141,11 @@ public:
 
 struct Harness {
     explicit Harness(Playbook book = bundled_playbook(), const std::string& database = ":memory:")
-        : playbook(std::move(book)), store(SqliteStore::open(database)), engine(*store, playbook, clock) {}
+        : playbook(std::move(book)), store(open_store(database)), engine(*store, playbook, clock) {}
 
     ManualClock clock{kTestStart};
     Playbook playbook;
-    std::unique_ptr<SqliteStore> store;
+    std::unique_ptr<Store> store;   // a SQLite file, ":memory:", or a PostgreSQL URL
     Engine engine;
     RecordingPerformer performer;
     int events_sent = 0;

@@ -19,31 +19,39 @@ constexpr std::string_view kFailureRecorded = "audit.delivery_failed";
 
 }  // namespace
 
-void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock, const std::string& reference) {
-    auto tx = store.begin();
-    tx->complete_job(job.id, clock.now());
+namespace {
+
+void complete_in(Transaction& tx, const OutboxJob& job, const Clock& clock, const std::string& reference) {
+    tx.complete_job(job.id, clock.now());
     if (const auto* publish = std::get_if<Publish>(&job.effect)) {
-        if (auto draft = tx->draft(publish->draft); draft && draft->state == DraftState::approved) {
+        if (auto draft = tx.draft(publish->draft); draft && draft->state == DraftState::approved) {
             draft->state = DraftState::published;
             draft->published_at = clock.now();
-            tx->save(*draft);
-            append_audit(*tx, draft->incident, clock.now(), bot_user(), "warroom", "draft.published",
+            tx.save(*draft);
+            append_audit(tx, draft->incident, clock.now(), bot_user(), "warroom", "draft.published",
                          {{"draft", to_string(draft->id)},
                           {"revision", draft->revision},
                           {"channel", publish->channel.value()},
                           {"reference", reference.empty() ? nlohmann::json(nullptr) : nlohmann::json(reference)},
                           {"text", publish->text}});
-            tx->append(TimelineEntry{0, draft->incident, clock.now(), draft->decided_by.value_or(draft->author),
+            tx.append(TimelineEntry{0, draft->incident, clock.now(), draft->decided_by.value_or(draft->author),
                                      EntryKind::publication,
                                      to_string(draft->id) + " published to " + to_string(publish->channel)});
             // An executive summary is a moment worth anchoring: the head
             // posted covers the draft.published entry just written.
             if (draft->is_summary) {
-                if (const auto incident = tx->incident(draft->incident))
-                    post_audit_anchor(*tx, *incident, clock.now());
+                if (const auto incident = tx.incident(draft->incident))
+                    post_audit_anchor(tx, *incident, clock.now());
             }
         }
     }
+}
+
+}  // namespace
+
+void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock, const std::string& reference) {
+    auto tx = store.begin();
+    complete_in(*tx, job, clock, reference);
     tx->commit();
 }
 
@@ -70,12 +78,7 @@ OutboxQueue::OutboxQueue(Store& store, const Clock& clock, std::string holder, D
 std::vector<LaneJobs> OutboxQueue::claim(std::size_t lanes, std::size_t jobs_per_lane) {
     const Time now = clock_.now();
     auto tx = store_.begin(TransactionKind::claim);
-    std::vector<LaneJobs> claimed;
-    for (std::string& lane : tx->claim_lanes(holder_, now, now + lease_, lanes)) {
-        auto jobs = tx->pending_jobs(lane, jobs_per_lane);
-        const bool all = jobs.size() < jobs_per_lane;
-        claimed.push_back(LaneJobs{std::move(lane), std::move(jobs), all});
-    }
+    std::vector<LaneJobs> claimed = tx->claim_jobs(holder_, now, now + lease_, lanes, jobs_per_lane);
     tx->commit();
     return claimed;
 }
@@ -88,14 +91,11 @@ void OutboxQueue::renew() {
     tx->commit();
 }
 
-void OutboxQueue::release(const std::string& lane) {
-    auto tx = store_.begin(TransactionKind::claim);
-    tx->release_lane(lane, holder_);
+void OutboxQueue::complete(const OutboxJob& job, const std::string& reference, bool last_of_lane) {
+    auto tx = store_.begin();
+    complete_in(*tx, job, clock_, reference);
+    if (last_of_lane) tx->release_lane(job.lane, holder_);
     tx->commit();
-}
-
-void OutboxQueue::complete(const OutboxJob& job, const std::string& reference) {
-    complete_outbox_job(store_, job, clock_, reference);
 }
 
 void OutboxQueue::failed(const OutboxJob& job, const std::string& problem) {
@@ -125,10 +125,9 @@ std::size_t drain_outbox(Store& store, EffectPerformer& performer, const Clock& 
                     queue.failed(job, error.what());
                     return performed;
                 }
-                queue.complete(job, reference);
+                queue.complete(job, reference, lane.all && &job == &lane.jobs.back());
                 ++performed;
             }
-            if (lane.all) queue.release(lane.lane);
         }
     }
 }

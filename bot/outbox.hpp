@@ -41,13 +41,6 @@ void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock,
 // line and is repeated. Nothing is recorded for other jobs.
 void record_delivery_failure(Store& store, const OutboxJob& job, const Clock& clock, const std::string& problem);
 
-// The jobs of one lane a performer holds, oldest first.
-struct LaneJobs {
-    std::string lane;
-    std::vector<OutboxJob> jobs;
-    bool all = false;                  // every pending job of the lane is here (fewer than asked for)
-};
-
 // One performer's view of the outbox shared by every replica: it claims
 // lanes (each incident's effects, in order) for a lease, performs their jobs,
 // completes them, and gives a drained lane back. A lane is performed by one
@@ -67,10 +60,11 @@ public:
     bool still_held(Time claimed_at) const;
     // Extends the lease of every lane this holder holds (a heartbeat while a job takes long).
     void renew();
-    // Gives the lane back unless a job was added to it meanwhile.
-    void release(const std::string& lane);
-    // complete_outbox_job and record_delivery_failure on this queue's store.
-    void complete(const OutboxJob& job, const std::string& reference);
+    // complete_outbox_job on this queue's store. With `last_of_lane` the
+    // lane is given back in the same transaction, unless a job was added to
+    // it meanwhile, so that another replica may take it at once.
+    void complete(const OutboxJob& job, const std::string& reference, bool last_of_lane);
+    // record_delivery_failure on this queue's store.
     void failed(const OutboxJob& job, const std::string& problem);
 
     const std::string& holder() const { return holder_; }

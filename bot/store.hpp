@@ -59,6 +59,13 @@ inline constexpr std::array<std::string_view, 18> kStoredTables = {
     "status_updates", "timeline",   "processed_events", "outbox",     "outbox_lanes",    "platform_refs",
     "counters",     "schedules",    "escalations",     "action_items", "audit_log",      "leases"};
 
+// The jobs of one lane a performer holds, oldest first.
+struct LaneJobs {
+    std::string lane;
+    std::vector<OutboxJob> jobs;
+    bool all = false;                  // every pending job of the lane is here (fewer than asked for)
+};
+
 class Transaction {
 public:
     virtual ~Transaction() = default;   // without commit(), everything is rolled back
@@ -99,10 +106,24 @@ public:
     // jobs and are free, already held by `holder`, or whose lease ended before
     // `now`; lanes whose oldest pending job is oldest come first. Lanes another
     // transaction is claiming are skipped, not waited for. Returns them.
+    // (SQLite, one process's database, hands out every lane with pending jobs
+    // and keeps no leases.)
     virtual std::vector<std::string> claim_lanes(std::string_view holder, Time now, Time until,
                                                  std::size_t limit) = 0;
     // Extends every lease `holder` holds on lanes to `until` (a heartbeat while it performs).
     virtual void renew_lanes(std::string_view holder, Time until) = 0;
+    // claim_lanes, then up to `jobs_per_lane` pending jobs of each lane
+    // claimed. A backend may do it in fewer statements.
+    virtual std::vector<LaneJobs> claim_jobs(std::string_view holder, Time now, Time until, std::size_t lanes,
+                                             std::size_t jobs_per_lane) {
+        std::vector<LaneJobs> claimed;
+        for (std::string& lane : claim_lanes(holder, now, until, lanes)) {
+            auto jobs = pending_jobs(lane, jobs_per_lane);
+            const bool all = jobs.size() < jobs_per_lane;
+            claimed.push_back(LaneJobs{std::move(lane), std::move(jobs), all});
+        }
+        return claimed;
+    }
     // Gives a lane back (if `holder` still holds it and it has no pending job
     // left), so another may take it at once.
     virtual void release_lane(std::string_view lane, std::string_view holder) = 0;

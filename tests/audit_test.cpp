@@ -460,7 +460,6 @@ TEST_CASE("a database from before the audit record begins each chain at the upgr
         // Back to schema version 2: no audit_log table (nor the approval
         // columns of migration 4, nor migration 5's lanes), as an older warroom left it.
         Sql sql(db.path);
-        sql.exec("DROP INDEX outbox_pending_by_lane");
         sql.exec("ALTER TABLE outbox DROP COLUMN lane");
         sql.exec("DROP TABLE outbox_lanes");
         sql.exec("DROP TABLE leases");

@@ -555,6 +555,19 @@ TEST_CASE("store: outbox lanes keep their jobs in order and go to one holder at 
         CHECK(all[2].lane.empty());
     }
     using Lanes = std::set<std::string>;
+    if (backend == "sqlite") {
+        // One process's database: every lane with pending jobs is its own,
+        // whatever the holder says, and a claim writes nothing.
+        CHECK(claim(*store.store, "a", at_minute(0), at_minute(1), 2) == Lanes{"incident:2", "incident:1"});
+        CHECK(claim(*store.store, "b", at_minute(0), at_minute(1)) == Lanes{"incident:2", "incident:1", ""});
+        {
+            auto tx = store->begin();
+            tx->complete_job(general, at_minute(1));
+            tx->commit();
+        }
+        CHECK(claim(*store.store, "b", at_minute(0), at_minute(1)) == Lanes{"incident:2", "incident:1"});
+        return;
+    }
     // Within its limit, a claim takes the lanes whose oldest jobs are oldest.
     CHECK(claim(*store.store, "a", at_minute(0), at_minute(1), 2) == Lanes{"incident:2", "incident:1"});
     CHECK(claim(*store.store, "b", at_minute(0), at_minute(1)) == Lanes{""});
@@ -604,9 +617,8 @@ TEST_CASE("store: outbox lanes keep their jobs in order and go to one holder at 
 }
 
 TEST_CASE("store: two stores claiming at once get disjoint lanes", "[storage][postgresql]") {
-    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
-    CAPTURE(backend);
-    TestDatabase database(backend);
+    // PostgreSQL only: a SQLite file is one process's, and hands every lane to it.
+    TestDatabase database("postgresql");
     auto first = database.open();
     auto second = database.open();
     std::set<std::string> all;
@@ -637,7 +649,7 @@ TEST_CASE("store: two stores claiming at once get disjoint lanes", "[storage][po
     both.insert(by_b.value.begin(), by_b.value.end());
     CHECK(both.size() == by_a.value.size() + by_b.value.size());
     // Serialised, the second finds the first's 5 held and takes the other 3;
-    // side by side (PostgreSQL), each skips what the other is locking.
+    // side by side, each skips what the other is locking.
     CHECK(both == all);
 }
 

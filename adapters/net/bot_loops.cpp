@@ -129,38 +129,27 @@ awaitable<void> OutboxLoop::run() {
             if (auto waiting = retry_at_.find(lane.lane);
                 waiting != retry_at_.end() && waiting->second.at > claimed_at)
                 continue;
-            bool drained = true;
             for (const OutboxJob& job : lane.jobs) {
                 if (stopping_) co_return;
-                if (!queue_.still_held(claimed_on_clock)) {
-                    drained = false;   // claimed again in the next round before going on
-                    break;
-                }
+                // Claimed again in the next round before going on.
+                if (!queue_.still_held(claimed_on_clock)) break;
                 const Delivery delivery = co_await perform_(job);
                 if (stopping_) co_return;
                 if (!delivery.done) {
-                    drained = false;
                     delay_lane(lane.lane, job, delivery.problem);
                     break;
                 }
                 retry_at_.erase(lane.lane);
                 performed_any = true;
                 try {
-                    queue_.complete(job, delivery.reference);
+                    // The lane's last job gives the lane back with it.
+                    queue_.complete(job, delivery.reference, lane.all && &job == &lane.jobs.back());
                 } catch (const StorageError& error) {
                     // It will be repeated, harmlessly; the log says why.
                     spdlog::error("outbox job {} was done but could not be marked done: {}", job.id.value(),
                                   error.what());
-                    drained = false;
                     delay_lane(lane.lane, job, "");
                     break;
-                }
-            }
-            if (drained && lane.all) {
-                try {
-                    queue_.release(lane.lane);
-                } catch (const StorageError& error) {
-                    spdlog::warn("could not give back outbox lane {}: {}", lane.lane, error.what());
                 }
             }
         }

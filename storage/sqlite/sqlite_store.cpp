@@ -203,9 +203,10 @@ ALTER TABLE drafts ADD COLUMN approver_approval TEXT;
     // 5: replicas. Outbox jobs in lanes (one per incident), each lane leased to
     // one performer at a time; leases for single-holder roles (Matrix /sync).
     // Jobs queued before this migration share the lane '', in their order.
+    // No index by lane: one process reads the pending jobs of every lane at
+    // once (claim_jobs), and a second index would cost every job's insert.
     R"sql(
 ALTER TABLE outbox ADD COLUMN lane TEXT NOT NULL DEFAULT '';
-CREATE INDEX outbox_pending_by_lane ON outbox(lane, id) WHERE done_at IS NULL;
 CREATE TABLE outbox_lanes (
     lane        TEXT    PRIMARY KEY,
     holder      TEXT,
@@ -682,9 +683,13 @@ public:
             .bind(at, encode_effect(effect), lane)
             .run();
         const OutboxJobId id{sqlite3_last_insert_rowid(db_)};
-        prepared("INSERT INTO outbox_lanes (lane) VALUES (?) ON CONFLICT (lane) DO NOTHING", "enqueue effect")
-            .bind(lane)
-            .run();
+        // A command's effects share a lane: its row is made once per transaction.
+        if (lane_recorded_ != lane) {
+            prepared("INSERT INTO outbox_lanes (lane) VALUES (?) ON CONFLICT (lane) DO NOTHING", "enqueue effect")
+                .bind(lane)
+                .run();
+            lane_recorded_ = lane;
+        }
         return id;
     }
 
@@ -701,36 +706,42 @@ public:
         return query.bind(lane, sql_limit(limit)).rows(stored::read_job<Statement>);
     }
 
-    std::vector<std::string> claim_lanes(std::string_view holder, Time now, Time until,
-                                         std::size_t limit) override {
-        // The write lock (BEGIN IMMEDIATE) keeps claimers apart; PostgreSQL's
-        // backend skips locked rows instead.
-        Statement claim = prepared(
-            "UPDATE outbox_lanes SET holder = ?1, lease_until = ?3 WHERE lane IN ("
-            " SELECT lanes.lane FROM outbox_lanes AS lanes"
-            " JOIN (SELECT lane, MIN(id) AS oldest FROM outbox WHERE done_at IS NULL GROUP BY lane) AS pending"
-            "   ON pending.lane = lanes.lane"
-            " WHERE lanes.holder IS NULL OR lanes.holder = ?1 OR lanes.lease_until < ?2"
-            " ORDER BY pending.oldest LIMIT ?4) "
-            "RETURNING lane",
-            "claim outbox lanes");
-        claim.bind(holder, now, until, sql_limit(limit));
-        return claim.rows([](const Statement& row) { return row.text(0); });
+    // A SQLite file is one process's (replicas share PostgreSQL): every lane
+    // with pending jobs is that process's, so a claim writes nothing and
+    // there is no lease to renew or give back. This keeps the single
+    // process's outbox as cheap as before lanes existed.
+    std::vector<std::string> claim_lanes(std::string_view, Time, Time, std::size_t limit) override {
+        Statement lanes = prepared("SELECT lane FROM outbox WHERE done_at IS NULL GROUP BY lane ORDER BY MIN(id) "
+                                   "LIMIT ?",
+                                   "list outbox lanes");
+        return lanes.bind(sql_limit(limit)).rows([](const Statement& row) { return row.text(0); });
     }
 
-    void renew_lanes(std::string_view holder, Time until) override {
-        prepared("UPDATE outbox_lanes SET lease_until = ? WHERE holder = ?", "renew outbox lanes")
-            .bind(until, holder)
-            .run();
+    // One process: the oldest pending jobs of every lane, in one query, as before lanes existed.
+    std::vector<LaneJobs> claim_jobs(std::string_view, Time, Time, std::size_t lanes,
+                                     std::size_t jobs_per_lane) override {
+        const std::size_t limit = lanes > std::numeric_limits<std::size_t>::max() / jobs_per_lane
+                                      ? std::numeric_limits<std::size_t>::max()
+                                      : lanes * jobs_per_lane;
+        const std::vector<OutboxJob> jobs = pending_jobs(limit);
+        const bool everything = jobs.size() < limit;
+        std::vector<LaneJobs> claimed;   // a handful of lanes: found by a linear search
+        for (const OutboxJob& job : jobs) {
+            auto lane = std::find_if(claimed.begin(), claimed.end(), [&](const LaneJobs& l) { return l.lane == job.lane; });
+            if (lane == claimed.end()) {
+                // Past the limit of lanes, a lane's jobs wait for the next claim.
+                if (claimed.size() == lanes) continue;
+                lane = claimed.insert(claimed.end(), LaneJobs{job.lane, {}, everything});
+            }
+            if (lane->jobs.size() < jobs_per_lane) lane->jobs.push_back(job);
+            else lane->all = false;
+        }
+        return claimed;
     }
 
-    void release_lane(std::string_view lane, std::string_view holder) override {
-        prepared("UPDATE outbox_lanes SET holder = NULL, lease_until = NULL WHERE lane = ?1 AND holder = ?2 "
-                 "AND NOT EXISTS (SELECT 1 FROM outbox WHERE lane = ?1 AND done_at IS NULL)",
-                 "release an outbox lane")
-            .bind(lane, holder)
-            .run();
-    }
+    void renew_lanes(std::string_view, Time) override {}
+
+    void release_lane(std::string_view, std::string_view) override {}
 
     bool take_lease(std::string_view name, std::string_view holder, Time now, Time until) override {
         prepared("INSERT INTO leases (name, holder, lease_until) VALUES (?1, ?2, ?4) "
@@ -960,6 +971,7 @@ private:
     bool& open_flag_;
     StatementCache& kept_;
     bool committed_ = false;
+    std::optional<std::string> lane_recorded_;   // the lane whose outbox_lanes row this transaction ensured
 };
 
 }  // namespace

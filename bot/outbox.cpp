@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "bot/audit.hpp"
@@ -17,9 +15,8 @@ constexpr std::size_t kBatch = 32;
 
 constexpr std::string_view kFailureRecorded = "audit.delivery_failed";
 
-}  // namespace
-
-namespace {
+// Lanes a drain in process takes at once; their jobs kBatch at a time.
+constexpr std::size_t kLanesAtOnce = 64;
 
 void complete_in(Transaction& tx, const OutboxJob& job, const Clock& clock, const std::string& reference) {
     tx.complete_job(job.id, clock.now());
@@ -113,7 +110,7 @@ std::size_t drain_outbox(Store& store, EffectPerformer& performer, const Clock& 
     OutboxQueue queue(store, clock, default_replica_name());
     std::size_t performed = 0;
     for (;;) {
-        const auto lanes = queue.claim(std::numeric_limits<std::size_t>::max(), kBatch);
+        const auto lanes = queue.claim(kLanesAtOnce, kBatch);
         if (lanes.empty()) return performed;
         for (const LaneJobs& lane : lanes) {
             for (const OutboxJob& job : lane.jobs) {

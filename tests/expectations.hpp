@@ -17,6 +17,7 @@ inline std::string kind_name(Reply::Kind kind) {
         case Reply::Kind::ok: return "ok";
         case Reply::Kind::error: return "error";
         case Reply::Kind::ignored: return "ignored";
+        case Reply::Kind::unavailable: return "unavailable";
     }
     return "?";
 }

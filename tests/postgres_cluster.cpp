@@ -185,33 +185,100 @@ ClusterFiles make_cluster_directory() {
     return files;
 }
 
-// initdb, then pg_ctl start on a free port; returns the base URL
-// "postgresql://warroom@127.0.0.1:PORT". Another process may take the port
-// between our look and the server's bind: then another port, twice more.
-std::string start_cluster(const ClusterFiles& files) {
-    run(as_owner({(files.bin / "initdb").string(), "-D", files.data().string(), "-U", "warroom", "-A", "trust",
-                  "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"}),
-        files.dir / "initdb.log", files.dir);
-    {
-        std::ofstream conf(files.data() / "postgresql.conf", std::ios::app);
-        conf << "\n# the warroom test cluster\n"
-             << "listen_addresses = '127.0.0.1'\n"
-             << "unix_socket_directories = '" << files.dir.string() << "'\n"
-             << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-             << "shared_buffers = 32MB\nmax_connections = 100\n";
-        if (!conf) throw std::runtime_error("cannot configure the test cluster");
+// initdb (trust for the role "warroom"; with a `password`, that password is
+// asked for on TCP connections, as a real server's would be) and the test
+// settings.
+void init_cluster(const ClusterFiles& files, const std::string& password = "") {
+    std::vector<std::string> initdb = {(files.bin / "initdb").string(), "-D", files.data().string(), "-U", "warroom",
+                                       "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"};
+    if (password.empty()) {
+        initdb.insert(initdb.end(), {"-A", "trust"});
+    } else {
+        const fs::path password_file = files.dir / "password";
+        {
+            std::ofstream out(password_file);
+            out << password << "\n";
+            if (!out) throw std::runtime_error("cannot write the test cluster's password file");
+        }
+        if (::geteuid() == 0 && ::chown(password_file.c_str(), cluster_owner().uid, cluster_owner().gid) != 0)
+            throw std::runtime_error("cannot give the test cluster's password file to nobody");
+        initdb.insert(initdb.end(), {"--auth-local=trust", "--auth-host=scram-sha-256",
+                                     "--pwfile=" + password_file.string()});
     }
-    const fs::path log = files.dir / "postgres.log";
+    run(as_owner(initdb), files.dir / "initdb.log", files.dir);
+    std::ofstream conf(files.data() / "postgresql.conf", std::ios::app);
+    conf << "\n# the warroom test cluster\n"
+         << "listen_addresses = '127.0.0.1'\n"
+         << "unix_socket_directories = '" << files.dir.string() << "'\n"
+         << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+         << "shared_buffers = 32MB\nmax_connections = 100\n";
+    if (!conf) throw std::runtime_error("cannot configure the test cluster");
+}
+
+// pg_ctl start on `port`, waiting until the server accepts connections; false if it did not start.
+bool start_server(const ClusterFiles& files, int port) {
+    return succeeded(spawn(as_owner({(files.bin / "pg_ctl").string(), "start", "-D", files.data().string(), "-l",
+                                     (files.dir / "postgres.log").string(), "-w", "-t", "60", "-o",
+                                     "-p " + std::to_string(port)}),
+                           files.dir / "pg_ctl.log", files.dir));
+}
+
+// Starts an initialised cluster on a free port; returns the port. Another
+// process may take the port between our look and the server's bind: then
+// another port, twice more.
+int start_on_free_port(const ClusterFiles& files) {
     for (int attempt = 1;; ++attempt) {
         const int port = unused_local_port();
-        const bool started = succeeded(spawn(as_owner({(files.bin / "pg_ctl").string(), "start", "-D",
-                                                       files.data().string(), "-l", log.string(), "-w", "-t", "60",
-                                                       "-o", "-p " + std::to_string(port)}),
-                                             files.dir / "pg_ctl.log", files.dir));
-        if (started) return "postgresql://warroom@127.0.0.1:" + std::to_string(port);
-        if (attempt == 3) throw std::runtime_error("the test cluster did not start:" + last_lines(log));
+        if (start_server(files, port)) return port;
+        if (attempt == 3) throw std::runtime_error("the test cluster did not start:" + last_lines(files.dir / "postgres.log"));
     }
 }
+
+// initdb, then pg_ctl start on a free port; returns the base URL
+// "postgresql://warroom@127.0.0.1:PORT".
+std::string start_cluster(const ClusterFiles& files) {
+    init_cluster(files);
+    return "postgresql://warroom@127.0.0.1:" + std::to_string(start_on_free_port(files));
+}
+
+// Stops a cluster of this process and removes its directory when the process
+// ends, even by a crash: it waits on a pipe whose write end only this process
+// holds, so its read sees end of file once this process has exited (or
+// finish() closed it).
+class Watchdog {
+public:
+    explicit Watchdog(const ClusterFiles& files) {
+        int pipe_ends[2];
+        if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw std::runtime_error("cannot make the watchdog's pipe");
+        std::vector<std::string> watchdog = {"sh", "-c", R"(dir=$0; read -r _; "$@"; rm -rf -- "$dir")",
+                                             files.dir.string()};
+        for (std::string& arg : files.stop_command("fast")) watchdog.push_back(std::move(arg));
+        try {
+            pid_ = spawn(watchdog, "/dev/null", "/", pipe_ends[0]);
+        } catch (...) {
+            ::close(pipe_ends[0]);
+            ::close(pipe_ends[1]);
+            throw;
+        }
+        ::close(pipe_ends[0]);
+        keep_alive_ = pipe_ends[1];
+    }
+    ~Watchdog() { finish(); }
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+
+    // Stops the cluster and removes its directory now, and waits until that is done.
+    void finish() {
+        if (keep_alive_ < 0) return;
+        ::close(keep_alive_);
+        keep_alive_ = -1;
+        succeeded(pid_);
+    }
+
+private:
+    pid_t pid_ = 0;
+    int keep_alive_ = -1;
+};
 
 // The cluster this process makes its databases on.
 class Cluster {
@@ -225,42 +292,19 @@ public:
 class OwnCluster final : public Cluster {
 public:
     OwnCluster() : files_(make_cluster_directory()) {
-        int pipe_ends[2];
-        if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw std::runtime_error("cannot make the watchdog's pipe");
-        // Waits until the read sees end of file, i.e. every holder of the
-        // write end (this process alone) has exited or closed it.
-        std::vector<std::string> watchdog = {"sh", "-c", R"(dir=$0; read -r _; "$@"; rm -rf -- "$dir")",
-                                             files_.dir.string()};
-        for (std::string& arg : files_.stop_command("fast")) watchdog.push_back(std::move(arg));
         try {
-            watchdog_ = spawn(watchdog, "/dev/null", "/", pipe_ends[0]);
+            watchdog_.emplace(files_);
         } catch (...) {
-            ::close(pipe_ends[0]);
-            ::close(pipe_ends[1]);
             fs::remove_all(files_.dir);
             throw;
         }
-        ::close(pipe_ends[0]);
-        keep_alive_ = pipe_ends[1];
-        try {
-            base_url_ = start_cluster(files_);
-        } catch (...) {
-            stop();
-            throw;
-        }
+        base_url_ = start_cluster(files_);   // on failure, the watchdog stops what started and removes the directory
     }
-    ~OwnCluster() override { stop(); }
     const std::string& base_url() const override { return base_url_; }
 
 private:
-    void stop() {
-        ::close(keep_alive_);
-        succeeded(watchdog_);   // so the cluster is gone when the tests are
-    }
-
     ClusterFiles files_;
-    pid_t watchdog_ = 0;
-    int keep_alive_ = -1;
+    std::optional<Watchdog> watchdog_;   // so the cluster is gone when the tests are
     std::string base_url_;
 };
 
@@ -350,6 +394,57 @@ std::string postgres_query(const std::string& url, const std::string& sql) {
         throw std::runtime_error("the test cluster refused " + sql + ": " + PQerrorMessage(conn.get()));
     if (PQntuples(result.get()) == 0 || PQnfields(result.get()) == 0) return "";
     return PQgetvalue(result.get(), 0, 0);
+}
+
+struct PostgresServer::Running {
+    explicit Running(const std::string& password) : files(make_cluster_directory()) {
+        try {
+            watchdog.emplace(files);
+        } catch (...) {
+            fs::remove_all(files.dir);
+            throw;
+        }
+        init_cluster(files, password);
+        port = start_on_free_port(files);
+    }
+
+    ClusterFiles files;
+    std::optional<Watchdog> watchdog;   // stops the server and removes its directory, at the latest at exit
+    int port = 0;
+    bool up = true;
+};
+
+PostgresServer::PostgresServer(std::string password)
+    : password_(std::move(password)), running_(std::make_unique<Running>(password_)) {}
+
+PostgresServer::~PostgresServer() = default;
+
+std::string PostgresServer::url(const std::string& database) const {
+    return "postgresql://warroom:" + password_ + "@127.0.0.1:" + std::to_string(running_->port) + "/" + database;
+}
+
+std::string PostgresServer::fresh_database() {
+    static std::atomic<int> counter{0};
+    const std::string name = "warroom_outage_" + std::to_string(counter++);
+    postgres_query(url("postgres"), "CREATE DATABASE " + name);
+    return url(name);
+}
+
+void PostgresServer::stop() {
+    if (!running_->up) return;
+    const ClusterFiles& files = running_->files;
+    if (!succeeded(spawn(files.stop_command("fast"), files.dir / "pg_ctl.log", files.dir)))
+        throw std::runtime_error("the test server did not stop:" + last_lines(files.dir / "pg_ctl.log"));
+    running_->up = false;
+}
+
+void PostgresServer::start() {
+    if (running_->up) return;
+    // The same port: the bot reconnects with the URL it was given.
+    if (!start_server(running_->files, running_->port))
+        throw std::runtime_error("the test server did not start again on port " + std::to_string(running_->port) +
+                                 ":" + last_lines(running_->files.dir / "postgres.log"));
+    running_->up = true;
 }
 
 int unused_local_port() {

@@ -104,7 +104,8 @@ struct MatrixBot::Impl {
     awaitable<void> sync_loop();
     awaitable<void> sync_while_holding_lease();
     awaitable<void> keep_sync_lease();
-    bool renew_sync_lease();
+    enum class SyncLease { held, held_by_another, unknown };   // unknown: the database did not answer
+    SyncLease renew_sync_lease();
     void release_sync_lease();
     awaitable<SyncPosition> start_position();
     awaitable<void> handle_batch(const SyncBatch& batch, const SyncPosition& previous);
@@ -174,12 +175,14 @@ awaitable<void> MatrixBot::Impl::main() {
 // engine records every Matrix event id in the event's own transaction.
 awaitable<void> MatrixBot::Impl::sync_while_holding_lease() {
     bool said_waiting = false;
+    milliseconds database_backoff = kFirstRetry;
     while (!stopping) {
-        if (!renew_sync_lease()) {
-            if (!said_waiting)
+        if (const SyncLease lease = renew_sync_lease(); lease != SyncLease::held) {
+            // A database that cannot be reached was logged by renew_sync_lease.
+            if (!said_waiting && lease == SyncLease::held_by_another)
                 spdlog::info("another replica runs the Matrix sync; this one ({}) performs the outbox and takes the "
                              "sync over when that one stops", settings.replica);
-            said_waiting = true;
+            said_waiting = lease == SyncLease::held_by_another;
             co_await sleep(lease_timer, settings.sync_lease / 4);
             continue;
         }
@@ -187,23 +190,41 @@ awaitable<void> MatrixBot::Impl::sync_while_holding_lease() {
         spdlog::info("this replica ({}) runs the Matrix sync", settings.replica);
         holding_sync = true;
         asio::co_spawn(io, keep_sync_lease(), [](std::exception_ptr e) { log_unexpected_end("the sync lease", e); });
-        co_await sync_loop();
+        bool database_lost = false;
+        try {
+            co_await sync_loop();
+            database_backoff = kFirstRetry;
+        } catch (const StorageUnavailable& error) {
+            // A read outside an event's own transaction (a room or card named
+            // in the batch, a stored answer to send, the sync position) found
+            // the database gone. The batch in hand was not marked synced, so
+            // the sync starts again from the stored position, as after a
+            // restart, and recognises each event it already handled.
+            spdlog::error("the database cannot be reached; the Matrix sync starts again from its stored position in "
+                          "{} ms: {}",
+                          database_backoff.count(), error.what());
+            database_lost = true;
+        }
         holding_sync = false;
         lease_renewal.cancel();
+        if (database_lost) {
+            co_await sleep(retry, database_backoff);
+            database_backoff = std::min(database_backoff * 2, settings.retry_backoff_max);
+        }
     }
     release_sync_lease();
 }
 
-bool MatrixBot::Impl::renew_sync_lease() {
+MatrixBot::Impl::SyncLease MatrixBot::Impl::renew_sync_lease() {
     try {
         auto tx = store.begin(TransactionKind::claim);
         const Time now = clock.now();
         const bool held = tx->take_lease(kSyncLease, settings.replica, now, now + settings.sync_lease);
         tx->commit();
-        return held;
+        return held ? SyncLease::held : SyncLease::held_by_another;
     } catch (const StorageError& error) {
         spdlog::error("cannot renew the Matrix sync lease: {}", error.what());
-        return false;
+        return SyncLease::unknown;
     }
 }
 
@@ -221,7 +242,7 @@ awaitable<void> MatrixBot::Impl::keep_sync_lease() {
     while (holding_sync && !stopping) {
         co_await sleep(lease_renewal, settings.sync_lease / 4);
         if (!holding_sync || stopping) co_return;
-        if (!renew_sync_lease()) {
+        if (renew_sync_lease() != SyncLease::held) {
             // The batch in flight is left unhandled; its holder now replays it.
             spdlog::warn("this replica lost the Matrix sync lease; it stops syncing");
             holding_sync = false;

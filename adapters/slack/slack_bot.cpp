@@ -169,7 +169,14 @@ std::optional<json> SlackBot::Impl::on_envelope(const Envelope& envelope) {
     wake_scheduler();
     // A slash command's answer rides in its ack, shown only to the caller.
     if (envelope.type == "slash_commands")
-        return slash_command_payload(reply, [this](const ChannelName& name) { return refs.channel_id(name); });
+        return slash_command_payload(reply, [this](const ChannelName& name) -> std::optional<SlackChannelId> {
+            // The command is applied already: an answer with the name unlinked beats no answer.
+            try {
+                return refs.channel_id(name);
+            } catch (const StorageError&) {
+                return std::nullopt;
+            }
+        });
     // A click is answered by its card changing; a refused click by a note only the clicker sees.
     if (envelope.type == "interactive" && reply.kind == Reply::Kind::error && !reply.text.empty() &&
         !event.channel_id.value().empty())

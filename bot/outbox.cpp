@@ -100,9 +100,13 @@ void OutboxQueue::failed(const OutboxJob& job, const std::string& problem) {
 }
 
 std::string default_replica_name() {
-    char host[256] = {};
-    if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "warroom";
-    return host;
+    // Asked once: the console drains after every command.
+    static const std::string name = [] {
+        char host[256] = {};
+        if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return std::string("warroom");
+        return std::string(host);
+    }();
+    return name;
 }
 
 std::size_t drain_outbox(Store& store, EffectPerformer& performer, const Clock& clock) {

@@ -1,6 +1,8 @@
 #include "bot/migrate_db.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 namespace warroom {
 namespace {
@@ -8,11 +10,22 @@ namespace {
 // Held by a process of the source's deployment; the target's own processes take them anew.
 bool is_lease_table(std::string_view table) { return table == "leases"; }
 
-// An outbox lane is copied free: the replica that held it is not running against the target.
-void free_lanes(TableRows& lanes) {
-    for (std::size_t column = 0; column < lanes.columns.size(); ++column)
-        if (lanes.columns[column] == "holder" || lanes.columns[column] == "lease_until")
-            for (auto& row : lanes.rows) row[column] = std::monostate{};
+std::size_t column_of(const TableRows& rows, std::string_view name) {
+    const auto at = std::find(rows.columns.begin(), rows.columns.end(), name);
+    if (at == rows.columns.end()) throw StorageError("the outbox has no column " + std::string(name));
+    return static_cast<std::size_t>(at - rows.columns.begin());
+}
+
+// The lanes of the pending jobs, free: whatever held them is not running
+// against the target (and a SQLite source, one process's, keeps no lanes).
+TableRows free_lanes_of(const TableRows& outbox) {
+    const std::size_t lane = column_of(outbox, "lane"), done_at = column_of(outbox, "done_at");
+    std::set<std::string> pending;
+    for (const auto& row : outbox.rows)
+        if (std::holds_alternative<std::monostate>(row[done_at])) pending.insert(std::get<std::string>(row[lane]));
+    TableRows lanes{{"lane", "holder", "lease_until"}, {}};
+    for (const std::string& name : pending) lanes.rows.push_back({name, std::monostate{}, std::monostate{}});
+    return lanes;
 }
 
 }  // namespace
@@ -25,10 +38,12 @@ CopiedRows copy_database(Store& from, Store& to) {
                                std::string(table) + "); migrate-db copies into an empty database only");
     auto source = from.begin();
     CopiedRows copied;
+    TableRows outbox;
     for (std::string_view table : kStoredTables) {
         if (is_lease_table(table)) continue;
-        TableRows rows = source->read_table(table);
-        if (table == "outbox_lanes") free_lanes(rows);
+        // kStoredTables has the outbox before its lanes.
+        TableRows rows = table == "outbox_lanes" ? free_lanes_of(outbox) : source->read_table(table);
+        if (table == "outbox") outbox = rows;
         target->write_table(table, rows);
         copied.emplace_back(table, static_cast<std::int64_t>(rows.rows.size()));
     }

@@ -81,8 +81,12 @@ TEST_CASE("migrate-db refuses a source that does not exist and creates nothing",
     CHECK_FALSE(std::filesystem::exists(missing.path));
 }
 
-TEST_CASE("a publish pending at the move is performed once, on the new database", "[migrate]") {
-    TempDatabase source, target;
+namespace {
+
+// A publish approved but not yet performed when the bot stopped is moved to
+// `target` and performed there once.
+void pending_publish_moves(const std::string& target) {
+    TempDatabase source;
     {
         Harness h(bundled_playbook(), source.path.string());
         REQUIRE(h.say("alice", "general", "/incident declare sev2 Payroll phishing campaign").kind == Reply::Kind::ok);
@@ -93,12 +97,12 @@ TEST_CASE("a publish pending at the move is performed once, on the new database"
     }
     {
         auto from = open_store(source.path.string());
-        auto to = open_store(target.path.string());
+        auto to = open_store(target);
         const CopiedRows copied = copy_database(*from, *to);
         CHECK(std::find(copied.begin(), copied.end(), std::pair<std::string_view, std::int64_t>{"incidents", 1}) !=
               copied.end());
     }
-    Harness moved(bundled_playbook(), target.path.string());
+    Harness moved(bundled_playbook(), target);
     moved.drain();
     CHECK(publishes(moved.performer.effects()).size() == 1);
     moved.drain();
@@ -106,4 +110,16 @@ TEST_CASE("a publish pending at the move is performed once, on the new database"
     auto tx = moved.store->begin();
     CHECK(tx->draft(DraftId{1})->state == DraftState::published);
     CHECK(tx->pending_jobs(10).empty());
+}
+
+}  // namespace
+
+TEST_CASE("a publish pending at the move is performed once, on the new database", "[migrate]") {
+    TempDatabase target;
+    pending_publish_moves(target.path.string());
+}
+
+// PostgreSQL claims lanes: the target gets the lanes of the pending jobs, free.
+TEST_CASE("a publish pending at the move to PostgreSQL is performed once there", "[migrate][postgresql]") {
+    pending_publish_moves(fresh_postgres_database());
 }

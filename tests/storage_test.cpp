@@ -1021,7 +1021,8 @@ TEST_CASE("store: whole tables copy from one backend to the other", "[storage][p
         std::sort(copied.rows.begin(), copied.rows.end());
         CHECK(copied.rows == original.rows);
         CHECK(copy->count_rows(table) == read->count_rows(table));
-        CHECK(copy->count_rows(table) > 0);
+        // Every table is exercised, but a SQLite database (one process's) keeps no outbox lanes.
+        if (table != "outbox_lanes" || from == "postgresql") CHECK(copy->count_rows(table) > 0);
     }
     auto incident = copy->incident(IncidentId{1});
     REQUIRE(incident);

@@ -682,15 +682,9 @@ public:
         prepared("INSERT INTO outbox (created_at, effect, lane) VALUES (?, ?, ?)", "enqueue effect")
             .bind(at, encode_effect(effect), lane)
             .run();
-        const OutboxJobId id{sqlite3_last_insert_rowid(db_)};
-        // A command's effects share a lane: its row is made once per transaction.
-        if (lane_recorded_ != lane) {
-            prepared("INSERT INTO outbox_lanes (lane) VALUES (?) ON CONFLICT (lane) DO NOTHING", "enqueue effect")
-                .bind(lane)
-                .run();
-            lane_recorded_ = lane;
-        }
-        return id;
+        // No outbox_lanes row: one process claims nothing (claim_jobs), and
+        // migrate-db gives a PostgreSQL target the lanes of the pending jobs.
+        return OutboxJobId{sqlite3_last_insert_rowid(db_)};
     }
 
     std::vector<OutboxJob> pending_jobs(std::size_t limit) override {
@@ -971,7 +965,6 @@ private:
     bool& open_flag_;
     StatementCache& kept_;
     bool committed_ = false;
-    std::optional<std::string> lane_recorded_;   // the lane whose outbox_lanes row this transaction ensured
 };
 
 }  // namespace

@@ -717,19 +717,28 @@ public:
         const std::size_t limit = lanes > std::numeric_limits<std::size_t>::max() / jobs_per_lane
                                       ? std::numeric_limits<std::size_t>::max()
                                       : lanes * jobs_per_lane;
-        const std::vector<OutboxJob> jobs = pending_jobs(limit);
-        const bool everything = jobs.size() < limit;
+        Statement query = prepared("SELECT id, effect, lane FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT ?",
+                                   "list pending jobs");
+        query.bind(sql_limit(limit));
+        std::size_t read = 0;
         std::vector<LaneJobs> claimed;   // a handful of lanes: found by a linear search
-        for (const OutboxJob& job : jobs) {
-            auto lane = std::find_if(claimed.begin(), claimed.end(), [&](const LaneJobs& l) { return l.lane == job.lane; });
+        while (query.step()) {
+            ++read;
+            const std::string name = query.text(2);
+            auto lane = std::find_if(claimed.begin(), claimed.end(), [&](const LaneJobs& l) { return l.lane == name; });
             if (lane == claimed.end()) {
-                // Past the limit of lanes, a lane's jobs wait for the next claim.
+                // Past the limit of lanes, a lane's jobs wait for the next claim (and are not decoded now).
                 if (claimed.size() == lanes) continue;
-                lane = claimed.insert(claimed.end(), LaneJobs{job.lane, {}, everything});
+                lane = claimed.insert(claimed.end(), LaneJobs{name, {}, true});
             }
-            if (lane->jobs.size() < jobs_per_lane) lane->jobs.push_back(job);
-            else lane->all = false;
+            if (lane->jobs.size() < jobs_per_lane)
+                lane->jobs.push_back(OutboxJob{OutboxJobId{query.integer(0)}, decode_effect(query.text(1)), name});
+            else
+                lane->all = false;
         }
+        // Fewer rows than asked for: every pending job was seen.
+        if (read == limit)
+            for (LaneJobs& lane : claimed) lane.all = false;
         return claimed;
     }
 

@@ -267,14 +267,18 @@ TEST_CASE("database outage: the Slack bot's connections cut from outside while c
     std::thread cutter([&] {
         const std::string cut_all = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" +
                                     database + "' AND pid <> pg_backend_pid()";
+        // A cut each time the bot did something the simulator saw (a request, an ack): paced by the bot's own
+        // progress, so every step it takes may meet a fresh connection or none.
+        const auto activity = [&] { return world.sim.api_calls().size() + world.sim.acks().size(); };
         while (cutting) {
+            const std::size_t seen = activity();
+            world.sim.wait_for([&] { return !cutting || activity() != seen; }, 25s);
+            if (!cutting) break;
             try {
                 sessions_cut += std::stoi(postgres_query(url, cut_all));
             } catch (const std::exception&) {
                 // A refused query is a round without a cut.
             }
-            // The pace of the fault, not a wait for a result.
-            std::this_thread::sleep_for(std::chrono::milliseconds(15));
         }
     });
     std::vector<std::string> notes;

@@ -191,6 +191,17 @@ public:
     virtual std::unique_ptr<Transaction> begin(TransactionKind kind = TransactionKind::write) = 0;
     // "sqlite" or "postgresql", for messages.
     virtual std::string backend() const = 0;
+
+    // Group commit. After begin_group(), transactions committed on this store
+    // become durable together at commit_group(), in one write of the log;
+    // abort_group() drops them all. Returns whether the backend holds them:
+    // one that does not (the default) commits each transaction by itself, and
+    // commit_group()/abort_group() do nothing. A caller tells anyone of a
+    // grouped transaction's outcome only after commit_group() returned.
+    // commit_group() throws StorageError when nothing became durable.
+    virtual bool begin_group() { return false; }
+    virtual void commit_group() {}
+    virtual void abort_group() {}
 };
 
 }  // namespace warroom

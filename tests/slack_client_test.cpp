@@ -94,7 +94,8 @@ struct SocketWorld : ClientWorld {
     std::optional<SocketModeClient> client;
     std::future<void> running;
 
-    explicit SocketWorld(std::string app_token = {}) {
+    // With `group`, envelopes that arrive together are handled as one group (set before the client runs).
+    explicit SocketWorld(std::string app_token = {}, std::optional<SocketModeClient::EnvelopeGroup> group = {}) {
         SocketModeTimings timings;
         timings.ping_interval = 200ms;
         timings.pong_timeout = 2s;
@@ -115,6 +116,7 @@ struct SocketWorld : ClientWorld {
                            return json{{"text", "handled " + envelope.payload.value("text", std::string())}};
                        },
                        timings);
+        if (group) client->set_group(std::move(*group));
         running = asio::co_spawn(io, client->run(), asio::use_future);
     }
 
@@ -350,6 +352,66 @@ TEST_CASE("SocketModeClient reconnects after a dropped socket and handles a rede
     const std::string logged = log.text();
     CHECK_THAT(logged, Contains("reconnecting in"));
     check_no_secrets(logged, world.sim);
+}
+
+TEST_CASE("SocketModeClient handles envelopes that arrive together as one group and acks them once it is durable",
+          "[slack_client]") {
+    // The group's record, kept on the client's thread.
+    std::vector<std::vector<std::string>> groups;   // envelope ids handled, per group committed
+    std::vector<std::string> open_group;
+    bool acked_before_durable = false;
+    int commits_to_fail = 0;
+    SocketWorld* world_ptr = nullptr;
+    SocketModeClient::EnvelopeGroup group{
+        [&] {
+            open_group.clear();
+            return true;
+        },
+        [&] {
+            for (const std::string& id : open_group) acked_before_durable |= world_ptr->ack_of(id).has_value();
+            if (commits_to_fail > 0) {
+                --commits_to_fail;
+                throw EnvelopeNotHandled("the disk is full");
+            }
+            groups.push_back(open_group);
+        },
+        [&] { open_group.clear(); }};
+    SocketWorld world({}, group);
+    world_ptr = &world;
+    world.on_envelope = [&](const Envelope& envelope) { open_group.push_back(envelope.envelope_id); };
+    const std::string alice = world.sim.add_user("alice");
+    const std::string channel = world.sim.add_channel("general", false, {alice});
+    REQUIRE(world.wait_ready(1));
+
+    // Fifty commands at once, while the client's thread is held: they wait in its socket together.
+    std::promise<void> release;
+    asio::post(world.io, [future = release.get_future().share()] { future.wait(); });
+    std::vector<std::string> ids;
+    for (int i = 0; i < 50; ++i) ids.push_back(world.sim.slash_command(alice, channel, "note " + std::to_string(i)));
+    REQUIRE(world.sim.wait_for([&] { return world.sim.envelopes_sent() >= 50; }, kWait));
+    release.set_value();
+    REQUIRE(world.sim.wait_for(
+        [&] {
+            for (const std::string& id : ids)
+                if (!world.ack_of(id)) return false;
+            return true;
+        },
+        kWait));
+    for (const std::string& id : ids) CHECK(world.times_handled(id) == 1);
+    world.on_io([] { return 0; });   // the client's thread has finished the commit that acked them
+    CHECK_FALSE(acked_before_durable);
+    std::size_t largest = 0;
+    for (const auto& each : groups) largest = std::max(largest, each.size());
+    CHECK(largest > 1);
+    CHECK(groups.size() < ids.size());
+
+    // A group that did not become durable is not acked: Slack delivers its envelope again, and then it is.
+    world.sim.set_ack_timeout(300ms);
+    world.on_io([&] { return commits_to_fail = 1; });
+    const std::string lost = world.sim.slash_command(alice, channel, "lost");
+    REQUIRE(world.sim.wait_for([&] { return world.ack_of(lost).has_value(); }, kWait));
+    CHECK(world.times_handled(lost) == 2);
+    CHECK(world.ack_of(lost)->payload == json{{"text", "handled lost"}});
 }
 
 TEST_CASE("SocketModeClient survives malformed frames and keeps its connection", "[slack_client]") {

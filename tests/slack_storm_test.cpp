@@ -51,18 +51,33 @@ private:
 
     const std::string& busy_method() { return kBusyMethods[pick(0, kBusyMethods.size() - 1)]; }
 
+    // chat.postMessage, which every later command's effects call, so that the
+    // switch surely fires before the storm ends (a method called rarely, such
+    // as conversations.history, may never come again), and one more busy method.
+    template <class Arm>
+    void on_busy_methods(Arm arm) {
+        arm("chat.postMessage");
+        if (const std::string& also = busy_method(); also != "chat.postMessage") arm(also);
+    }
+
     void fire(Fault kind) {
         switch (kind) {
             case Fault::drop: sim_.drop_sockets(); break;
             case Fault::disconnect: sim_.send_disconnect(); break;
-            case Fault::rate_limit: sim_.rate_limit(busy_method(), static_cast<int>(pick(1, 3)), 1); break;
+            case Fault::rate_limit:
+                on_busy_methods([&](const std::string& method) { sim_.rate_limit(method, static_cast<int>(pick(1, 3)), 1); });
+                break;
             case Fault::server_error: {
                 static const unsigned statuses[] = {500, 502, 503};
-                sim_.fail(busy_method(), static_cast<int>(pick(1, 2)), statuses[pick(0, 2)]);
+                on_busy_methods([&](const std::string& method) {
+                    sim_.fail(method, static_cast<int>(pick(1, 2)), statuses[pick(0, 2)]);
+                });
                 break;
             }
             case Fault::slow:
-                sim_.slow(busy_method(), static_cast<int>(pick(1, 2)), std::chrono::milliseconds(pick(200, 1500)));
+                on_busy_methods([&](const std::string& method) {
+                    sim_.slow(method, static_cast<int>(pick(1, 2)), std::chrono::milliseconds(pick(200, 1500)));
+                });
                 break;
             case Fault::truncate_answer: {
                 // chat.postMessage every time, which every later command's effects call, so the

@@ -90,6 +90,12 @@ public:
         if (backend_ == "postgresql") test::postgres_query(url_, sql);
         else RawDb(file_.path()).exec(sql.c_str());
     }
+    // The first value `sql` reads, on a connection of its own (a reader: it
+    // waits for no writer).
+    std::string read(const std::string& sql) const {
+        if (backend_ == "postgresql") return test::postgres_query(url_, sql);
+        return RawDb(file_.path()).text(sql.c_str());
+    }
     const std::string& url() const { return url_; }
 
 private:
@@ -278,6 +284,70 @@ TEST_CASE("sqlite store: a file database runs in WAL mode", "[storage]") {
     auto store = SqliteStore::open(file.path());
     RawDb other(file.path());
     CHECK(other.text("PRAGMA journal_mode") == "wal");
+}
+
+TEST_CASE("sqlite store: the log is checkpointed into the database file while the store stays open", "[storage]") {
+    TempDb file;
+    auto store = SqliteStore::open(file.path());
+    const auto size_of = [](const std::string& path) {
+        std::error_code ignored;
+        const auto size = fs::file_size(path, ignored);
+        return ignored ? std::uintmax_t{0} : size;
+    };
+    const std::uintmax_t before = size_of(file.path());
+    // Well past the 1,000 pages after which a checkpoint is asked for: 400 commits of about 10 pages.
+    const std::string bulk(40'000, 'x');
+    IncidentId incident;
+    {
+        auto tx = store->begin();
+        incident = tx->next_incident_id();
+        tx->save(sample_incident(incident));
+        tx->commit();
+    }
+    for (int i = 0; i < 400; ++i) {
+        TimelineEntry entry;
+        entry.incident = incident;
+        entry.at = at_minute(i);
+        entry.actor = UserId{"alice"};
+        entry.text = bulk + std::to_string(i);
+        auto tx = store->begin();
+        tx->append(entry);
+        tx->commit();
+    }
+    // The checkpoint runs on a thread of its own: wait for the file to take the pages, with a deadline.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (size_of(file.path()) < before + 4'000'000 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
+    CHECK(size_of(file.path()) >= before + 4'000'000);
+}
+
+TEST_CASE("sqlite store: a writer that never pauses still sees the log start again", "[storage]") {
+    TempDb file;
+    auto store = SqliteStore::open(file.path());
+    IncidentId incident;
+    {
+        auto tx = store->begin();
+        incident = tx->next_incident_id();
+        tx->save(sample_incident(incident));
+        tx->commit();
+    }
+    // About 100 MB of commits back to back: without a restart the log would hold all of it.
+    const std::string bulk(40'000, 'x');
+    std::uintmax_t largest_log = 0;
+    for (int i = 0; i < 2'500; ++i) {
+        TimelineEntry entry;
+        entry.incident = incident;
+        entry.at = at_minute(i);
+        entry.actor = UserId{"alice"};
+        entry.text = bulk;
+        auto tx = store->begin();
+        tx->append(entry);
+        tx->commit();
+        std::error_code ignored;
+        largest_log = std::max(largest_log, fs::file_size(file.path() + "-wal", ignored));
+    }
+    CHECK(largest_log > 4'000'000);    // it did grow past the first checkpoint
+    CHECK(largest_log < 90'000'000);   // and started again by 20,000 pages (about 82 MB) at the latest
 }
 
 // ---------------------------------------------------------------------------
@@ -914,6 +984,57 @@ TEST_CASE("store: a transaction dropped without commit leaves no trace", "[stora
     CHECK(tx->record_event(EventId{"Ev01"}, at_minute(1)));
     CHECK(tx->next_incident_id() == IncidentId{1});
     CHECK(tx->next_draft_id() == DraftId{1});
+}
+
+TEST_CASE("store: grouped transactions become durable together, or each at once where the backend does not group",
+          "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    TestDatabase database(backend);
+    auto store = database.open();
+    // What another process sees.
+    const auto recorded = [&](const std::string& id) {
+        return database.read("SELECT count(*) FROM processed_events WHERE event_id = '" + id + "'") == "1";
+    };
+
+    const bool held = store->begin_group();
+    CHECK(held == (backend == "sqlite"));
+    {
+        auto tx = store->begin();
+        tx->record_event(EventId{"Ev01"}, at_minute(0));
+        tx->commit();
+    }
+    {
+        auto tx = store->begin();   // dropped: undoes itself and nothing the group held before it
+        tx->record_event(EventId{"Ev02"}, at_minute(0));
+    }
+    {
+        auto tx = store->begin();
+        tx->record_event(EventId{"Ev03"}, at_minute(0));
+        tx->commit();
+    }
+    CHECK(recorded("Ev01") == !held);
+    CHECK(recorded("Ev03") == !held);
+    store->commit_group();
+    CHECK(recorded("Ev01"));
+    CHECK_FALSE(recorded("Ev02"));
+    CHECK(recorded("Ev03"));
+
+    store->begin_group();
+    {
+        auto tx = store->begin();
+        tx->record_event(EventId{"Ev04"}, at_minute(1));
+        tx->commit();
+    }
+    store->abort_group();
+    CHECK(recorded("Ev04") == !held);   // dropped with the group where it was held
+
+    // After a group, transactions commit on their own again.
+    auto tx = store->begin();
+    tx->record_event(EventId{"Ev05"}, at_minute(2));
+    tx->commit();
+    tx.reset();
+    CHECK(recorded("Ev05"));
 }
 
 TEST_CASE("store: one transaction at a time, none used after commit", "[storage][postgresql]") {

@@ -47,6 +47,10 @@ asio::awaitable<void> connect_tcp(boost::beast::tcp_stream& stream, const Endpoi
     (void)peer;
     if (connect_ec) throw boost::system::system_error(connect_ec, "cannot connect to " + where.host + ":" + where.port);
     stream.expires_never();
+    // Requests and acks are small writes that someone waits for: Nagle's
+    // algorithm would hold each one back until the previous was acknowledged.
+    error_code ignored;
+    stream.socket().set_option(tcp::no_delay(true), ignored);
 }
 
 asio::awaitable<void> connect_tls(asio::ssl::stream<boost::beast::tcp_stream>& stream, const Endpoint& where,

@@ -101,6 +101,16 @@ awaitable<void> SlackBot::Impl::main() {
         if (const auto* event = std::get_if<SlackEvent>(&inbound))
             co_await people.learn(SlackPeople::involved(event->event));
     });
+    // Commands that arrive together are committed together (group commit); each is acked once durable.
+    socket->set_group({[this] { return store.begin_group(); },
+                       [this] {
+                           try {
+                               store.commit_group();
+                           } catch (const StorageError& error) {
+                               throw EnvelopeNotHandled(error.what());
+                           }
+                       },
+                       [this] { store.abort_group(); }});
     asio::co_spawn(io, outbox.run(), [](std::exception_ptr e) { log_unexpected_end("the outbox", e); });
     asio::co_spawn(io, schedules.run(), [](std::exception_ptr e) { log_unexpected_end("the scheduler", e); });
     co_await socket->run();

@@ -49,6 +49,12 @@ constexpr milliseconds kStopGrace{1000};
 // Slack redelivers an envelope it did not see acked, possibly on another
 // connection; ids this recent are recognised.
 constexpr std::size_t kRememberedEnvelopes = 1000;
+// Before handling the envelopes that wait, the handler lets the readers run
+// this many times, so that frames already received join the same group (a
+// turn with nothing to read costs about a microsecond); a group is at most
+// kMaxGroup envelopes, which bounds the wait of its first ack.
+constexpr int kGatherTurns = 16;
+constexpr std::size_t kMaxGroup = 256;
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -213,7 +219,16 @@ struct Core {
     const std::string app_token;
     const SocketModeClient::EnvelopeHandler handler;
     SocketModeClient::EnvelopePreparer prepare;
+    SocketModeClient::EnvelopeGroup group;
     const SocketModeTimings timings;
+
+    // Envelopes read (and prepared) that wait for the handler, in order.
+    struct Waiting {
+        std::shared_ptr<Connection> connection;
+        Envelope envelope;
+    };
+    std::vector<Waiting> waiting;
+    bool handler_scheduled = false;
 
     bool running = false;
     bool stopping = false;
@@ -325,8 +340,10 @@ void on_hello(Core& core, const std::shared_ptr<Connection>& connection, const H
         if (other != connection && other->disconnect_announced) other->events.cancel();
 }
 
+asio::awaitable<void> handle_waiting(std::shared_ptr<Core> core);
+
 void on_envelope(const std::shared_ptr<Core>& core, const std::shared_ptr<Connection>& connection,
-                 const Envelope& envelope) {
+                 Envelope envelope) {
     if (auto seen = core->recent_answers.find(envelope.envelope_id); seen != core->recent_answers.end()) {
         spdlog::info("Socket Mode: envelope {} ({}) arrived again (retry {}, {}); acked with the same answer, not "
                      "handled twice",
@@ -335,21 +352,80 @@ void on_envelope(const std::shared_ptr<Core>& core, const std::shared_ptr<Connec
         send(core, connection, Outgoing{Outgoing::Kind::text, ack_frame(envelope.envelope_id, seen->second)});
         return;
     }
-    std::optional<nlohmann::json> payload;
-    try {
-        payload = core->handler(envelope);
-    } catch (const EnvelopeNotHandled& error) {
-        spdlog::warn("Socket Mode: envelope {} ({}) left unacked, for Slack to deliver again: {}",
-                     envelope.envelope_id, envelope.type, error.what());
-        return;
-    } catch (const std::exception& error) {
-        // Acked all the same: a redelivery would fail the same way.
-        spdlog::error("Socket Mode: handling envelope {} ({}) failed: {}", envelope.envelope_id, envelope.type,
-                      error.what());
+    core->waiting.push_back({connection, std::move(envelope)});
+    if (!core->handler_scheduled) {
+        core->handler_scheduled = true;
+        spawn(core, handle_waiting(core), "handler");
     }
-    ++core->handled_count;
-    remember(*core, envelope.envelope_id, payload);
-    send(core, connection, Outgoing{Outgoing::Kind::text, ack_frame(envelope.envelope_id, payload)});
+}
+
+// Runs the handler on every envelope that waits, as one group, then acks
+// those whose work is durable. An envelope whose work could not be recorded
+// (EnvelopeNotHandled) is not acked, so Slack delivers it again; in a group
+// that holds its work, neither is any envelope of that group.
+asio::awaitable<void> handle_waiting(std::shared_ptr<Core> core) {
+    for (int turn = 0; turn < kGatherTurns && core->waiting.size() < kMaxGroup; ++turn)
+        co_await asio::post(core->executor, asio::use_awaitable);
+    std::vector<Core::Waiting> batch;
+    batch.swap(core->waiting);
+    core->handler_scheduled = false;
+    if (batch.size() > kMaxGroup) {
+        // The rest make the next group.
+        core->waiting.assign(std::make_move_iterator(batch.begin() + kMaxGroup), std::make_move_iterator(batch.end()));
+        batch.resize(kMaxGroup);
+        core->handler_scheduled = true;
+        spawn(core, handle_waiting(core), "handler");
+    }
+
+    const bool held = core->group.begin && core->group.begin();
+    std::vector<std::optional<nlohmann::json>> payloads(batch.size());
+    std::vector<bool> left_unacked(batch.size(), false);
+    std::unordered_map<std::string, std::size_t> first_of;   // an envelope id twice in one group: one answer
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const Envelope& envelope = batch[i].envelope;
+        if (auto first = first_of.find(envelope.envelope_id); first != first_of.end()) {
+            payloads[i] = payloads[first->second];
+            continue;
+        }
+        first_of.emplace(envelope.envelope_id, i);
+        try {
+            payloads[i] = core->handler(envelope);
+        } catch (const EnvelopeNotHandled& error) {
+            spdlog::warn("Socket Mode: envelope {} ({}) left unacked, for Slack to deliver again: {}",
+                         envelope.envelope_id, envelope.type, error.what());
+            if (!held) {
+                // Each envelope stands alone: this one waits for its redelivery, the others go on.
+                left_unacked[i] = true;
+                first_of.erase(envelope.envelope_id);
+                continue;
+            }
+            core->group.abort();
+            spdlog::warn("Socket Mode: the {} other envelope(s) handled with it were dropped with it, unacked", i);
+            co_return;
+        } catch (const std::exception& error) {
+            // Acked all the same: a redelivery would fail the same way.
+            spdlog::error("Socket Mode: handling envelope {} ({}) failed: {}", envelope.envelope_id, envelope.type,
+                          error.what());
+        }
+    }
+    if (held) {
+        try {
+            core->group.commit();
+        } catch (const EnvelopeNotHandled& error) {
+            spdlog::warn("Socket Mode: {} envelope(s) left unacked, for Slack to deliver again: {}", batch.size(),
+                         error.what());
+            co_return;
+        }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (left_unacked[i]) continue;
+        const std::string& id = batch[i].envelope.envelope_id;
+        if (!core->recent_answers.contains(id)) {   // else the same id came earlier in this group
+            ++core->handled_count;
+            remember(*core, id, payloads[i]);
+        }
+        send(core, batch[i].connection, Outgoing{Outgoing::Kind::text, ack_frame(id, payloads[i])});
+    }
 }
 
 asio::awaitable<void> read_frames(std::shared_ptr<Core> core, std::shared_ptr<Connection> connection) {
@@ -377,7 +453,7 @@ asio::awaitable<void> read_frames(std::shared_ptr<Core> core, std::shared_ptr<Co
                            connection->disconnect_announced = true;
                            connection->events.cancel();
                        },
-                       [&](const Envelope& envelope) { on_envelope(core, connection, envelope); },
+                       [&](Envelope& envelope) { on_envelope(core, connection, std::move(envelope)); },
                        [&](const FrameError& error) {
                            spdlog::warn("Socket Mode connection {}: ignoring a frame: {}", connection->number,
                                         error.message);
@@ -594,6 +670,8 @@ asio::awaitable<void> SocketModeClient::run() {
 }
 
 void SocketModeClient::set_preparer(EnvelopePreparer prepare) { state_->prepare = std::move(prepare); }
+
+void SocketModeClient::set_group(EnvelopeGroup group) { state_->group = std::move(group); }
 
 void SocketModeClient::stop() {
     std::shared_ptr<Core> core = state_;

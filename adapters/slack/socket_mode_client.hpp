@@ -59,6 +59,19 @@ public:
     // quick for known users: the envelope is acked after it.
     using EnvelopePreparer = std::function<boost::asio::awaitable<void>(const Envelope&)>;
 
+    // Group commit: envelopes that arrive together are handled one after
+    // another between begin() and commit(), and acked only once commit()
+    // returned, so one write of the database serves them all. begin() says
+    // whether the handlers' work is held until commit() (false: each handler
+    // commits on its own, as without a group). commit() throws
+    // EnvelopeNotHandled when nothing held became durable; abort() drops what
+    // is held when a handler could not go on. Unset: every envelope alone.
+    struct EnvelopeGroup {
+        std::function<bool()> begin;
+        std::function<void()> commit;
+        std::function<void()> abort;
+    };
+
     // `tls` and `api` must outlive the client.
     SocketModeClient(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, WebApi& api,
                      std::string app_token, EnvelopeHandler handler, SocketModeTimings timings = {});
@@ -68,6 +81,8 @@ public:
     boost::asio::awaitable<void> run();
     // Sets the preparer; call before run().
     void set_preparer(EnvelopePreparer prepare);
+    // Sets the group commit; call before run().
+    void set_group(EnvelopeGroup group);
     // Closes every socket and ends run(). Call on the client's executor.
     void stop();
 

@@ -11,6 +11,7 @@ struct sqlite3;
 namespace warroom {
 
 class StatementCache;
+class WalCheckpointer;
 
 class SqliteStore final : public Store {
 public:
@@ -26,6 +27,11 @@ public:
     // the write lock: one writer at a time, across processes.
     std::unique_ptr<Transaction> begin(TransactionKind kind = TransactionKind::write) override;
     std::string backend() const override { return "sqlite"; }
+    // Held transactions are savepoints in one IMMEDIATE transaction, opened
+    // by the first of them and committed by commit_group().
+    bool begin_group() override;
+    void commit_group() override;
+    void abort_group() override;
 
     int schema_version() const;                // the database's PRAGMA user_version
     static int latest_schema_version();       // the number of migrations this build knows
@@ -37,7 +43,10 @@ private:
 
     sqlite3* db_;
     std::unique_ptr<StatementCache> kept_statements_;
+    std::unique_ptr<WalCheckpointer> checkpointer_;   // a file in WAL mode only
     bool transaction_open_ = false;
+    bool grouping_ = false;            // between begin_group() and its end
+    bool group_open_ = false;          // the group's outer transaction has begun
 };
 
 }  // namespace warroom

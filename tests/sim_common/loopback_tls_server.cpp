@@ -98,6 +98,9 @@ asio::awaitable<void> LoopbackTlsServer::accept_connections() {
         auto [error, socket] = co_await acceptor_.async_accept(use_nothrow);
         if (error == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
         if (error) continue;   // e.g. the client reset before we accepted; keep serving the others
+        // As a real server does: a small answer or envelope leaves at once, not after the previous one's ACK.
+        boost::system::error_code ignored;
+        socket.set_option(asio::ip::tcp::no_delay(true), ignored);
         if (take_handshake_failure())
             asio::co_spawn(io_, fail_handshake(std::move(socket)), report_);
         else

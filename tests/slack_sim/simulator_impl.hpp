@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -58,6 +59,13 @@ struct SlackSimulator::Impl {
                                                       std::chrono::milliseconds timeout);
     void socket_ended(int connection_id);
 
+    // --- load_driver.cpp (I/O thread) ---
+    struct LoadRun;
+    boost::asio::awaitable<void> drive_load(std::shared_ptr<LoadRun> run);
+    // A frame from the bot that acks a load envelope: recorded, true. Anything else: false.
+    bool take_load_ack(std::string_view text);
+    void send_load_frames(LoadRun& run);
+
     // Declared before the server, so it outlives the coroutine frames the server frees.
     sim_common::GuardedState<SimState> state;
     sim_common::LoopbackTlsServer server{"slack simulator", "slack-sim"};
@@ -65,6 +73,7 @@ struct SlackSimulator::Impl {
     // I/O thread first).
     std::map<int, std::shared_ptr<SocketConnection>> sockets;   // I/O thread only
     int last_connection_id = 0;                                 // I/O thread only
+    std::shared_ptr<LoadRun> load;                              // I/O thread only; the run under way
 };
 
 }  // namespace warroom::slack_sim

@@ -158,7 +158,8 @@ std::vector<std::string> SlackSimulator::links_shown(const std::string& channel_
 }
 
 std::string SlackSimulator::post_as(const std::string& user_id, const std::string& channel_id,
-                                    const std::string& text, const nlohmann::json& metadata) {
+                                    const std::string& text, const nlohmann::json& metadata,
+                                    const nlohmann::json& blocks) {
     return impl_->state.update([&](SimState& s) {
         const StoredChannel* channel = s.workspace.channel(channel_id);
         if (!channel || !s.workspace.is_member(user_id, *channel))
@@ -169,6 +170,7 @@ std::string SlackSimulator::post_as(const std::string& user_id, const std::strin
         message.user = user_id;
         message.text = text;
         message.metadata = metadata;
+        message.blocks = blocks;
         return s.workspace.add_message(std::move(message), "").message.ts;
     });
 }

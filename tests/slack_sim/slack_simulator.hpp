@@ -50,6 +50,23 @@ struct SimAck {
     int connection = 0;                // which connection (1, 2, ...) carried it
 };
 
+// A load test's envelopes (SlackSimulator::run_load): sent by the simulator's
+// I/O thread itself, at a fixed rate or as fast as acks free a window.
+struct LoadPlan {
+    std::vector<std::string> frames;   // whole envelope frames (slash_command_frame)
+    std::size_t first_id = 0;          // frame i has the envelope id "L<first_id + i>" (ids are never reused:
+                                       // a client takes a known id for a redelivery)
+    double per_second = 0;             // the offered rate; 0: saturation, at most `window` unacked at once
+    std::size_t window = 2000;
+    std::chrono::milliseconds give_up_after{10000};   // after the last frame went out
+};
+
+// When each frame of a LoadPlan went out and was acked; a default time_point: never.
+struct LoadTimes {
+    std::vector<std::chrono::steady_clock::time_point> sent;
+    std::vector<std::chrono::steady_clock::time_point> acked;
+};
+
 struct SimApiCall {
     std::string method;
     std::string token;                 // the bearer token presented
@@ -107,7 +124,7 @@ public:
     // own token would, message metadata included when given; returns the message's ts. Throws
     // std::runtime_error when they are not in the channel.
     std::string post_as(const std::string& user_id, const std::string& channel_id, const std::string& text,
-                        const nlohmann::json& metadata = nullptr);
+                        const nlohmann::json& metadata = nullptr, const nlohmann::json& blocks = nullptr);
 
     // Users acting. Each returns the envelope id; the envelope waits until a
     // connection has said hello, then goes to the newest such connection.
@@ -138,6 +155,21 @@ public:
     std::string click_as_shown(const std::string& user_id, const std::string& channel_id,
                                const std::string& message_ts, const std::string& action_id,
                                const nlohmann::json& shown_blocks);
+    // The frame slash_command() would send, with `envelope_id`, built and not
+    // sent: a load test's envelopes are made before the clock starts.
+    std::string slash_command_frame(const std::string& envelope_id, const std::string& user_id,
+                                    const std::string& channel_id, const std::string& text,
+                                    const std::string& command = "/incident");
+    // The frame click() would send, with `envelope_id`, built and not sent.
+    std::string click_frame(const std::string& envelope_id, const std::string& user_id, const std::string& channel_id,
+                            const std::string& message_ts, const std::string& action_id);
+    // Sends the plan's frames over the ready sockets in turn, bypassing the
+    // bookkeeping tests read (no redelivery, acks not kept in acks()): the
+    // sending costs a write, the ack a substring search, so the simulator can
+    // offer far more envelopes a second than a bot takes. Returns once every
+    // frame was acked or `give_up_after` passed since the last went out.
+    LoadTimes run_load(LoadPlan plan);
+
     // Sends a frame as is (malformed JSON, unknown types); returns its
     // envelope_id when it has one, else "".
     std::string send_raw_frame(const std::string& text);

@@ -77,6 +77,7 @@ asio::awaitable<void> SlackSimulator::Impl::serve_socket_mode(TlsStream stream, 
         beast::flat_buffer frame;
         if (auto [error, read] = co_await ws.async_read(frame, use_nothrow); error) break;
         std::string text = beast::buffers_to_string(frame.data());
+        if (take_load_ack(text)) continue;
         state.update([&](SimState& s) { s.socket_mode.receive(id, text, Clock::now()); });
     }
     socket_ended(id);

@@ -241,7 +241,7 @@ private:
             }
             if (!expect_object(audience_path, fields, "{\"channel\": \"exec-briefing\", \"description\": \"...\"}"))
                 continue;
-            Audience audience{name, ChannelName{}, ""};
+            Audience audience{name, ChannelName{}, "", ""};   // channel, description and approvers read below
             for (const auto& [key, field] : fields.items()) {
                 const std::string field_path = child(audience_path, key);
                 if (key == "channel") {

@@ -35,6 +35,12 @@ void require(bool held, const std::string& what) {
 
 }  // namespace
 
+std::optional<ClientKind> client_kind(std::string_view name) {
+    for (ClientKind kind : {ClientKind::warroom, ClientKind::limit, ClientKind::bolt})
+        if (to_string(kind) == name) return kind;
+    return std::nullopt;
+}
+
 std::string to_string(ClientKind kind) {
     switch (kind) {
         case ClientKind::warroom: return "warroom";
@@ -309,18 +315,13 @@ std::vector<std::string> LoadWorld::mix_frames(std::size_t count, std::size_t fi
         const std::size_t user = i % users_.size();
         const std::size_t slot = i % 100;
         const std::string tag = " mix " + std::to_string(first_id + i);
-        if (slot == 0)
+        if (slot == 0) {
             frames.push_back(sim_.slash_command_frame(envelope_id, lead, general_,
                                                       std::string("declare ") + kSeverity + tag));
-        else if (slot <= 5)
-            frames.push_back(sim_.slash_command_frame(envelope_id, users_[user], channel_of_user_[user],
-                                                      "draft exec Draft" + tag));
-        else if (slot <= 20)
-            frames.push_back(sim_.slash_command_frame(envelope_id, users_[user], channel_of_user_[user],
-                                                      "update Update" + tag));
-        else
-            frames.push_back(sim_.slash_command_frame(envelope_id, users_[user], channel_of_user_[user],
-                                                      "note Note" + tag));
+            continue;
+        }
+        const std::string text = slot <= 5 ? "draft exec Draft" : slot <= 20 ? "update Update" : "note Note";
+        frames.push_back(sim_.slash_command_frame(envelope_id, users_[user], channel_of_user_[user], text + tag));
     }
     return frames;
 }

@@ -9,7 +9,9 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "child_process.hpp"
@@ -31,6 +33,7 @@ struct JourneyTimes {
 };
 
 std::string to_string(ClientKind kind);
+std::optional<ClientKind> client_kind(std::string_view name);   // "warroom", "limit", "bolt"
 
 // Where each client's program is.
 struct ClientPrograms {

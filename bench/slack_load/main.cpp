@@ -175,9 +175,7 @@ using Results = std::map<Workload, std::map<std::string, std::map<double, LoadFi
 void measure_client(const std::string& name, const WorldShape& shape, const std::vector<Workload>& workloads,
                     const std::vector<double>& rates, const Options& options, const std::filesystem::path& work_dir,
                     Results& results, std::vector<JourneyTimes>* journeys) {
-    const ClientKind kind = name == "warroom" ? ClientKind::warroom
-                            : name == "limit" ? ClientKind::limit
-                                              : ClientKind::bolt;
+    const ClientKind kind = *client_kind(name);   // checked when the options were read
     std::cerr << "starting " << name << " (" << thousands(shape.stored_incidents) << " incidents stored)...\n";
     LoadWorld world(kind, options.programs, shape, work_dir);
     std::size_t next_id = 0;
@@ -255,7 +253,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     for (const std::string& name : options.clients)
-        if (name != "warroom" && name != "limit" && name != "bolt") {
+        if (!client_kind(name)) {
             std::cerr << "warroom_slack_bench: --clients takes warroom, limit and bolt, not \"" << name << "\"\n";
             return 2;
         }

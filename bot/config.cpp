@@ -6,6 +6,11 @@
 #include <sstream>
 
 namespace warroom {
+namespace {
+
+constexpr const char* kLogFormatValues = "must be text (the default) or json (one JSON object a line)";
+
+}  // namespace
 
 EnvironmentLookup process_environment() {
     return [](const std::string& name) -> std::optional<std::string> {
@@ -31,14 +36,27 @@ ConfigLoad load_config(const std::optional<std::string>& config_file, const Envi
             if (key == "database") config.database = value.get<std::string>();
             else if (key == "playbook") config.playbook_path = value.get<std::string>();
             else if (key == "log_level") config.log_level = value.get<std::string>();
-            else
+            else if (key == "log_format") {
+                const auto format = parse_log_format(value.get<std::string>());
+                if (!format)
+                    return {std::nullopt, *config_file + ": \"log_format\" (like WARROOM_LOG_FORMAT) " +
+                                              kLogFormatValues};
+                config.log_format = *format;
+            } else
                 return {std::nullopt, *config_file + ": unknown key \"" + key +
-                                          "\" (known: database, playbook, log_level; secrets go in the environment)"};
+                                          "\" (known: database, playbook, log_level, log_format; secrets go in the "
+                                          "environment)"};
         }
     }
     if (auto db = env("WARROOM_DB")) config.database = *db;
     if (auto playbook = env("WARROOM_PLAYBOOK")) config.playbook_path = *playbook;
     if (auto level = env("WARROOM_LOG_LEVEL")) config.log_level = *level;
+    if (auto format_name = env("WARROOM_LOG_FORMAT")) {
+        // The value itself is not repeated: whatever was put there stays out of the output.
+        const auto format = parse_log_format(*format_name);
+        if (!format) return {std::nullopt, std::string("WARROOM_LOG_FORMAT ") + kLogFormatValues};
+        config.log_format = *format;
+    }
     if (env("SLACK_APP_TOKEN")) config.platform = Platform::slack;
     else if (env("MATRIX_HOMESERVER")) config.platform = Platform::matrix;
     return {config, {}};

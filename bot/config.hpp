@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "bot/log_format.hpp"
+
 namespace warroom {
 
 enum class Platform { console, slack, matrix };
@@ -14,6 +16,7 @@ struct Config {
     std::string database = "warroom.db";       // WARROOM_DB: SQLite path (or postgresql:// later)
     std::optional<std::string> playbook_path;  // WARROOM_PLAYBOOK; the bundled playbook when unset
     std::string log_level = "warn";            // WARROOM_LOG_LEVEL
+    LogFormat log_format = LogFormat::text;    // WARROOM_LOG_FORMAT: text or json (one object a line)
 };
 
 using EnvironmentLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -6,8 +6,11 @@
 
 #include "bot/audit.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <functional>
 
+#include "bot/metrics.hpp"
 #include "bot/text.hpp"
 #include "commands/command.hpp"
 #include "commands/decide.hpp"
@@ -91,6 +94,50 @@ Dispatch run_command(Context& ctx, std::string_view text, const HoldBack& hold_b
 
 bool is_declare(const Dispatch& dispatch) { return dispatch.command && dispatch.command->name == "declare"; }
 
+// What the metrics call the event (warroom_commands_total's subcommand): the
+// subcommand a command names ("help" when it names none, "unknown" when
+// warroom has no such subcommand, or the name is quoted), the card decision,
+// or the kind of event. Read cheaply, before the event is handled, so that
+// redeliveries and storage failures are counted under it too.
+std::string_view subcommand_of(const Event& event, std::optional<std::string_view> after_prefix) {
+    if (const auto* action = std::get_if<CardAction>(&event.what)) {
+        switch (action->decision) {
+            case CardDecision::approve: return "approve";
+            case CardDecision::request_changes: return "changes";
+            case CardDecision::reject: return "reject";
+        }
+    }
+    if (std::holds_alternative<EscalationAnswer>(event.what)) return "escalation";
+    if (!after_prefix) return "membership";   // someone left a channel
+    std::string_view text = *after_prefix;
+    const auto next_word = [&text] {
+        constexpr std::string_view kBlanks = " \t\r\n";
+        text.remove_prefix(std::min(text.find_first_not_of(kBlanks), text.size()));
+        const std::string_view word = text.substr(0, text.find_first_of(kBlanks));
+        text.remove_prefix(word.size());
+        return word;
+    };
+    std::string_view word = next_word();
+    if (parse_incident_id(word)) word = next_word();
+    if (word.empty()) return "help";
+    for (const CommandSpec* command : all_commands()) {
+        if (std::equal(word.begin(), word.end(), command->name.begin(), command->name.end(),
+                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+            return command->name;
+    }
+    return "unknown";
+}
+
+// Counts the event's outcome and passes the reply on.
+Reply counted(std::string_view subcommand, metrics::CommandOutcome outcome, Reply reply) {
+    metrics::command_handled(subcommand, outcome);
+    return reply;
+}
+
+metrics::CommandOutcome failure_outcome(OutcomeKind kind) {
+    return kind == OutcomeKind::refused ? metrics::CommandOutcome::refused : metrics::CommandOutcome::invalid;
+}
+
 std::string declare_limit_message(const UserLimit& limit, Duration wait) {
     return "you have declared " + std::to_string(limit.burst) + (limit.burst == 1 ? " incident" : " incidents") +
            " in a short time, as many as the playbook allows at once (then one more every " +
@@ -117,9 +164,12 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         after_prefix = strip_prefix(*command_text);
         if (!after_prefix) return {Reply::Kind::ignored, {}};   // ordinary chat
     }
+    using metrics::CommandOutcome;
+    const std::string_view subcommand = subcommand_of(event, after_prefix);
     try {
         auto tx = store_.begin();
-        if (!tx->record_event(event.id, now)) return {Reply::Kind::ignored, {}};
+        if (!tx->record_event(event.id, now))
+            return counted(subcommand, CommandOutcome::ignored, {Reply::Kind::ignored, {}});
 
         Context ctx{playbook_, *tx, now, event.user, event.channel, std::nullopt, Args{}, {}, event.user_name,
                     event.outsiders};
@@ -172,7 +222,7 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
             Reply reply{Reply::Kind::ok, std::move(result.outcome.message), in_incident_channel};
             if (record_reply) record_reply(*tx, reply);
             tx->commit();
-            return reply;
+            return counted(subcommand, CommandOutcome::ok, std::move(reply));
         }
 
         // Nothing of a failed command survives; the event id and, for a
@@ -182,7 +232,8 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
             // Someone refused again and again would fill the channel and the
             // record: past the limit they are told once, then not answered.
             if (auto wait = refusals_.wait_before(event.user, now)) {
-                if (!refusals_.first_refusal(event.user, now)) return {Reply::Kind::ignored, {}};
+                if (!refusals_.first_refusal(event.user, now))
+                    return counted(subcommand, CommandOutcome::ignored, {Reply::Kind::ignored, {}});
                 spdlog::warn("{} had {} commands refused in a short time; their refusals go unanswered for {}",
                              event.user.value(), refusals_.limit().burst, format_duration(*wait));
                 auto record = store_.begin();
@@ -190,7 +241,7 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
                 Reply reply{Reply::Kind::error, refusal_limit_message(refusals_.limit(), *wait), in_incident_channel};
                 if (record_reply) record_reply(*record, reply);
                 record->commit();
-                return reply;
+                return counted(subcommand, CommandOutcome::refused, std::move(reply));
             }
             refusals_.take(event.user, now);
         }
@@ -206,18 +257,21 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
             spdlog::info("refused {} for {}: {}", to_string(*result.incident), event.user.value(),
                          result.outcome.message);
         }
+        const CommandOutcome outcome = failure_outcome(result.outcome.kind);
         Reply reply{Reply::Kind::error, std::move(result.outcome.message), in_incident_channel};
         if (record_reply) record_reply(*record, reply);
         record->commit();
-        return reply;
+        return counted(subcommand, outcome, std::move(reply));
     } catch (const StorageUnavailable& error) {
         spdlog::error("the database cannot be reached; event {} is left to be delivered again: {}", event.id.value(),
                       error.what());
-        return {Reply::Kind::unavailable, "warroom cannot reach its database just now; nothing changed"};
+        return counted(subcommand, CommandOutcome::unavailable,
+                       {Reply::Kind::unavailable, "warroom cannot reach its database just now; nothing changed"});
     } catch (const StorageError& error) {
         spdlog::error("storage error while handling event {}: {}", event.id.value(), error.what());
-        return {Reply::Kind::error,
-                "warroom could not save this (storage error), so nothing changed; try again in a moment"};
+        return counted(subcommand, CommandOutcome::error,
+                       {Reply::Kind::error,
+                        "warroom could not save this (storage error), so nothing changed; try again in a moment"});
     }
 }
 
@@ -233,6 +287,7 @@ std::size_t Engine::run_due_schedules() {
             due = rows.front();
             fire(*tx, *due, now);
             tx->commit();
+            metrics::schedule_fired(now - due->due_at);
             ++fired;
         } catch (const StorageError& error) {
             spdlog::error("storage error while running schedules: {}", error.what());

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "adapters/console/console_adapter.hpp"
+#include "adapters/http/http_service.hpp"
 #include "adapters/matrix/matrix_bot.hpp"
 #include "adapters/slack/manifest.hpp"
 #include "adapters/slack/slack_bot.hpp"
@@ -42,6 +43,7 @@ int check_playbook(const std::string& file) {
 struct Runtime {
     Config config;
     Playbook playbook;
+    std::optional<http::HttpSettings> http;   // WARROOM_HTTP: the board, /metrics and health checks
 };
 
 std::optional<Runtime> prepare(const std::optional<std::string>& config_file,
@@ -52,10 +54,17 @@ std::optional<Runtime> prepare(const std::optional<std::string>& config_file,
         std::cerr << "warroom: " << loaded.error << '\n';
         return std::nullopt;
     }
-    Runtime runtime{*loaded.config, {}};
+    Runtime runtime{*loaded.config, {}, std::nullopt};
+    const auto http_settings = http::http_settings_from(process_environment());
+    if (const auto* problem = std::get_if<http::HttpSettingsError>(&http_settings)) {
+        std::cerr << "warroom: " << problem->message << '\n';
+        return std::nullopt;
+    }
+    if (const auto* settings = std::get_if<http::HttpSettings>(&http_settings)) runtime.http = *settings;
     if (playbook_flag) runtime.config.playbook_path = playbook_flag;
     if (db_flag) runtime.config.database = *db_flag;
     spdlog::set_level(spdlog::level::from_str(runtime.config.log_level));
+    use_log_format(runtime.config.log_format);   // WARROOM_LOG_FORMAT: text, or json for log collectors
 
     if (runtime.config.playbook_path) {
         PlaybookLoad load = load_playbook_file(*runtime.config.playbook_path);
@@ -125,6 +134,7 @@ int run_bot(const Runtime& runtime, const Settings& settings, const std::string&
               << "; Ctrl-C stops\n";
     try {
         Bot bot(engine, *store, clock, settings);
+        if (auto url = bot.http_url()) std::cerr << "warroom: the board, /metrics and /healthz at " << *url << '\n';
         return bot.run();
     } catch (const std::exception& error) {
         std::cerr << "warroom: " << error.what() << '\n';
@@ -140,6 +150,7 @@ int run_slack(const Runtime& runtime) {
     if (auto url = env("SLACK_API_URL")) settings.api_url = *url;
     if (auto replica = env("WARROOM_REPLICA")) settings.replica = *replica;
     settings.stop_on_signals = true;
+    settings.http = runtime.http;
     // SSL_CERT_FILE / SSL_CERT_DIR reach OpenSSL directly (the system store otherwise).
     if (const std::string problem = slack::check_slack_settings(settings); !problem.empty()) {
         std::cerr << "warroom: " << problem << '\n';
@@ -157,6 +168,7 @@ int run_matrix(const Runtime& runtime) {
     settings.password = env("MATRIX_PASSWORD").value_or("");
     if (auto replica = env("WARROOM_REPLICA")) settings.replica = *replica;
     settings.stop_on_signals = true;
+    settings.http = runtime.http;
     if (const std::string problem = matrix::check_matrix_settings(settings); !problem.empty()) {
         std::cerr << "warroom: " << problem << '\n';
         return 1;
@@ -179,6 +191,23 @@ int run_console(const Runtime& runtime, const std::optional<std::string>& script
     Engine engine(*store, runtime.playbook, clock);
     console::ConsoleAdapter adapter(engine, *store, clock, std::cout, std::cerr,
                                     manual_clock ? &*manual_clock : nullptr);
+    // The console has no event loop: the listener gets a thread of its own and
+    // takes the console's lock whenever it reads.
+    std::optional<http::WebSite> site;
+    std::optional<http::HttpService> listener;
+    if (runtime.http) {
+        site.emplace(*store, clock, *runtime.http, http::PlatformProblem{});
+        try {
+            listener.emplace(*runtime.http, [&](const http::WebRequest& request) {
+                const auto held = adapter.hold_store();
+                return site->answer(request);
+            });
+        } catch (const std::exception& error) {
+            std::cerr << "warroom: " << error.what() << '\n';
+            return 1;
+        }
+        std::cerr << "warroom: the board, /metrics and /healthz at " << listener->url() << '\n';
+    }
     if (script) {
         if (*script == "-") return adapter.run_script(std::cin);
         std::ifstream in(*script);

@@ -7,6 +7,7 @@
 
 #include "bot/audit.hpp"
 #include "bot/audit_anchor.hpp"
+#include "bot/metrics.hpp"
 
 namespace warroom {
 namespace {
@@ -18,7 +19,8 @@ constexpr std::string_view kFailureRecorded = "audit.delivery_failed";
 // Lanes a drain in process takes at once; their jobs kBatch at a time.
 constexpr std::size_t kLanesAtOnce = 64;
 
-void complete_in(Transaction& tx, const OutboxJob& job, const Clock& clock, const std::string& reference) {
+// Returns whether the job published an approved draft (not a repeat of a publish already marked).
+bool complete_in(Transaction& tx, const OutboxJob& job, const Clock& clock, const std::string& reference) {
     tx.complete_job(job.id, clock.now());
     if (const auto* publish = std::get_if<Publish>(&job.effect)) {
         if (auto draft = tx.draft(publish->draft); draft && draft->state == DraftState::approved) {
@@ -40,16 +42,25 @@ void complete_in(Transaction& tx, const OutboxJob& job, const Clock& clock, cons
                 if (const auto incident = tx.incident(draft->incident))
                     post_audit_anchor(tx, *incident, clock.now());
             }
+            return true;
         }
     }
+    return false;
+}
+
+// After the commit of complete_in: the job is done, for the metrics.
+void count_completed(bool published) {
+    metrics::outbox_job_done();
+    if (published) metrics::published();
 }
 
 }  // namespace
 
 void complete_outbox_job(Store& store, const OutboxJob& job, const Clock& clock, const std::string& reference) {
     auto tx = store.begin();
-    complete_in(*tx, job, clock, reference);
+    const bool published = complete_in(*tx, job, clock, reference);
     tx->commit();
+    count_completed(published);
 }
 
 void record_delivery_failure(Store& store, const OutboxJob& job, const Clock& clock, const std::string& problem) {
@@ -90,12 +101,14 @@ void OutboxQueue::renew() {
 
 void OutboxQueue::complete(const OutboxJob& job, const std::string& reference, bool last_of_lane) {
     auto tx = store_.begin();
-    complete_in(*tx, job, clock_, reference);
+    const bool published = complete_in(*tx, job, clock_, reference);
     if (last_of_lane) tx->release_lane(job.lane, holder_);
     tx->commit();
+    count_completed(published);
 }
 
 void OutboxQueue::failed(const OutboxJob& job, const std::string& problem) {
+    metrics::outbox_failure();
     record_delivery_failure(store_, job, clock_, problem);
 }
 

@@ -1,45 +1,12 @@
 #include "bot/safe_text.hpp"
 
+#include "bot/text.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
 namespace warroom {
 namespace {
-
-// The code point at `text[at]` and its length in bytes; length 0: not UTF-8.
-struct CodePoint {
-    std::uint32_t value = 0;
-    std::size_t length = 0;
-};
-
-CodePoint decode(std::string_view text, std::size_t at) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    const unsigned char lead = byte(at);
-    std::size_t length = 0;
-    std::uint32_t value = 0;
-    if (lead < 0x80) return {lead, 1};
-    if ((lead & 0xE0) == 0xC0) length = 2, value = lead & 0x1F;
-    else if ((lead & 0xF0) == 0xE0) length = 3, value = lead & 0x0F;
-    else if ((lead & 0xF8) == 0xF0) length = 4, value = lead & 0x07;
-    else return {};
-    if (at + length > text.size()) return {};
-    for (std::size_t i = 1; i < length; ++i) {
-        if ((byte(at + i) & 0xC0) != 0x80) return {};
-        value = (value << 6) | (byte(at + i) & 0x3F);
-    }
-    // Overlong forms, surrogates and values past Unicode are not UTF-8.
-    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (value < kSmallest[length] || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return {};
-    return {value, length};
-}
-
-bool acted_on_by_terminals(std::uint32_t c) {
-    if (c < 0x20) return c != '\n';
-    if (c == 0x7F) return true;
-    if (c >= 0x80 && c <= 0x9F) return true;                                   // C1, e.g. 0x9B (CSI)
-    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) return true;   // bidi overrides
-    return c == 0x2028 || c == 0x2029;                                         // line and paragraph separators
-}
 
 // What CommonMark (and the GitHub flavour) can read as markup anywhere in a
 // line. '!' and '(' only matter after a '[', which is escaped; '#' only at
@@ -81,7 +48,7 @@ std::string terminal_safe(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t at = 0; at < text.size();) {
-        const CodePoint c = decode(text, at);
+        const CodePoint c = decode_utf8(text, at);
         if (c.length == 0) {
             out += '?';
             ++at;
@@ -97,7 +64,7 @@ std::string terminal_safe(std::string_view text) {
 
 bool has_control_character(std::string_view text) {
     for (std::size_t at = 0; at < text.size();) {
-        const CodePoint c = decode(text, at);
+        const CodePoint c = decode_utf8(text, at);
         if (c.length == 0 || c.value == '\n' || c.value == '\t' || acted_on_by_terminals(c.value)) return true;
         at += c.length;
     }

@@ -59,6 +59,12 @@ inline constexpr std::array<std::string_view, 18> kStoredTables = {
     "status_updates", "timeline",   "processed_events", "outbox",     "outbox_lanes",    "platform_refs",
     "counters",     "schedules",    "escalations",     "action_items", "audit_log",      "leases"};
 
+// The outbox jobs not yet done, for the metrics.
+struct OutboxBacklog {
+    std::int64_t jobs = 0;
+    std::optional<Time> oldest;        // created_at of the oldest one; nothing when there is none
+};
+
 // The jobs of one lane a performer holds, oldest first.
 struct LaneJobs {
     std::string lane;
@@ -102,6 +108,8 @@ public:
     // Pending jobs of one lane, oldest first.
     virtual std::vector<OutboxJob> pending_jobs(std::string_view lane, std::size_t limit) = 0;
     virtual void complete_job(OutboxJobId id, Time at) = 0;
+    // How many jobs of every lane are pending, and since when the oldest one.
+    virtual OutboxBacklog outbox_backlog() = 0;
     // Leases to `holder` until `until` at most `limit` lanes that have pending
     // jobs and are free, already held by `holder`, or whose lease ended before
     // `now`; lanes whose oldest pending job is oldest come first. Lanes another
@@ -182,7 +190,10 @@ public:
 // races. A claim transaction only claims or releases lanes and leases
 // (claim_lanes, release_lane, take_lease, release_lease, pending_jobs): on
 // PostgreSQL it does not wait for writers, and claimers skip each other's rows.
-enum class TransactionKind { write, claim };
+// A read transaction only reads (the board, /metrics, /readyz): it takes no
+// write lock, so looking never holds up a command, and it reads one
+// consistent snapshot.
+enum class TransactionKind { write, claim, read };
 
 class Store {
 public:

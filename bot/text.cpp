@@ -6,28 +6,40 @@
 
 namespace warroom {
 
+CodePoint decode_utf8(std::string_view text, std::size_t at) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(at);
+    std::size_t length = 0;
+    std::uint32_t value = 0;
+    if (lead < 0x80) return {lead, 1};
+    if ((lead & 0xE0) == 0xC0) length = 2, value = lead & 0x1F;
+    else if ((lead & 0xF0) == 0xE0) length = 3, value = lead & 0x0F;
+    else if ((lead & 0xF8) == 0xF0) length = 4, value = lead & 0x07;
+    else return {};
+    if (at + length > text.size()) return {};
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((byte(at + i) & 0xC0) != 0x80) return {};
+        value = (value << 6) | (byte(at + i) & 0x3F);
+    }
+    // Overlong forms, surrogates and values past Unicode are not UTF-8.
+    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (value < kSmallest[length] || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return {};
+    return {value, length};
+}
+
+bool acted_on_by_terminals(std::uint32_t c) {
+    if (c < 0x20) return c != '\n';
+    if (c == 0x7F) return true;
+    if (c >= 0x80 && c <= 0x9F) return true;                                          // C1, e.g. 0x9B (CSI)
+    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) return true;   // bidi overrides
+    return c == 0x2028 || c == 0x2029;                                                // line and paragraph separators
+}
+
 bool is_valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t extra = 0;
-        std::uint32_t code = 0;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xE0) == 0xC0) { extra = 1; code = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { extra = 2; code = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { extra = 3; code = c & 0x07; }
-        else return false;
-        if (i + extra >= text.size()) return false;  // truncated sequence
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto cc = static_cast<unsigned char>(text[i + k]);
-            if ((cc & 0xC0) != 0x80) return false;
-            code = (code << 6) | (cc & 0x3F);
-        }
-        // Reject overlong forms, surrogates and values past U+10FFFF.
-        if ((extra == 1 && code < 0x80) || (extra == 2 && code < 0x800) ||
-            (extra == 3 && code < 0x10000) || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-            return false;
-        i += extra + 1;
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t length = decode_utf8(text, at).length;
+        if (length == 0) return false;
+        at += length;
     }
     return true;
 }

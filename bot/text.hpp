@@ -1,6 +1,7 @@
 #pragma once
 // Text rules shared by the core: validation of user text and channel names.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,19 @@
 namespace warroom {
 
 bool is_valid_utf8(std::string_view text);
+
+// The code point UTF-8 encodes at `text[at]` and its length in bytes; length
+// 0: no UTF-8 there (a stray continuation byte, a truncated sequence, an
+// overlong form, a surrogate or a value past U+10FFFF).
+struct CodePoint {
+    std::uint32_t value = 0;
+    std::size_t length = 0;
+};
+CodePoint decode_utf8(std::string_view text, std::size_t at);
+
+// What a terminal acts on or some tools read as a line break: C0 controls but
+// the newline, DEL, C1 (0x9B is CSI), bidirectional overrides, U+2028/2029.
+bool acted_on_by_terminals(std::uint32_t c);
 std::size_t utf8_length(std::string_view text);          // in code points
 std::string ascii_lower(std::string_view text);
 std::string trim(std::string_view text);

@@ -67,4 +67,9 @@ void stop_all_schedules(Context& ctx) {
     }
 }
 
+bool missed_sync(const Workstream& workstream, std::optional<Time> last_update, Time previous) {
+    if (workstream.opened_at > previous) return false;   // opened since: it had no sync to miss yet
+    return !last_update || *last_update < previous;
+}
+
 }  // namespace warroom

@@ -39,6 +39,11 @@ std::optional<SyncCadence> sync_cadence(Context& ctx, std::string_view target);
 // never more than half the cadence, so a 45s sync is reminded 22s before.
 Duration reminder_lead(const Context& ctx, Duration every);
 
+// Whether a workstream missed the sync at `previous` (the last sync of one
+// of its cadences): it was open by then and reported nothing since. The sync
+// reports flag it STALE, and the board shows the same flag.
+bool missed_sync(const Workstream& workstream, std::optional<Time> last_update, Time previous);
+
 // "the all-hands sync", "the engineering sync"
 std::string sync_name(std::string_view target);
 

@@ -29,9 +29,9 @@ std::string age(Time then, Time now) { return format_duration(now - then) + " ag
 // one. `previous` is when the previous sync of this cadence was (or the
 // cadence started); a workstream opened after it has had no sync to miss yet.
 bool is_stale(const Workstream& workstream, const Latest& latest, Time previous) {
-    if (workstream.opened_at > previous) return false;
     auto it = latest.by_workstream.find(workstream.name);
-    return it == latest.by_workstream.end() || it->second.at < previous;
+    return missed_sync(workstream, it == latest.by_workstream.end() ? std::nullopt : std::optional<Time>(it->second.at),
+                       previous);
 }
 
 std::string workstream_line(const Context& ctx, const Workstream& workstream, const Latest& latest, Time previous) {

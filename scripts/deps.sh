@@ -4,11 +4,17 @@ warroom_packages=(
   g++ cmake make pkg-config ccache
   libsqlite3-dev libpq-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libedit-dev
   libboost1.81-dev libssl-dev openssl
+  # Prometheus metrics (bot/metrics.cpp): the client library, its core part.
+  prometheus-cpp-dev
+  # The review page of the web board renders its Markdown (safe mode: raw HTML dropped).
+  libcmark-dev
   catch2
 )
 # What the tests add: PostgreSQL's server programs, for the throwaway cluster
 # the storage suite and the replica tests start (and stop) themselves.
-warroom_test_packages=(postgresql)
+# Prometheus' promtool: the tests check the /metrics exposition and the alert rules with it.
+# Chromium, headless: the board's test loads it in a real browser.
+warroom_test_packages=(postgresql prometheus chromium)
 # What the fuzz run of test.sh adds: clang with libFuzzer and the sanitizer
 # runtimes, and llvm-symbolizer for readable crash reports.
 warroom_fuzz_packages=(clang libclang-rt-14-dev llvm)

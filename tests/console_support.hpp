@@ -1,11 +1,14 @@
 #pragma once
 // Helpers for tests that run the console on a database file, in process or as
 // the real executable.
+#include <stdlib.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,20 @@ struct TempDatabase {
     std::filesystem::path path = temp_path("warroom-test");
     ~TempDatabase() {
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    }
+};
+
+// A directory of the test's own, removed with everything in it when the test ends.
+struct TempDir {
+    std::filesystem::path path = make();
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+    static std::filesystem::path make() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "warroom-test-XXXXXX").string();
+        if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot make a temporary directory");
+        return pattern;
     }
 };
 

@@ -21,6 +21,7 @@
 #include "adapters/net/tls.hpp"
 #include "adapters/slack/socket_mode_client.hpp"
 #include "adapters/slack/web_api.hpp"
+#include "bot/metrics.hpp"
 #include "captured_log.hpp"
 #include "slack_sim/slack_simulator.hpp"
 
@@ -452,4 +453,37 @@ TEST_CASE("SocketModeClient given a bot token logs why and retries slowly, and s
     CHECK_THAT(logged, Contains("not_allowed_token_type"));
     CHECK_THAT(logged, Contains("SLACK_APP_TOKEN"));
     check_no_secrets(logged, *sim);
+}
+
+TEST_CASE("metrics: SocketModeClient reports its connection, its reconnects and how fast it acks",
+          "[slack_client][metrics]") {
+    SocketWorld world;
+    const metrics::Labels slack{{"platform", "slack"}};
+    const auto acks_observed = [] { return metrics::value("warroom_ack_latency_seconds").value_or(0); };
+    const double acks = acks_observed();
+    const std::string alice = world.sim.add_user("alice");
+    const std::string channel = world.sim.add_channel("general", false, {alice});
+    REQUIRE(world.wait_ready(1));
+
+    // Acked, so the hello came first.
+    const std::string first = world.sim.slash_command(alice, channel, "status");
+    REQUIRE(world.sim.wait_for([&] { return world.ack_of(first).has_value(); }, kWait));
+    CHECK(world.on_io([&] { return world.client->connected(); }));
+    CHECK(metrics::connected("slack"));
+    // Observed once the ack's write completes, which may be just after Slack has it.
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    while (acks_observed() < acks + 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    CHECK(acks_observed() == acks + 1);
+    const double reconnects = metrics::value("warroom_platform_reconnects_total", slack).value_or(0);
+
+    world.sim.drop_sockets();
+    REQUIRE(world.wait_ready(2));
+    const std::string second = world.sim.slash_command(alice, channel, "again");
+    REQUIRE(world.sim.wait_for([&] { return world.ack_of(second).has_value(); }, kWait));
+    CHECK(metrics::value("warroom_platform_reconnects_total", slack) == reconnects + 1);
+    CHECK(world.on_io([&] { return world.client->connected(); }));
+
+    world.stop();
+    CHECK_FALSE(world.on_io([&] { return world.client->connected(); }));
+    CHECK_FALSE(metrics::connected("slack"));
 }

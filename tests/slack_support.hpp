@@ -40,6 +40,9 @@ struct SlackWorld : BotWorld<slack::SlackBot> {
 
     ~SlackWorld() { stop(); }
 
+    // The bot's HTTP listener, when a test sets it before start().
+    std::optional<http::HttpSettings> http;
+
     void start() {
         slack::SlackSettings settings;
         settings.app_token = sim.app_token();
@@ -50,6 +53,7 @@ struct SlackWorld : BotWorld<slack::SlackBot> {
         settings.pong_timeout = 3s;
         settings.reconnect_backoff_max = 1s;
         settings.retry_backoff_max = 2s;
+        settings.http = http;
         const std::size_t connections_before = sim.connections_opened();
         run_bot(settings);
         REQUIRE(sim.wait_for([&] { return sim.connections_opened() > connections_before; }, 10s));

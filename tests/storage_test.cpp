@@ -595,6 +595,33 @@ TEST_CASE("store: the outbox hands out pending jobs in order", "[storage][postgr
     CHECK(pending[1].id == c);
 }
 
+TEST_CASE("store: the outbox backlog counts the pending jobs of every lane and dates the oldest",
+          "[storage][postgresql]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(backend);
+    auto store = open_test_store(backend);
+    auto tx = store->begin();
+    OutboxBacklog backlog = tx->outbox_backlog();
+    CHECK(backlog.jobs == 0);
+    CHECK_FALSE(backlog.oldest);
+
+    const auto a = tx->enqueue(post_to(ChannelName{"inc-1-x"}, "first"), "incident:1", at_minute(1));
+    tx->enqueue(direct_to(UserId{"alice"}, "second"), "", at_minute(2));
+    const auto c = tx->enqueue(post_to(ChannelName{"inc-2-y"}, "third"), "incident:2", at_minute(3));
+    backlog = tx->outbox_backlog();
+    CHECK(backlog.jobs == 3);
+    CHECK(backlog.oldest == std::optional(at_minute(1)));
+
+    tx->complete_job(a, at_minute(4));
+    tx->complete_job(c, at_minute(4));
+    tx->commit();
+    tx.reset();
+    auto next = store->begin(TransactionKind::read);
+    backlog = next->outbox_backlog();
+    CHECK(backlog.jobs == 1);
+    CHECK(backlog.oldest == std::optional(at_minute(2)));
+}
+
 TEST_CASE("store: outbox lanes keep their jobs in order and go to one holder at a time", "[storage][postgresql]") {
     const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
     CAPTURE(backend);

@@ -64,6 +64,7 @@ std::string ConsoleAdapter::perform(const OutboxJob& job) {
 }
 
 void ConsoleAdapter::resume() {
+    const auto held = hold_store();
     drain_outbox(store_, *this, clock_);
     if (simulated_) save_simulated_time();
     print_clock();
@@ -71,6 +72,7 @@ void ConsoleAdapter::resume() {
 }
 
 void ConsoleAdapter::run_due() {
+    const auto held = hold_store();
     // Each firing commits on its own; performing right after keeps the
     // transcript in the order things happened.
     while (engine_.run_due_schedules() > 0) drain_outbox(store_, *this, clock_);
@@ -175,6 +177,7 @@ void ConsoleAdapter::leave(const std::string& channel) {
 }
 
 bool ConsoleAdapter::feed(std::string_view raw) {
+    const auto held = hold_store();
     ++line_number_;
     const ConsoleLine line = parse_console_line(raw);
     if (std::holds_alternative<Blank>(line)) return !quit_;
@@ -240,7 +243,11 @@ std::optional<std::string> ConsoleAdapter::read_line(const std::string& prompt) 
     // Real time only (simulated time moves with :advance). Read once per
     // line and after each firing, not per keystroke: a command typed on this
     // line cannot add a schedule before the line is finished.
-    std::optional<Time> next_due = simulated_ ? std::nullopt : engine_.next_due_time();
+    std::optional<Time> next_due;
+    if (!simulated_) {
+        const auto held = hold_store();
+        next_due = engine_.next_due_time();
+    }
     while (!typed_line && !end_of_input) {
         // Wait for a key, or until the next schedule comes due.
         int timeout_ms = -1;
@@ -258,6 +265,7 @@ std::optional<std::string> ConsoleAdapter::read_line(const std::string& prompt) 
             run_due();
             out_.flush();
             rl_forced_update_display();
+            const auto held = hold_store();
             next_due = engine_.next_due_time();
         } else if (errno != EINTR) {
             end_of_input = true;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <istream>
+#include <mutex>
 #include <ostream>
 #include <string>
 
@@ -37,6 +38,11 @@ public:
     // A terminal session with line editing and history.
     int run_interactive();
 
+    // Held while the console touches the engine or storage; a reader on
+    // another thread (the HTTP listener) takes it too, so the two never meet
+    // inside the store or the simulated clock.
+    std::unique_lock<std::recursive_mutex> hold_store() { return std::unique_lock(store_lock_); }
+
     const std::string& user() const { return user_; }
     const std::string& channel() const { return channel_; }
     bool echo_input = true;            // script mode shows what was typed, so the transcript reads in order
@@ -50,6 +56,7 @@ private:
 
     Engine& engine_;
     Store& store_;
+    std::recursive_mutex store_lock_;
     const Clock& clock_;
     ManualClock* simulated_;
     std::optional<Time> last_clock_line_;

@@ -10,6 +10,7 @@
 
 #include "adapters/net/http_client.hpp"
 #include "bot/json_fields.hpp"
+#include "bot/metrics.hpp"
 #include "bot/text.hpp"
 
 namespace warroom::matrix {
@@ -147,6 +148,7 @@ struct MatrixApi::State {
             if (response.status != 429 || response.too_large) co_return interpret(response, max_body, request.list_answer);
             // The server did not act on it: wait as asked, then send it again.
             const milliseconds wait = rate_limit_wait(response.body, response.retry_after);
+            metrics::rate_limit_paused(metrics::PauseCause::server);
             spdlog::warn("the homeserver rate-limited {} {} (M_LIMIT_EXCEEDED); sending again in {} ms", request.method,
                          shown_path(request), wait.count());
             asio::steady_timer timer(executor, wait);

@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "adapters/http/http_listener.hpp"
 #include "adapters/matrix/client_api.hpp"
 #include "adapters/matrix/matrix_events.hpp"
 #include "adapters/matrix/matrix_html.hpp"
@@ -22,6 +23,7 @@
 #include "adapters/net/bot_loops.hpp"
 #include "adapters/net/endpoint.hpp"
 #include "adapters/net/tls.hpp"
+#include "bot/metrics.hpp"
 
 namespace warroom::matrix {
 namespace {
@@ -145,6 +147,8 @@ struct MatrixBot::Impl {
     asio::steady_timer retry{io};
     asio::steady_timer lease_timer{io};
     asio::steady_timer lease_renewal{io};
+    std::optional<http::WebSite> site;
+    std::optional<http::HttpListener> listener;
     bool holding_sync = false;
     bool database_unreachable = false;   // an event of the batch in hand could not be recorded
     bool stopping = false;
@@ -354,6 +358,7 @@ awaitable<SyncPosition> MatrixBot::Impl::start_position() {
             break;
         }
         std::optional<SyncBatch> batch = usable_batch(request, answer);
+        metrics::set_connected("matrix", batch.has_value());
         if (!batch) {
             co_await sleep(retry, backoff);
             backoff = std::min(backoff * 2, settings.retry_backoff_max);
@@ -385,8 +390,10 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
     milliseconds backoff = kFirstRetry;
     milliseconds database_backoff = kFirstRetry;
     std::size_t timeline_limit = kSyncTimelineLimit;   // back towards the full limit after each answer read
+    bool failed = false;                                 // the last /sync failed (the metrics' reconnects)
     while (!stopping) {
         const MatrixRequest request = sync_request(position.next_batch, settings.sync_timeout, filter_for(timeline_limit));
+        const auto asked_at = std::chrono::steady_clock::now();
         MatrixResult answer = co_await api.sync(request);
         if (stopping || !holding_sync) co_return;
         if (answer.outcome == MatrixResult::Outcome::token_refused) {
@@ -408,6 +415,8 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
         }
         if (stopping) co_return;
         if (!batch) {
+            metrics::set_connected("matrix", false);
+            failed = true;
             // The same position is asked again: nothing is skipped.
             spdlog::info("syncing again in {} ms", backoff.count());
             co_await sleep(retry, backoff);
@@ -417,6 +426,12 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
         backoff = kFirstRetry;
         timeline_limit = std::min(std::max<std::size_t>(timeline_limit * 2, 1), kSyncTimelineLimit);
         const std::int64_t received_at = wall_clock_ms();
+        if (std::exchange(failed, false)) metrics::reconnected("matrix");
+        metrics::set_connected("matrix", true);
+        if (batch->newest_event_ms)
+            metrics::matrix_sync_lag(milliseconds(received_at - *batch->newest_event_ms));
+        else
+            metrics::matrix_sync_lag(std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - asked_at));
         co_await handle_batch(*batch, position);
         if (stopping || !holding_sync) co_return;
         if (database_unreachable) {
@@ -611,6 +626,7 @@ void MatrixBot::Impl::shutdown() {
     if (stopping) return;
     stopping = true;
     stopped_at = std::chrono::steady_clock::now();
+    if (listener) listener->stop();
     outbox.stop();
     schedules.stop();
     retry.cancel();
@@ -623,12 +639,25 @@ MatrixBot::MatrixBot(Engine& engine, Store& store, const Clock& clock, MatrixSet
     // Anyone can name a room, and another server's admins can point its
     // aliases anywhere: audiences are pinned by room id or by warroom's own aliases.
     engine.use_channel_pins({ChannelPins::Platform::matrix, std::string(matrix_server_of(settings.user_id))});
+    if (const auto& http_settings = impl_->settings.http) {
+        Impl& impl = *impl_;
+        impl.site.emplace(store, clock, *http_settings, [&impl]() -> std::string {
+            if (!impl.performer) return "not signed in to the homeserver yet";
+            // A replica that does not hold the sync only performs the outbox: it is ready as it is.
+            if (impl.holding_sync && !metrics::connected("matrix")) return "the last /sync with the homeserver failed";
+            return {};
+        });
+        impl.listener.emplace(impl.io.get_executor(), *http_settings,
+                              [&impl](const http::WebRequest& request) { return impl.site->answer(request); });
+    }
 }
 
 MatrixBot::~MatrixBot() = default;
 
 int MatrixBot::run() {
     Impl& impl = *impl_;
+    if (impl.listener)
+        asio::co_spawn(impl.io, impl.listener->run(), [](std::exception_ptr e) { log_unexpected_end("the HTTP listener", e); });
     asio::co_spawn(impl.io, impl.main(), [&impl](std::exception_ptr e) {
         log_unexpected_end("the Matrix sync", e);
         if (e) impl.exit_code = 1;
@@ -636,6 +665,11 @@ int MatrixBot::run() {
     });
     net::run_until_done(impl.io, impl.stopped_at);
     return impl.exit_code;
+}
+
+std::optional<std::string> MatrixBot::http_url() const {
+    if (!impl_->listener) return std::nullopt;
+    return impl_->listener->url();
 }
 
 void MatrixBot::stop() {

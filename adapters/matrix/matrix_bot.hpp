@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "adapters/http/http_settings.hpp"
 #include "bot/clock.hpp"
 #include "bot/engine.hpp"
 #include "bot/outbox.hpp"
@@ -40,6 +41,7 @@ struct MatrixSettings {
     // leaves out is paged with /messages.
     std::size_t max_response_body = 8 * 1024 * 1024;
     bool stop_on_signals = false;      // SIGINT/SIGTERM end run() cleanly (the executable sets it)
+    std::optional<http::HttpSettings> http;   // WARROOM_HTTP: the board, /metrics and health checks
 };
 
 // What is wrong with the settings, in words an admin can act on ("" when usable).
@@ -56,6 +58,8 @@ public:
     int run();
     // Safe from any thread, including before run() started.
     void stop();
+    // Where the HTTP listener serves, when settings.http asked for one ("http://127.0.0.1:8080/").
+    std::optional<std::string> http_url() const;
 
 private:
     struct Impl;

@@ -1,5 +1,6 @@
 #include "adapters/matrix/matrix_events.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "adapters/matrix/matrix_cards.hpp"
@@ -354,6 +355,8 @@ std::variant<SyncBatch, SyncError> read_sync(const json& response, const SyncCon
             auto events = timeline.find("events");
             if (events == timeline.end() || !events->is_array()) continue;
             for (const json& event : *events) {
+                if (const auto ts = event.find("origin_server_ts"); ts != event.end() && ts->is_number_integer())
+                    batch.newest_event_ms = std::max(batch.newest_event_ms.value_or(0), ts->get<std::int64_t>());
                 if (is_own_join(event, context.bot_user_id)) {
                     // A room warroom just joined comes with its history: none of it was meant for warroom.
                     for (std::size_t earlier = first_of_room; earlier < batch.items.size(); ++earlier)

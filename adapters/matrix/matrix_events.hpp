@@ -86,6 +86,9 @@ using SyncItem = std::variant<MatrixEvent, Invite, TimelineGap, Ignored>;
 struct SyncBatch {
     std::string next_batch;            // persist with what was done with the items
     std::vector<SyncItem> items;
+    // The newest origin_server_ts of the joined rooms' timeline events (the
+    // metrics' sync lag); nothing when there was none.
+    std::optional<std::int64_t> newest_event_ms;
 };
 
 // A response that cannot be used at all; the message says what was wrong.

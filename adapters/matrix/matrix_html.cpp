@@ -46,32 +46,10 @@ bool starts_word(std::string_view text, std::size_t at) {
     return !(is_server_char(before) || before == '_' || before == '@' || before == '/');
 }
 
-// HTML-escapes `text` onto `out`; with line_breaks, a newline becomes <br>.
-void append_escaped(std::string& out, std::string_view text, bool line_breaks = true) {
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            case '\n': out += line_breaks ? "<br>" : "\n"; break;
-            default: out += c;
-        }
-    }
-}
-
 // Bytes of a UTF-8 character's continuation: 10xxxxxx.
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 }  // namespace
-
-std::string escape_html(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    append_escaped(out, text, false);
-    return out;
-}
 
 bool is_matrix_user_id(std::string_view text) { return !text.empty() && user_id_length_at(text) == text.size(); }
 
@@ -85,14 +63,14 @@ std::string html_with_pills(std::string_view text) {
         if (text[i] != '@' || !starts_word(text, i)) continue;
         const std::size_t length = user_id_length_at(text.substr(i));
         if (length == 0) continue;
-        append_escaped(out, text.substr(plain_from, i - plain_from));
+        append_escaped_html(out, text.substr(plain_from, i - plain_from));
         // Only id characters are in the pill, none of which needs escaping.
         const std::string id(text.substr(i, length));
         out += "<a href=\"" + matrix_to_link(id) + "\">" + id + "</a>";
         i += length - 1;
         plain_from = i + 1;
     }
-    append_escaped(out, text.substr(std::min(plain_from, text.size())));
+    append_escaped_html(out, text.substr(std::min(plain_from, text.size())));
     return out;
 }
 

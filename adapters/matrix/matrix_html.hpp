@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/html_escape.hpp"
+
 namespace warroom::matrix {
 
 // Matrix caps a whole event (content, signatures, envelope) at 65,536 bytes.
@@ -32,8 +34,7 @@ inline constexpr std::size_t kMaxContentBytes = 60000;
 
 inline constexpr std::string_view kHtmlFormat = "org.matrix.custom.html";
 
-// & < > " ' replaced by entities: user text can form no tag or attribute.
-std::string escape_html(std::string_view text);
+using warroom::escape_html;   // bot/html_escape.hpp
 
 // "@alice:example.org": '@', a localpart of [a-z0-9._=/+-], ':', and a server
 // name (a DNS name or IPv4 address of [A-Za-z0-9.-], optionally ":port").

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "bot/metrics.hpp"
+
 namespace warroom::slack {
 namespace {
 
@@ -100,6 +102,8 @@ RateLimiter::TimePoint RateLimiter::reserve(std::string_view method, std::string
 
     take(method_bucket->second, method_budget, slot);
     if (channel_bucket) take(*channel_bucket, channel_budget, slot);
+    // Waiting out a 429 was counted when it came; this counts warroom's own pacing.
+    if (slot > later(now, paused_until_)) metrics::rate_limit_paused();
     return slot;
 }
 

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "adapters/http/http_listener.hpp"
 #include "adapters/net/bot_loops.hpp"
 #include "adapters/net/endpoint.hpp"
 #include "adapters/net/tls.hpp"
@@ -77,6 +78,8 @@ struct SlackBot::Impl {
                            settings.retry_backoff_max};
     net::ScheduleLoop schedules{io.get_executor(), engine, clock, [this] { wake_outbox(); }};
     asio::steady_timer identify_retry{io};
+    std::optional<http::WebSite> site;
+    std::optional<http::HttpListener> listener;
     bool stopping = false;
     std::optional<std::chrono::steady_clock::time_point> stopped_at;
     int exit_code = 0;
@@ -219,6 +222,7 @@ void SlackBot::Impl::shutdown() {
     stopping = true;
     stopped_at = std::chrono::steady_clock::now();
     if (socket) socket->stop();
+    if (listener) listener->stop();
     outbox.stop();
     schedules.stop();
     identify_retry.cancel();
@@ -228,12 +232,23 @@ SlackBot::SlackBot(Engine& engine, Store& store, const Clock& clock, SlackSettin
     : impl_(std::make_unique<Impl>(engine, store, clock, std::move(settings))) {
     // Anyone can create or rename a Slack channel: audiences are pinned by ID.
     engine.use_channel_pins({ChannelPins::Platform::slack, ""});
+    if (const auto& http_settings = impl_->settings.http) {
+        Impl& impl = *impl_;
+        impl.site.emplace(store, clock, *http_settings, [&impl]() -> std::string {
+            if (impl.socket && impl.socket->connected()) return {};
+            return "not connected to Slack (Socket Mode)";
+        });
+        impl.listener.emplace(impl.io.get_executor(), *http_settings,
+                              [&impl](const http::WebRequest& request) { return impl.site->answer(request); });
+    }
 }
 
 SlackBot::~SlackBot() = default;
 
 int SlackBot::run() {
     Impl& impl = *impl_;
+    if (impl.listener)
+        asio::co_spawn(impl.io, impl.listener->run(), [](std::exception_ptr e) { log_unexpected_end("the HTTP listener", e); });
     asio::co_spawn(impl.io, impl.main(), [&impl](std::exception_ptr e) {
         log_unexpected_end("the Slack connection", e);
         if (e) impl.exit_code = 1;
@@ -241,6 +256,11 @@ int SlackBot::run() {
     });
     net::run_until_done(impl.io, impl.stopped_at);
     return impl.exit_code;
+}
+
+std::optional<std::string> SlackBot::http_url() const {
+    if (!impl_->listener) return std::nullopt;
+    return impl_->listener->url();
 }
 
 void SlackBot::stop() {

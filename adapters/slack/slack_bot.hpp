@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "adapters/http/http_settings.hpp"
 #include "bot/clock.hpp"
 #include "bot/engine.hpp"
 #include "bot/outbox.hpp"
@@ -33,6 +34,7 @@ struct SlackSettings {
     // need names of their own.
     std::string replica = default_replica_name();
     bool stop_on_signals = false;      // SIGINT/SIGTERM end run() cleanly (the executable sets it)
+    std::optional<http::HttpSettings> http;   // WARROOM_HTTP: the board, /metrics and health checks
 };
 
 // What is wrong with the settings, in words an admin can act on ("" when usable).
@@ -49,6 +51,8 @@ public:
     int run();
     // Safe from any thread, including before run() started.
     void stop();
+    // Where the HTTP listener serves, when settings.http asked for one ("http://127.0.0.1:8080/").
+    std::optional<std::string> http_url() const;
 
 private:
     struct Impl;

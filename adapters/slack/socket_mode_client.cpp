@@ -27,6 +27,7 @@
 
 #include "adapters/net/connect.hpp"
 #include "adapters/net/endpoint.hpp"
+#include "bot/metrics.hpp"
 
 namespace warroom::slack {
 namespace {
@@ -174,6 +175,7 @@ struct Outgoing {
     enum class Kind { text, ping, close };
     Kind kind = Kind::text;
     std::string data;
+    Clock::time_point envelope_read{};   // an ack: when its envelope was read (the metrics' ack latency)
 };
 
 struct Connection {
@@ -226,6 +228,7 @@ struct Core {
     struct Waiting {
         std::shared_ptr<Connection> connection;
         Envelope envelope;
+        Clock::time_point read_at;
     };
     std::vector<Waiting> waiting;
     bool handler_scheduled = false;
@@ -254,6 +257,12 @@ struct Core {
 
 void forget(Core& core, const std::shared_ptr<Connection>& connection) {
     std::erase(core.live, connection);
+}
+
+// Whether a connection that said hello is still reading.
+bool any_ready(const Core& core) {
+    return std::any_of(core.live.begin(), core.live.end(),
+                       [](const auto& connection) { return connection->ready && !connection->ended; });
 }
 
 // Keeps the ack payload sent for an envelope, forgetting the oldest beyond kRememberedEnvelopes.
@@ -317,6 +326,7 @@ asio::awaitable<void> write_queued(std::shared_ptr<Connection> connection) {
             connection->socket->cut();
         }
         if (ec || frame.kind == Outgoing::Kind::close) break;
+        if (frame.envelope_read != Clock::time_point{}) metrics::envelope_acked(Clock::now() - frame.envelope_read);
     }
     connection->outgoing.clear();
     connection->writing = false;
@@ -331,6 +341,8 @@ void on_hello(Core& core, const std::shared_ptr<Connection>& connection, const H
     if (connection->ready) return;
     connection->ready = true;
     ++core.ready_count;
+    if (core.ready_count > 1) metrics::reconnected("slack");
+    metrics::set_connected("slack", true);
     core.newest_ready = std::max(core.newest_ready, connection->number);
     spdlog::info("Socket Mode connection {} to {} is ready (Slack counts {} connection(s) for this app)",
                  connection->number, connection->host, hello.num_connections);
@@ -343,16 +355,17 @@ void on_hello(Core& core, const std::shared_ptr<Connection>& connection, const H
 asio::awaitable<void> handle_waiting(std::shared_ptr<Core> core);
 
 void on_envelope(const std::shared_ptr<Core>& core, const std::shared_ptr<Connection>& connection,
-                 Envelope envelope) {
+                 Envelope envelope, Clock::time_point read_at) {
     if (auto seen = core->recent_answers.find(envelope.envelope_id); seen != core->recent_answers.end()) {
         spdlog::info("Socket Mode: envelope {} ({}) arrived again (retry {}, {}); acked with the same answer, not "
                      "handled twice",
                      envelope.envelope_id, envelope.type, envelope.retry_attempt,
                      envelope.retry_reason.empty() ? "no reason given" : envelope.retry_reason);
-        send(core, connection, Outgoing{Outgoing::Kind::text, ack_frame(envelope.envelope_id, seen->second)});
+        send(core, connection,
+             Outgoing{Outgoing::Kind::text, ack_frame(envelope.envelope_id, seen->second), read_at});
         return;
     }
-    core->waiting.push_back({connection, std::move(envelope)});
+    core->waiting.push_back({connection, std::move(envelope), read_at});
     if (!core->handler_scheduled) {
         core->handler_scheduled = true;
         spawn(core, handle_waiting(core), "handler");
@@ -424,7 +437,7 @@ asio::awaitable<void> handle_waiting(std::shared_ptr<Core> core) {
             ++core->handled_count;
             remember(*core, id, payloads[i]);
         }
-        send(core, batch[i].connection, Outgoing{Outgoing::Kind::text, ack_frame(id, payloads[i])});
+        send(core, batch[i].connection, Outgoing{Outgoing::Kind::text, ack_frame(id, payloads[i]), batch[i].read_at});
     }
 }
 
@@ -435,6 +448,7 @@ asio::awaitable<void> read_frames(std::shared_ptr<Core> core, std::shared_ptr<Co
             connection->end_reason = end_reason(ec);
             break;
         }
+        const Clock::time_point read_at = Clock::now();
         auto frame = parse_socket_frame(text);
         if (const auto* envelope = std::get_if<Envelope>(&frame);
             envelope && core->prepare && !core->recent_answers.contains(envelope->envelope_id)) {
@@ -453,7 +467,7 @@ asio::awaitable<void> read_frames(std::shared_ptr<Core> core, std::shared_ptr<Co
                            connection->disconnect_announced = true;
                            connection->events.cancel();
                        },
-                       [&](Envelope& envelope) { on_envelope(core, connection, std::move(envelope)); },
+                       [&](Envelope& envelope) { on_envelope(core, connection, std::move(envelope), read_at); },
                        [&](const FrameError& error) {
                            spdlog::warn("Socket Mode connection {}: ignoring a frame: {}", connection->number,
                                         error.message);
@@ -466,6 +480,7 @@ asio::awaitable<void> read_frames(std::shared_ptr<Core> core, std::shared_ptr<Co
     connection->heartbeat.cancel();
     connection->events.cancel();
     forget(*core, connection);
+    if (!any_ready(*core)) metrics::set_connected("slack", false);
     if (connection->closing || core->stopping)
         spdlog::info("Socket Mode connection {} closed", connection->number);
 }
@@ -665,6 +680,7 @@ asio::awaitable<void> SocketModeClient::run() {
     std::shared_ptr<Core> core = state_;
     if (core->running) throw std::logic_error("SocketModeClient::run() is already running");
     core->running = true;
+    metrics::set_connected("slack", false);   // until the first hello
     co_await run_connections(core);
     core->running = false;
 }
@@ -697,5 +713,7 @@ void SocketModeClient::stop() {
 std::size_t SocketModeClient::connections_ready() const { return state_->ready_count; }
 
 std::size_t SocketModeClient::envelopes_handled() const { return state_->handled_count; }
+
+bool SocketModeClient::connected() const { return any_ready(*state_); }
 
 }  // namespace warroom::slack

@@ -89,6 +89,9 @@ public:
     // For logs and tests: connections that reached `hello`, envelopes handled.
     std::size_t connections_ready() const;
     std::size_t envelopes_handled() const;
+    // True from a connection's hello until no connection that said hello is
+    // left (a refresh keeps it true: the old socket reads until the new one is ready).
+    bool connected() const;
 
 private:
     struct State;

@@ -14,6 +14,7 @@
 
 #include "adapters/net/endpoint.hpp"
 #include "adapters/net/http_client.hpp"
+#include "bot/metrics.hpp"
 
 namespace warroom::slack {
 namespace {
@@ -270,6 +271,7 @@ asio::awaitable<ApiResult> WebApi::call_with_token(const ApiRequest& request, st
             const auto wait = std::clamp(response.retry_after.value_or(kDefaultRetryAfter),
                                          std::chrono::seconds(1), kMaxRetryAfter);
             state.limits.pause_until(Clock::now() + wait);
+            metrics::rate_limit_paused(metrics::PauseCause::server);
             spdlog::warn("Slack rate-limited {} (HTTP 429); pausing all Web API calls for {} s, then sending again",
                          request.method, wait.count());
             continue;

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -143,6 +144,8 @@ void LoadWorld::start_client(const ClientPrograms& programs) {
                                                    "WARROOM_DB=" + database.string(),
                                                    "WARROOM_PLAYBOOK=" + playbook.string(),
                                                    "WARROOM_LOG_LEVEL=warn"});
+            // The bench's own WARROOM_HTTP reaches the bot: its listener on, and nobody looking.
+            if (const char* http = std::getenv("WARROOM_HTTP")) environment.push_back("WARROOM_HTTP=" + std::string(http));
             client_ = std::make_unique<test::ChildProcess>(programs.warroom, environment, log);
             break;
         }

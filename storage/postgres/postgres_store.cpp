@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "bot/effect_codec.hpp"
+#include "bot/metrics.hpp"
 #include "storage/stored_rows.hpp"
 
 namespace warroom {
@@ -548,7 +550,9 @@ class PostgresTransaction final : public Transaction {
 public:
     PostgresTransaction(PostgresConnection& connection, bool& open_flag, TransactionKind kind)
         : connection_(connection), open_flag_(open_flag) {
-        connection_.exec("BEGIN", "begin transaction");
+        // A reader sees one snapshot throughout and takes no lock.
+        connection_.exec(kind == TransactionKind::read ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN",
+                         "begin transaction");
         if (kind == TransactionKind::write) {
             // Every write transaction of every replica queues here, as
             // SQLite's BEGIN IMMEDIATE does: reading a state and changing it
@@ -788,6 +792,12 @@ public:
         run("UPDATE outbox SET done_at = $1 WHERE id = $2 AND done_at IS NULL", "complete job", Params(at, id));
     }
 
+    OutboxBacklog outbox_backlog() override {
+        const Result counted = run("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE done_at IS NULL",
+                                   "measure the outbox backlog", Params());
+        return OutboxBacklog{counted.row(0).integer(0), counted.row(0).maybe_time(1)};
+    }
+
     std::vector<std::string> claim_lanes(std::string_view holder, Time now, Time until,
                                          std::size_t limit) override {
         // SKIP LOCKED: a lane another claimer has locked in its open
@@ -1017,7 +1027,9 @@ public:
     }
 
     void commit() override {
+        const auto started = std::chrono::steady_clock::now();
         const Result done = connection().exec("COMMIT", "commit");
+        metrics::store_committed(std::chrono::steady_clock::now() - started);
         committed_ = true;
         // PostgreSQL answers COMMIT of a transaction an earlier statement
         // failed in with ROLLBACK, and no error.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -15,6 +16,7 @@
 
 #include "bot/private_file.hpp"
 #include "bot/effect_codec.hpp"
+#include "bot/metrics.hpp"
 #include "storage/sqlite/wal_checkpointer.hpp"
 #include "storage/stored_rows.hpp"
 
@@ -466,11 +468,13 @@ class SqliteTransaction final : public Transaction {
 public:
     // `in_group`: a savepoint inside the group's transaction, which the store
     // has begun; otherwise a transaction of its own.
-    SqliteTransaction(sqlite3* db, bool& open_flag, StatementCache& kept, bool in_group)
+    SqliteTransaction(sqlite3* db, bool& open_flag, StatementCache& kept, bool in_group, TransactionKind kind)
         : db_(db), open_flag_(open_flag), kept_(kept), in_group_(in_group) {
         // IMMEDIATE takes the write lock now, so two processes cannot both
-        // read a state and then fail to upgrade to write.
+        // read a state and then fail to upgrade to write. A reader takes no
+        // lock (WAL: it reads a snapshot while writers go on).
         if (in_group_) kept_.get("SAVEPOINT grouped", "begin transaction").run();
+        else if (kind == TransactionKind::read) kept_.get("BEGIN DEFERRED", "begin read transaction").run();
         else kept_.get("BEGIN IMMEDIATE", "begin transaction").run();
         open_flag_ = true;
     }
@@ -718,6 +722,13 @@ public:
         return query.bind(lane, sql_limit(limit)).rows(stored::read_job<Statement>);
     }
 
+    OutboxBacklog outbox_backlog() override {
+        Statement query = prepared("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE done_at IS NULL",
+                                   "measure the outbox backlog");
+        query.step();
+        return OutboxBacklog{query.integer(0), query.is_null(1) ? std::nullopt : std::optional(query.time(1))};
+    }
+
     // A SQLite file is one process's (replicas share PostgreSQL): every lane
     // with pending jobs is that process's, so a claim writes nothing and
     // there is no lease to renew or give back. This keeps the single
@@ -955,7 +966,14 @@ public:
     }
 
     void commit() override {
-        prepared(in_group_ ? "RELEASE grouped" : "COMMIT", "commit").run();
+        if (in_group_) {
+            // A savepoint released: durable only at the group's commit, which is timed.
+            prepared("RELEASE grouped", "commit").run();
+        } else {
+            const auto started = std::chrono::steady_clock::now();
+            prepared("COMMIT", "commit").run();
+            metrics::store_committed(std::chrono::steady_clock::now() - started);
+        }
         committed_ = true;
     }
 
@@ -1056,13 +1074,13 @@ SqliteStore::~SqliteStore() {
     sqlite3_close_v2(db_);
 }
 
-std::unique_ptr<Transaction> SqliteStore::begin(TransactionKind) {
+std::unique_ptr<Transaction> SqliteStore::begin(TransactionKind kind) {
     if (transaction_open_) throw StorageError("sqlite: begin: a transaction is already open on this store");
     if (grouping_ && !group_open_) {
         kept_statements_->get("BEGIN IMMEDIATE", "begin grouped transactions").run();
         group_open_ = true;
     }
-    return std::make_unique<SqliteTransaction>(db_, transaction_open_, *kept_statements_, grouping_);
+    return std::make_unique<SqliteTransaction>(db_, transaction_open_, *kept_statements_, grouping_, kind);
 }
 
 bool SqliteStore::begin_group() {
@@ -1077,7 +1095,9 @@ void SqliteStore::commit_group() {
     if (sqlite3_get_autocommit(db_))
         throw StorageError("sqlite: commit grouped transactions: SQLite rolled them back after an error");
     try {
+        const auto started = std::chrono::steady_clock::now();
         kept_statements_->get("COMMIT", "commit grouped transactions").run();
+        metrics::store_committed(std::chrono::steady_clock::now() - started);
     } catch (const StorageError&) {
         rollback_quietly(db_);
         throw;

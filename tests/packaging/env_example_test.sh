@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# CTest "packaging: the environment example names every variable the bot
+# reads": each env("NAME") or getenv("NAME") in the bot's sources (but HOME,
+# the console's history) appears as NAME= in packaging/warroom.env.example,
+# so an administrator filling it in misses nothing.
+#   env_example_test.sh SOURCE_DIR
+set -euo pipefail
+source_dir="$1"
+example="$source_dir/packaging/warroom.env.example"
+cd "$source_dir"
+variables="$(grep -rhoE '\b(get)?env\("[A-Z][A-Z0-9_]*"\)' --include='*.cpp' --include='*.hpp' \
+    bot commands adapters storage | sed -E 's/.*\("([A-Z0-9_]+)"\)/\1/' | sort -u | grep -vx HOME)"
+[ -n "$variables" ] || { echo "FAIL: no env(\"...\") found in the sources" >&2; exit 1; }
+missing=0
+for variable in $variables; do
+    if grep -qE "^#?$variable=" "$example"; then
+        echo "ok: $variable"
+    else
+        echo "FAIL: $variable is read by the bot but not in $example" >&2
+        missing=$((missing + 1))
+    fi
+done
+[ "$missing" -eq 0 ] || exit 1
+# Secrets are never filled in in the example.
+if grep -nE '^#?(SLACK_APP_TOKEN|SLACK_BOT_TOKEN|MATRIX_ACCESS_TOKEN|MATRIX_PASSWORD|WARROOM_HTTP_TOKEN)=.' "$example"; then
+    echo "FAIL: the example holds a secret's value" >&2
+    exit 1
+fi
+echo "ok: $example names every variable the bot reads"

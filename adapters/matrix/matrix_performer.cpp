@@ -120,31 +120,6 @@ MatrixPerformer::MatrixPerformer(PlatformRecords& records, MatrixApi& api, Matri
 
 std::string MatrixPerformer::alias_of(const ChannelName& name) const { return "#" + name.value() + ":" + server_name_; }
 
-awaitable<Delivery> MatrixPerformer::perform(const OutboxJob& job) {
-    published_at_.clear();
-    try {
-        co_await std::visit(
-            [&](const auto& effect) -> awaitable<void> {
-                using T = std::decay_t<decltype(effect)>;
-                if constexpr (std::is_same_v<T, CreateChannel>) return create_room(effect);
-                else if constexpr (std::is_same_v<T, InviteUsers>) return invite(effect, job.id);
-                else if constexpr (std::is_same_v<T, PostMessage>) return post_message(effect, job.id);
-                else if constexpr (std::is_same_v<T, PostCard>) return post_card(effect, job.id);
-                else if constexpr (std::is_same_v<T, UpdateCard>) return update_card(effect, job.id);
-                else if constexpr (std::is_same_v<T, Publish>) return publish(effect, job.id);
-                else if constexpr (std::is_same_v<T, PostEscalation>) return post_escalation(effect, job.id);
-                else if constexpr (std::is_same_v<T, UpdateEscalation>) return update_escalation(effect, job.id);
-                else return hand_over(effect);
-            },
-            job.effect);
-    } catch (const NotDone& not_done) {
-        co_return Delivery{false, not_done.what(), {}};
-    } catch (const StorageError& error) {
-        co_return Delivery{false, std::string("storage: ") + error.what(), {}};
-    }
-    co_return Delivery{true, {}, published_at_};
-}
-
 awaitable<MatrixResult> MatrixPerformer::send_reply(const std::string& room_id, const std::string& command_event_id,
                                                     const std::string& text) {
     const json content = reply_content(text, command_event_id);
@@ -194,7 +169,7 @@ awaitable<std::string> MatrixPerformer::send_event(const MatrixRequest& request)
     co_return event_id;
 }
 
-awaitable<void> MatrixPerformer::create_room(const CreateChannel& effect) {
+awaitable<void> MatrixPerformer::create_channel(const CreateChannel& effect) {
     if (refs_.room_id(effect.name)) co_return;
     const UserId lead = records_.lead_of(effect.incident).value_or(bot_user_);
     for (int attempt = 1; attempt <= kMaxNameSuffix; ++attempt) {
@@ -391,7 +366,7 @@ awaitable<void> MatrixPerformer::publish(const Publish& effect, OutboxJobId job)
         const MatrixRequest send = send_message_request(room_id, content, job, piece);
         already[piece] = co_await send_event(send);
     }
-    published_at_ = room_id + "/" + already[1];
+    published_at(room_id + "/" + already[1]);
 }
 
 awaitable<void> MatrixPerformer::post_escalation(const PostEscalation& effect, OutboxJobId job) {

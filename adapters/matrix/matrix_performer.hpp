@@ -20,6 +20,7 @@
 #include "adapters/matrix/client_api.hpp"
 #include "adapters/matrix/matrix_refs.hpp"
 #include "adapters/net/bot_loops.hpp"
+#include "adapters/net/chat_performer.hpp"
 #include "bot/effect.hpp"
 #include "bot/store.hpp"
 
@@ -32,13 +33,12 @@ inline constexpr std::string_view kPublishKey = "org.warroom.publish";
 // The command event an answer sent to the caller's direct room answers.
 inline constexpr std::string_view kAnswerKey = "org.warroom.answers";
 
-class MatrixPerformer {
+class MatrixPerformer final : public net::ChatPerformer {
 public:
     // `bot_user` is warroom's own Matrix id (from whoami): never invited, holds power 100. `keepers` (the
     // playbook's admins) are invited, with power 50, to an audience room warroom makes, to bring its readers in.
     MatrixPerformer(PlatformRecords& records, MatrixApi& api, MatrixRefs& refs, UserId bot_user, std::vector<UserId> keepers = {});
 
-    boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
 
     // Sends the answer to a command as a notice replying to it; the
     // transaction id comes from the command's event id, so a repeat is one message.
@@ -56,15 +56,15 @@ public:
     std::string alias_of(const ChannelName& name) const;
 
 private:
-    boost::asio::awaitable<void> create_room(const CreateChannel& effect);
-    boost::asio::awaitable<void> invite(const InviteUsers& effect, OutboxJobId job);
-    boost::asio::awaitable<void> post_message(const PostMessage& effect, OutboxJobId job);
-    boost::asio::awaitable<void> post_card(const PostCard& effect, OutboxJobId job);
-    boost::asio::awaitable<void> update_card(const UpdateCard& effect, OutboxJobId job);
-    boost::asio::awaitable<void> publish(const Publish& effect, OutboxJobId job);
-    boost::asio::awaitable<void> post_escalation(const PostEscalation& effect, OutboxJobId job);
-    boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect, OutboxJobId job);
-    boost::asio::awaitable<void> hand_over(const HandOverChannels& effect);
+    boost::asio::awaitable<void> create_channel(const CreateChannel& effect) override;
+    boost::asio::awaitable<void> invite(const InviteUsers& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> post_message(const PostMessage& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> post_card(const PostCard& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> update_card(const UpdateCard& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> publish(const Publish& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> post_escalation(const PostEscalation& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> hand_over(const HandOverChannels& effect) override;
 
     // The room of a warroom channel: an incident's room warroom made (kept in refs), or an audience room as
     // the playbook pins it: a room id (joined once) or an alias on warroom's server whose room warroom made
@@ -105,7 +105,6 @@ private:
     UserId bot_user_;
     std::string server_name_;
     std::vector<UserId> keepers_;
-    std::string published_at_;         // the last publish's "ROOM/EVENT" (its first piece), for the audit record
 };
 
 }  // namespace warroom::matrix

@@ -81,31 +81,6 @@ ApiRequest list_channels_request(const std::string& cursor) {
 SlackPerformer::SlackPerformer(PlatformRecords& records, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot)
     : records_(records), api_(api), refs_(refs), bot_user_(std::move(bot_user)), bot_(std::move(bot)) {}
 
-awaitable<Delivery> SlackPerformer::perform(const OutboxJob& job) {
-    published_at_.clear();
-    try {
-        co_await std::visit(
-            [&](const auto& effect) -> awaitable<void> {
-                using T = std::decay_t<decltype(effect)>;
-                if constexpr (std::is_same_v<T, CreateChannel>) return create_channel(effect);
-                else if constexpr (std::is_same_v<T, InviteUsers>) return invite(effect, job.id);
-                else if constexpr (std::is_same_v<T, PostMessage>) return post_message(effect, job.id);
-                else if constexpr (std::is_same_v<T, PostCard>) return post_card(effect, job.id);
-                else if constexpr (std::is_same_v<T, UpdateCard>) return update_card(effect, job.id);
-                else if constexpr (std::is_same_v<T, Publish>) return publish(effect, job.id);
-                else if constexpr (std::is_same_v<T, PostEscalation>) return post_escalation(effect, job.id);
-                else if constexpr (std::is_same_v<T, UpdateEscalation>) return update_escalation(effect, job.id);
-                else return hand_over(effect);
-            },
-            job.effect);
-    } catch (const NotDone& not_done) {
-        co_return Delivery{false, not_done.what(), {}};
-    } catch (const StorageError& error) {
-        co_return Delivery{false, std::string("storage: ") + error.what(), {}};
-    }
-    co_return Delivery{true, {}, published_at_};
-}
-
 awaitable<json> SlackPerformer::call_ok(const ApiRequest& request) {
     ApiResult result = co_await api_.call(request);
     if (!result.ok()) throw NotDone(describe_api_error(request.method, result));
@@ -262,7 +237,7 @@ awaitable<void> SlackPerformer::publish(const Publish& effect, OutboxJobId job) 
     const SlackChannelId channel = channel_id(effect.channel);
     const ApiRequest post = publish_request(effect, job, channel);
     const MessageRef where = co_await post_once(post, channel, job, 0);
-    published_at_ = where.channel.value() + "/" + where.ts.value();
+    published_at(where.channel.value() + "/" + where.ts.value());
 }
 
 awaitable<MessageRef> SlackPerformer::post_once(const ApiRequest& post, const SlackChannelId& channel,

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/net/bot_loops.hpp"
+#include "adapters/net/chat_performer.hpp"
 #include "adapters/slack/slack_refs.hpp"
 #include "adapters/slack/web_api.hpp"
 #include "bot/effect.hpp"
@@ -21,14 +22,13 @@ namespace warroom::slack {
 
 using net::Delivery;
 
-class SlackPerformer {
+class SlackPerformer final : public net::ChatPerformer {
 public:
     // `bot_user` is warroom's own Slack user id (from auth.test): never invited. `bot` is its bot id
     // (auth.test's bot_id): only a message that bot posted counts as an earlier attempt's post.
     SlackPerformer(PlatformRecords& records, WebApi& api, SlackRefs& refs, UserId bot_user, BotId bot);
     const UserId& bot_user() const { return bot_user_; }
 
-    boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
 
 private:
     struct ListedChannel {
@@ -37,15 +37,15 @@ private:
         std::string creator;
     };
 
-    boost::asio::awaitable<void> create_channel(const CreateChannel& effect);
-    boost::asio::awaitable<void> invite(const InviteUsers& effect, OutboxJobId job);
-    boost::asio::awaitable<void> post_message(const PostMessage& effect, OutboxJobId job);
-    boost::asio::awaitable<void> post_card(const PostCard& effect, OutboxJobId job);
-    boost::asio::awaitable<void> update_card(const UpdateCard& effect, OutboxJobId job);
-    boost::asio::awaitable<void> publish(const Publish& effect, OutboxJobId job);
-    boost::asio::awaitable<void> post_escalation(const PostEscalation& effect, OutboxJobId job);
-    boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect, OutboxJobId job);
-    boost::asio::awaitable<void> hand_over(const HandOverChannels& effect);
+    boost::asio::awaitable<void> create_channel(const CreateChannel& effect) override;
+    boost::asio::awaitable<void> invite(const InviteUsers& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> post_message(const PostMessage& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> post_card(const PostCard& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> update_card(const UpdateCard& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> publish(const Publish& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> post_escalation(const PostEscalation& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> update_escalation(const UpdateEscalation& effect, OutboxJobId job) override;
+    boost::asio::awaitable<void> hand_over(const HandOverChannels& effect) override;
 
     // The Slack id of a channel: an incident channel's as create_channel kept it, an audience channel's
     // as the playbook pins it. Anything else ends the attempt, saying how to pin it.
@@ -67,7 +67,6 @@ private:
 
     PlatformRecords& records_;
     WebApi& api_;
-    std::string published_at_;         // the last publish's "CHANNEL/TS", for the audit record
     SlackRefs& refs_;
     UserId bot_user_;
     BotId bot_;

@@ -34,7 +34,7 @@ namespace {
 
 // Performs effects by doing nothing: the figures are the core's and storage's.
 struct DiscardingPerformer final : EffectPerformer {
-    std::string perform(const OutboxJob&) override { return {}; }
+    Delivery perform(const OutboxJob&) override { return Delivery::delivered(); }
 };
 
 // One process of warroom as far as the database can tell: its own connection,
@@ -67,7 +67,7 @@ struct Bench {
             if (lanes.empty()) return;
             for (const LaneJobs& lane : lanes) {
                 for (const OutboxJob& job : lane.jobs)
-                    outbox.complete(job, performer.perform(job), lane.all && &job == &lane.jobs.back());
+                    outbox.complete(job, performer.perform(job).reference, lane.all && &job == &lane.jobs.back());
             }
         }
     }

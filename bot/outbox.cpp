@@ -131,15 +131,13 @@ std::size_t drain_outbox(Store& store, EffectPerformer& performer, const Clock& 
         if (lanes.empty()) return performed;
         for (const LaneJobs& lane : lanes) {
             for (const OutboxJob& job : lane.jobs) {
-                std::string reference;
-                try {
-                    reference = performer.perform(job);
-                } catch (const DeliveryError& error) {
-                    spdlog::warn("outbox job {} not delivered yet: {}", job.id.value(), error.what());
-                    queue.failed(job, error.what());
+                const Delivery delivery = performer.perform(job);
+                if (!delivery.done) {
+                    spdlog::warn("outbox job {} not delivered yet: {}", job.id.value(), delivery.problem);
+                    queue.failed(job, delivery.problem);
                     return performed;
                 }
-                queue.complete(job, reference, lane.all && &job == &lane.jobs.back());
+                queue.complete(job, delivery.reference, lane.all && &job == &lane.jobs.back());
                 ++performed;
             }
         }

@@ -5,7 +5,6 @@
 // the two repeats the job at the next start, so performers make repeats
 // harmless (Matrix transaction ids, Slack message metadata).
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,19 +14,24 @@
 
 namespace warroom {
 
-// A failure to perform a job that may succeed later (network down, rate limit).
-class DeliveryError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+// What became of one attempt to perform an outbox job, as every performer
+// reports it (the console, Slack, Matrix): done, or not done yet and why. A
+// job not done stays first in its lane and is repeated later.
+struct Delivery {
+    bool done = false;
+    std::string problem;               // when not done: what went wrong, in words an admin can act on
+    std::string reference;             // when a publish is done: where it landed, for the audit record
+
+    static Delivery delivered(std::string reference = {}) { return {true, {}, std::move(reference)}; }
+    static Delivery not_yet(std::string problem) { return {false, std::move(problem), {}}; }
 };
 
 class EffectPerformer {
 public:
     virtual ~EffectPerformer() = default;
-    // Performs the job on the platform; throws DeliveryError to leave it
-    // pending. Returns where a publish landed, for the audit record ("" if
-    // the platform gives no reference).
-    virtual std::string perform(const OutboxJob& job) = 0;
+    // Performs the job on the platform. A publish's reference says where it
+    // landed ("" if the platform gives none).
+    virtual Delivery perform(const OutboxJob& job) = 0;
 };
 
 // Marks a performed job done, in a transaction of its own; a Publish job also

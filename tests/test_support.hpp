@@ -114,14 +114,14 @@ inline std::vector<UpdateCard> card_updates_for(const std::vector<Effect>& effec
 // Performer
 
 // Records every performed job. `fail_if` (when set and true for a job) makes
-// perform() throw DeliveryError, leaving the job pending like a network failure.
+// perform() answer not done, leaving the job pending like a network failure.
 class RecordingPerformer final : public EffectPerformer {
 public:
-    std::string perform(const OutboxJob& job) override {
+    Delivery perform(const OutboxJob& job) override {
         ++attempts;
-        if (fail_if && fail_if(job)) throw DeliveryError("simulated delivery failure");
+        if (fail_if && fail_if(job)) return Delivery::not_yet("simulated delivery failure");
         jobs.push_back(job);
-        return "test-ref-" + std::to_string(job.id.value());
+        return Delivery::delivered("test-ref-" + std::to_string(job.id.value()));
     }
 
     std::vector<Effect> effects() const {

@@ -55,12 +55,13 @@ ConsoleAdapter::ConsoleAdapter(Engine& engine, Store& store, const Clock& clock,
       err_(err),
       session_(random_session_id()) {}
 
-std::string ConsoleAdapter::perform(const OutboxJob& job) {
+Delivery ConsoleAdapter::perform(const OutboxJob& job) {
     for (const std::string& line : render_effect(job.effect)) out_ << line << '\n';
     out_.flush();
     // The console's transcript is the platform: a publish is the line it printed.
-    if (const auto* publish = std::get_if<Publish>(&job.effect)) return "console " + to_string(publish->channel);
-    return {};
+    if (const auto* publish = std::get_if<Publish>(&job.effect))
+        return Delivery::delivered("console " + to_string(publish->channel));
+    return Delivery::delivered();
 }
 
 void ConsoleAdapter::resume() {

@@ -20,7 +20,7 @@ public:
     ConsoleAdapter(Engine& engine, Store& store, const Clock& clock, std::ostream& out, std::ostream& err,
                    ManualClock* simulated = nullptr);
 
-    std::string perform(const OutboxJob& job) override;
+    Delivery perform(const OutboxJob& job) override;
 
     // Performs what an earlier run committed but did not finish, and fires
     // what came due while the bot was down (once).

@@ -35,11 +35,11 @@ boost::asio::awaitable<Delivery> ChatPerformer::perform(const OutboxJob& job) {
             },
             job.effect);
     } catch (const NotDone& not_done) {
-        co_return Delivery{false, not_done.what(), {}};
+        co_return Delivery::not_yet(not_done.what());
     } catch (const StorageError& error) {
-        co_return Delivery{false, std::string("storage: ") + error.what(), {}};
+        co_return Delivery::not_yet(std::string("storage: ") + error.what());
     }
-    co_return Delivery{true, {}, published_at_};
+    co_return Delivery::delivered(published_at_);
 }
 
 }  // namespace warroom::net

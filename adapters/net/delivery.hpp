@@ -1,19 +1,16 @@
 #pragma once
 // What the platform performers share: the result of one attempt at an
-// outbox job, the exception that ends an attempt early, and the suffixed
-// names tried when a channel name is taken on the platform.
+// outbox job (bot/outbox.hpp), the exception that ends an attempt early, and
+// the suffixed names tried when a channel name is taken on the platform.
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 
+#include "bot/outbox.hpp"
+
 namespace warroom::net {
 
-// What became of one attempt to perform an outbox job on the platform.
-struct Delivery {
-    bool done = false;
-    std::string problem;               // when not done: what went wrong, in words an admin can act on
-    std::string reference;             // when a publish is done: where it landed, for the audit record
-};
+using warroom::Delivery;   // bot/outbox.hpp: every performer reports an attempt so, the console too
 
 // Thrown inside a performer to end the attempt as not done; perform() turns it into a Delivery.
 class NotDone : public std::runtime_error {

@@ -97,7 +97,7 @@ namespace {
 
 // Performs effects by doing nothing: the stored incidents are never seen on the platform.
 struct DiscardingPerformer final : EffectPerformer {
-    std::string perform(const OutboxJob&) override { return {}; }
+    Delivery perform(const OutboxJob&) override { return Delivery::delivered(); }
 };
 
 }  // namespace

@@ -122,33 +122,35 @@ WebResponse WebSite::metrics() {
     }
 }
 
-WebResponse WebSite::board(bool with_exercises) {
+WebResponse WebSite::read_page(const std::function<WebResponse(Transaction&, Time)>& render) {
     try {
         auto tx = store_.begin(TransactionKind::read);
-        return WebResponse{200, "text/html; charset=utf-8",
-                           render_board(read_board(*tx, clock_.now(), with_exercises), with_exercises, refresh_), {}};
+        return render(*tx, clock_.now());
     } catch (const StorageError& error) {
         spdlog::warn("the board: the database does not answer: {}", error.what());
         return page(503, "The database does not answer", "warroom cannot read its database just now; try again shortly.");
     }
 }
 
+WebResponse WebSite::board(bool with_exercises) {
+    return read_page([&](Transaction& tx, Time now) {
+        return WebResponse{200, "text/html; charset=utf-8",
+                           render_board(read_board(tx, now, with_exercises), with_exercises, refresh_), {}};
+    });
+}
+
 WebResponse WebSite::incident(std::string_view id, bool review) {
     const std::optional<IncidentId> incident_id = parse_incident_id(id);
     if (!incident_id) return page(404, "No such page", "Incidents are named like INC-7.");
-    try {
-        auto tx = store_.begin(TransactionKind::read);
-        const Time now = clock_.now();
-        std::optional<IncidentPage> found = read_incident_page(*tx, *incident_id, now);
+    return read_page([&](Transaction& tx, Time now) {
+        std::optional<IncidentPage> found = read_incident_page(tx, *incident_id, now);
         if (!found) return page(404, "No such incident", to_string(*incident_id) + " does not exist.");
         if (!review) return WebResponse{200, "text/html; charset=utf-8", render_incident_page(*found, now), {}};
         if (!found->review)
-            return page(404, "No review yet", to_string(*incident_id) + " is still open: its review is written once it is resolved.");
+            return page(404, "No review yet",
+                        to_string(*incident_id) + " is still open: its review is written once it is resolved.");
         return WebResponse{200, "text/html; charset=utf-8", render_review_page(*found), {}};
-    } catch (const StorageError& error) {
-        spdlog::warn("the board: the database does not answer: {}", error.what());
-        return page(503, "The database does not answer", "warroom cannot read its database just now; try again shortly.");
-    }
+    });
 }
 
 }  // namespace warroom::http

@@ -52,6 +52,8 @@ private:
     WebResponse metrics();
     WebResponse board(bool with_exercises);
     WebResponse incident(std::string_view id, bool review);
+    // `render` in a read transaction; a database that does not answer gets a 503 page.
+    WebResponse read_page(const std::function<WebResponse(Transaction&, Time)>& render);
 
     Store& store_;
     const Clock& clock_;

@@ -123,6 +123,11 @@ struct MatrixBot::Impl {
     std::optional<SyncBatch> usable_batch(const MatrixRequest& request, const MatrixResult& answer);
     void fatal(const std::string& message);
     void shutdown();
+    // Whether the last /sync was answered: /readyz and the connection gauge both read it.
+    void sync_answered(bool answered) {
+        sync_answering = answered;
+        metrics::set_connected("matrix", answered);
+    }
 
     Engine& engine;
     Store& store;
@@ -150,6 +155,7 @@ struct MatrixBot::Impl {
     std::optional<http::WebSite> site;
     std::optional<http::HttpListener> listener;
     bool holding_sync = false;
+    bool sync_answering = false;
     bool database_unreachable = false;   // an event of the batch in hand could not be recorded
     bool stopping = false;
     std::optional<std::chrono::steady_clock::time_point> stopped_at;
@@ -358,7 +364,7 @@ awaitable<SyncPosition> MatrixBot::Impl::start_position() {
             break;
         }
         std::optional<SyncBatch> batch = usable_batch(request, answer);
-        metrics::set_connected("matrix", batch.has_value());
+        sync_answered(batch.has_value());
         if (!batch) {
             co_await sleep(retry, backoff);
             backoff = std::min(backoff * 2, settings.retry_backoff_max);
@@ -415,7 +421,7 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
         }
         if (stopping) co_return;
         if (!batch) {
-            metrics::set_connected("matrix", false);
+            sync_answered(false);
             failed = true;
             // The same position is asked again: nothing is skipped.
             spdlog::info("syncing again in {} ms", backoff.count());
@@ -427,7 +433,7 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
         timeline_limit = std::min(std::max<std::size_t>(timeline_limit * 2, 1), kSyncTimelineLimit);
         const std::int64_t received_at = wall_clock_ms();
         if (std::exchange(failed, false)) metrics::reconnected("matrix");
-        metrics::set_connected("matrix", true);
+        sync_answered(true);
         if (batch->newest_event_ms)
             metrics::matrix_sync_lag(milliseconds(received_at - *batch->newest_event_ms));
         else
@@ -644,7 +650,7 @@ MatrixBot::MatrixBot(Engine& engine, Store& store, const Clock& clock, MatrixSet
         impl.site.emplace(store, clock, *http_settings, [&impl]() -> std::string {
             if (!impl.performer) return "not signed in to the homeserver yet";
             // A replica that does not hold the sync only performs the outbox: it is ready as it is.
-            if (impl.holding_sync && !metrics::connected("matrix")) return "the last /sync with the homeserver failed";
+            if (impl.holding_sync && !impl.sync_answering) return "the last /sync with the homeserver failed";
             return {};
         });
         impl.listener.emplace(impl.io.get_executor(), *http_settings,

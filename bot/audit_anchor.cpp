@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "bot/effect.hpp"
+#include "bot/outbox.hpp"
 #include "bot/timeline.hpp"
 #include "commands/exercise_guard.hpp"
 #include "bot/store.hpp"
@@ -31,8 +32,7 @@ void post_audit_anchor(Transaction& tx, const Incident& incident, Time now) {
     // pass the same guard in the engine).
     std::vector<Effect> effects{PostMessage{incident.main_channel().name, std::nullopt, anchor->message}};
     confine_to_exercise(incident, effects);
-    const std::string lane = outbox_lane(effects, incident.id);
-    for (const Effect& effect : effects) tx.enqueue(effect, lane, now);
+    enqueue_effects(tx, effects, incident.id, now);
     tx.append(TimelineEntry{0, incident.id, now, bot_user(), EntryKind::anchor, anchor->timeline_text});
 }
 

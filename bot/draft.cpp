@@ -95,4 +95,10 @@ std::variant<DraftState, IllegalTransition> next_state(DraftState from, DraftAct
     return IllegalTransition{"cannot " + to_string(action) + " it: " + why_not(from)};
 }
 
+std::string describe_state(const Draft& draft) {
+    if (draft.state == DraftState::approved && !draft.delivery_problem.empty())
+        return "approved, delivery failed: " + draft.delivery_problem;
+    return to_string(draft.state);
+}
+
 }  // namespace warroom

@@ -39,7 +39,13 @@ struct Draft {
     // clears them.
     std::optional<UserId> lead_approval;       // who approved as the Crisis Lead
     std::optional<UserId> approver_approval;   // who approved as a member of the audience's approvers
+    // Approved, and its delivery to an outside destination failed for good:
+    // why (it stays approved; `/incident retry` delivers it again).
+    std::string delivery_problem;
 };
+
+// The state as people read it: "approved", or "approved, delivery failed: 401 ..." .
+std::string describe_state(const Draft& draft);
 
 // A draft at one revision, as card buttons and card references name it:
 // "D-3@2". Plain "D-3" (written by versions before revisions were bound to

@@ -4,8 +4,6 @@
 
 namespace warroom {
 
-namespace {
-
 std::optional<IncidentId> incident_of(const Effect& effect) {
     return std::visit(
         [](const auto& e) -> std::optional<IncidentId> {
@@ -17,7 +15,19 @@ std::optional<IncidentId> incident_of(const Effect& effect) {
         effect);
 }
 
-}  // namespace
+bool is_outside(const Effect& effect) {
+    return std::holds_alternative<Deliver>(effect) || std::holds_alternative<ResolveStatusPage>(effect) ||
+           std::holds_alternative<Page>(effect);
+}
+
+std::string outbox_lane(const Effect& effect, const std::string& chat_lane) {
+    if (const auto* deliver = std::get_if<Deliver>(&effect))
+        return to_string(deliver->incident) + " audience:" + deliver->audience;
+    if (const auto* resolve = std::get_if<ResolveStatusPage>(&effect))
+        return to_string(resolve->incident) + " audience:" + resolve->audience;
+    if (const auto* page = std::get_if<Page>(&effect)) return to_string(page->incident) + " pager:" + page->pager;
+    return chat_lane;
+}
 
 std::string outbox_lane(const std::vector<Effect>& effects, std::optional<IncidentId> incident) {
     for (const Effect& effect : effects)

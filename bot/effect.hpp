@@ -12,6 +12,7 @@
 #include "bot/draft.hpp"
 #include "bot/escalation.hpp"
 #include "bot/ids.hpp"
+#include "bot/severity.hpp"
 
 namespace warroom {
 
@@ -43,6 +44,10 @@ struct Card {
     std::string incident_title;
     std::string audience;
     std::string audience_channel;
+    // Where an approved text goes, in words, when it is not the audience's
+    // chat channel: "status page 'Acme Status', as an update to the incident".
+    // Empty for a chat audience (audience_channel says it).
+    std::string destination;
     UserId author;
     std::string text;
     int revision = 1;                  // the revision this card shows: its buttons and reactions decide that one
@@ -60,6 +65,7 @@ struct Card {
     std::optional<UserId> lead_approval;
     std::optional<UserId> approver_approval;
     bool outdated = false;             // a later revision replaced this card's text: it decides nothing
+    std::string delivery_problem;      // approved, and its delivery failed for good: why (Draft::delivery_problem)
 };
 
 struct PostCard {
@@ -119,8 +125,57 @@ struct HandOverChannels {
     UserId to;
 };
 
+// Delivering an approved draft to an audience that is not a chat channel (a
+// webhook, a status page, an e-mail list; the playbook's audience says where,
+// looked up when it is performed, so no secret is ever stored here). Performed
+// once; its completion moves the draft to `published`.
+struct Deliver {
+    DraftId draft;
+    int revision = 1;
+    IncidentId incident;
+    std::string incident_title;
+    Severity severity = Severity::sev4;
+    Status status = Status::investigating;   // the incident's, when approved: a status page incident's status
+    std::string audience;
+    std::string destination;           // where, in words, when approved: "status page 'Acme Status'"
+    std::string text;                  // the final text, exactly as approved
+    UserId author;
+    UserId approver;                   // whose approval completed it
+    Time drafted_at{};
+    Time approved_at{};
+};
+
+// A status page incident resolved with warroom's, with no text of its own
+// (nothing unapproved leaves): after every delivery to that audience.
+struct ResolveStatusPage {
+    IncidentId incident;
+    std::string audience;
+    std::string destination;           // "status page 'Acme Status'"
+};
+
+enum class PageAction { trigger, resolve };
+
+// Paging a pager from the playbook about an incident (PagerDuty Events v2):
+// triggered once per incident and pager (the dedup key is the incident's),
+// resolved when the incident is.
+struct Page {
+    IncidentId incident;
+    std::string pager;                 // the playbook's name for it
+    PageAction action = PageAction::trigger;
+    Severity severity = Severity::sev4;
+    std::string summary;               // what the responder's phone shows
+};
+
 using Effect = std::variant<CreateChannel, InviteUsers, PostMessage, PostCard, UpdateCard, Publish, PostEscalation,
-                            UpdateEscalation, HandOverChannels>;
+                            UpdateEscalation, HandOverChannels, Deliver, ResolveStatusPage, Page>;
+
+// Whether the effect leaves the chat platform (a webhook, status page, e-mail
+// or pager): performed by the outside destinations, in a lane of its own, and
+// given up on (the Crisis Lead told) when it cannot be done in time.
+bool is_outside(const Effect& effect);
+
+// The incident an effect is about, if any.
+std::optional<IncidentId> incident_of(const Effect& effect);
 
 struct OutboxJob {
     OutboxJobId id;
@@ -128,9 +183,16 @@ struct OutboxJob {
     std::string lane;                  // "incident:N", or "" for effects of no incident
 };
 
-// The outbox lane of a command's effects: its incident's (from the first
+// The outbox lane of a command's chat effects: its incident's (from the first
 // effect that names one, else `incident`), else "".
 std::string outbox_lane(const std::vector<Effect>& effects, std::optional<IncidentId> incident);
+
+// The lane of one effect of a command whose chat effects go to `chat_lane`:
+// that lane for a chat effect; for an outside one, a lane of its own per
+// incident and destination ("INC-3 audience:status", "INC-3 pager:security"),
+// so that a destination that is down holds up nothing but itself, and its
+// texts still arrive in order.
+std::string outbox_lane(const Effect& effect, const std::string& chat_lane);
 
 // Helpers for the common cases.
 PostMessage post_to(const ChannelName& channel, std::string text);

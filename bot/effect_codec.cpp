@@ -29,6 +29,7 @@ json encode_card(const Card& card) {
                 {"incident_title", card.incident_title},
                 {"audience", card.audience},
                 {"audience_channel", card.audience_channel},
+                {"destination", card.destination},
                 {"author", card.author.value()},
                 {"text", card.text},
                 {"revision", card.revision},
@@ -43,7 +44,8 @@ json encode_card(const Card& card) {
                 {"approvers", users(card.approvers)},
                 {"lead_approval", optional_user(card.lead_approval)},
                 {"approver_approval", optional_user(card.approver_approval)},
-                {"outdated", card.outdated}};
+                {"outdated", card.outdated},
+                {"delivery_problem", card.delivery_problem}};
 }
 
 json encode_escalation_card(const EscalationCard& card) {
@@ -118,6 +120,39 @@ json encode(const HandOverChannels& e) {
                 {"to", e.to.value()}};
 }
 
+json encode(const Deliver& e) {
+    return json{{"type", "deliver"},
+                {"draft", e.draft.value()},
+                {"revision", e.revision},
+                {"incident", e.incident.value()},
+                {"incident_title", e.incident_title},
+                {"severity", to_string(e.severity)},
+                {"status", to_string(e.status)},
+                {"audience", e.audience},
+                {"destination", e.destination},
+                {"text", e.text},
+                {"author", e.author.value()},
+                {"approver", e.approver.value()},
+                {"drafted_at", to_unix_ms(e.drafted_at)},
+                {"approved_at", to_unix_ms(e.approved_at)}};
+}
+
+json encode(const ResolveStatusPage& e) {
+    return json{{"type", "resolve_status_page"},
+                {"incident", e.incident.value()},
+                {"audience", e.audience},
+                {"destination", e.destination}};
+}
+
+json encode(const Page& e) {
+    return json{{"type", "page"},
+                {"incident", e.incident.value()},
+                {"pager", e.pager},
+                {"action", e.action == PageAction::trigger ? "trigger" : "resolve"},
+                {"severity", to_string(e.severity)},
+                {"summary", e.summary}};
+}
+
 // Readers: a missing or mistyped required field throws json::exception, which
 // decode_effect turns into StorageError.
 std::string text(const json& j, const char* key) { return j.at(key).get<std::string>(); }
@@ -141,6 +176,12 @@ std::optional<Time> maybe_time(const json& j, const char* key) {
     return std::nullopt;
 }
 
+Severity severity(const json& j) {
+    const auto parsed = parse_severity(text(j, "severity"));
+    if (!parsed) throw StorageError("effect has an unknown severity: " + text(j, "severity"));
+    return *parsed;
+}
+
 Card decode_card(const json& j) {
     Card card;
     card.draft = DraftId{number(j, "draft")};
@@ -148,6 +189,7 @@ Card decode_card(const json& j) {
     card.incident_title = text(j, "incident_title");
     card.audience = text(j, "audience");
     card.audience_channel = text(j, "audience_channel");
+    card.destination = j.value("destination", std::string{});
     card.author = UserId{text(j, "author")};
     card.text = text(j, "text");
     card.revision = j.at("revision").get<int>();
@@ -166,6 +208,7 @@ Card decode_card(const json& j) {
     card.lead_approval = maybe_user(j, "lead_approval");
     card.approver_approval = maybe_user(j, "approver_approval");
     card.outdated = j.value("outdated", false);
+    card.delivery_problem = j.value("delivery_problem", std::string{});
     return card;
 }
 
@@ -219,6 +262,34 @@ Effect decode_object(const json& j) {
         HandOverChannels handover{IncidentId{number(j, "incident")}, {}, UserId{text(j, "from")}, UserId{text(j, "to")}};
         for (const json& channel : j.at("channels")) handover.channels.emplace_back(channel.get<std::string>());
         return handover;
+    }
+    if (type == "deliver") {
+        Deliver deliver;
+        deliver.draft = DraftId{number(j, "draft")};
+        deliver.revision = j.at("revision").get<int>();
+        deliver.incident = IncidentId{number(j, "incident")};
+        deliver.incident_title = text(j, "incident_title");
+        deliver.severity = severity(j);
+        const auto status = parse_status(text(j, "status"));
+        if (!status) throw StorageError("deliver effect has an unknown status: " + text(j, "status"));
+        deliver.status = *status;
+        deliver.audience = text(j, "audience");
+        deliver.destination = j.value("destination", std::string{});
+        deliver.text = text(j, "text");
+        deliver.author = UserId{text(j, "author")};
+        deliver.approver = UserId{text(j, "approver")};
+        deliver.drafted_at = from_unix_ms(number(j, "drafted_at"));
+        deliver.approved_at = from_unix_ms(number(j, "approved_at"));
+        return deliver;
+    }
+    if (type == "resolve_status_page")
+        return ResolveStatusPage{IncidentId{number(j, "incident")}, text(j, "audience"),
+                                 j.value("destination", std::string{})};
+    if (type == "page") {
+        const std::string action = text(j, "action");
+        if (action != "trigger" && action != "resolve") throw StorageError("page effect has an unknown action: " + action);
+        return Page{IncidentId{number(j, "incident")}, text(j, "pager"),
+                    action == "trigger" ? PageAction::trigger : PageAction::resolve, severity(j), text(j, "summary")};
     }
     throw StorageError("unknown effect type: " + type);
 }

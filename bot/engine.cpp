@@ -11,9 +11,11 @@
 #include <functional>
 
 #include "bot/metrics.hpp"
+#include "bot/outbox.hpp"
 #include "bot/text.hpp"
 #include "commands/command.hpp"
 #include "commands/decide.hpp"
+#include "commands/delivery_failed.hpp"
 #include "commands/escalation_decide.hpp"
 #include "commands/exercise_guard.hpp"
 #include "commands/membership.hpp"
@@ -217,8 +219,7 @@ Reply Engine::handle(const Event& event, const ReplyRecorder& record_reply) {
         if (result.outcome.kind == OutcomeKind::done) {
             if (is_declare(result) && !playbook_.is_admin(event.user)) declares_.take(event.user, now);
             if (ctx.incident) confine_to_exercise(*ctx.incident, ctx.effects);
-            const std::string lane = outbox_lane(ctx.effects, result.incident);
-            for (const Effect& effect : ctx.effects) tx->enqueue(effect, lane, now);
+            enqueue_effects(*tx, ctx.effects, result.incident, now);
             Reply reply{Reply::Kind::ok, std::move(result.outcome.message), in_incident_channel};
             if (record_reply) record_reply(*tx, reply);
             tx->commit();
@@ -338,8 +339,34 @@ void Engine::fire(Transaction& tx, Schedule schedule, Time now) {
         tx.add(next);
     }
     confine_to_exercise(*ctx.incident, ctx.effects);
-    const std::string lane = outbox_lane(ctx.effects, ctx.incident->id);
-    for (const Effect& effect : ctx.effects) tx.enqueue(effect, lane, now);
+    enqueue_effects(tx, ctx.effects, ctx.incident->id, now);
+}
+
+}  // namespace warroom
+
+namespace warroom {
+
+bool Engine::settle_failed_delivery(const OutboxJob& job, const Delivery& delivery, Time first_failed_at) {
+    if (!is_outside(job.effect)) return false;
+    const Time now = clock_.now();
+    if (!delivery.refused && now - first_failed_at < playbook_.timing.delivery_retry_for) return false;
+    const auto incident_id = incident_of(job.effect);
+    auto tx = store_.begin();
+    // Another replica may have settled it meanwhile: only a pending job is given up.
+    const auto pending = tx->pending_jobs(job.lane, 1);
+    if (pending.empty() || pending.front().id != job.id) return false;
+    tx->complete_job(job.id, now);
+    std::optional<Incident> incident = incident_id ? tx->incident(*incident_id) : std::nullopt;
+    if (incident) {
+        Context ctx{playbook_, *tx, now, bot_user(), incident->main_channel().name, std::move(incident), Args{}, {},
+                    "warroom"};
+        ctx.pins = pins_;
+        give_up_delivery(ctx, job.effect, delivery.problem);
+        enqueue_effects(*tx, ctx.effects, ctx.incident->id, now);
+    }
+    tx->commit();
+    spdlog::warn("outbox job {} given up: {}", job.id.value(), delivery.problem);
+    return true;
 }
 
 }  // namespace warroom

@@ -10,6 +10,7 @@
 #include "bot/clock.hpp"
 #include "bot/event.hpp"
 #include "bot/playbook.hpp"
+#include "bot/outbox.hpp"
 #include "bot/store.hpp"
 
 namespace warroom {
@@ -42,7 +43,7 @@ struct Reply {
 // survive a crash between the commit and the send).
 using ReplyRecorder = std::function<void(Transaction& tx, const Reply& reply)>;
 
-class Engine {
+class Engine final : public DeliveryFailures {
 public:
     Engine(Store& store, const Playbook& playbook, const Clock& clock)
         : store_(store), playbook_(playbook), clock_(clock), declares_(playbook.limits.declare),
@@ -59,6 +60,12 @@ public:
     std::optional<Time> next_due_time();
 
     const Playbook& playbook() const { return playbook_; }
+
+    // An outside delivery failed (bot/outbox.hpp DeliveryFailures): given up
+    // when refused, or when failing since longer than the playbook's
+    // delivery_retry_for; then, in one transaction, the job is done, the draft
+    // says why, and the incident's channel and its Crisis Lead are told.
+    bool settle_failed_delivery(const OutboxJob& job, const Delivery& delivery, Time first_failed_at) override;
 
     // How the platform in use names the audience channels it publishes to:
     // set by the adapter, before any event (the console's names by default).

@@ -34,6 +34,13 @@ int report_playbook_problems(const std::string& source, const std::vector<Playbo
 int check_playbook(const std::string& file) {
     PlaybookLoad load = load_playbook_file(file);
     if (!load.problems.empty()) return report_playbook_problems(file, load.problems);
+    // The secrets are checked where the command runs: run it as the bot runs.
+    if (const auto missing = missing_secrets(*load.playbook); !missing.empty()) {
+        for (const PlaybookProblem& problem : missing) std::cerr << file << ": " << problem.path << ": " << problem.message << '\n';
+        std::cerr << missing.size() << " secret(s) missing for " << file
+                  << ": deliveries that need them fail and the Crisis Lead is told\n";
+        return 1;
+    }
     std::cout << file << ": ok (" << load.playbook->audiences.size() << " audiences, " << load.playbook->groups.size()
               << " groups, " << load.playbook->executives.size() << " executive(s), " << load.playbook->scenarios.size()
               << " scenario(s))\n";
@@ -45,6 +52,18 @@ struct Runtime {
     Playbook playbook;
     std::optional<http::HttpSettings> http;   // WARROOM_HTTP: the board, /metrics and health checks
 };
+
+// Before the bot runs. Not fatal: chat works without them, and each delivery
+// that needs one fails with the same words, told to the Crisis Lead.
+void warn_of_missing_secrets(const Playbook& playbook) {
+    const auto missing = missing_secrets(playbook);
+    if (missing.empty()) return;
+    std::string which;
+    for (const PlaybookProblem& problem : missing) which += (which.empty() ? "" : ", ") + problem.path;
+    spdlog::warn("{} outside destination(s) cannot be reached until their secrets are set ({}); `warroom "
+                 "check-playbook` says which variables",
+                 missing.size(), which);
+}
 
 std::optional<Runtime> prepare(const std::optional<std::string>& config_file,
                                const std::optional<std::string>& playbook_flag,
@@ -297,6 +316,7 @@ int main(int argc, char** argv) {
         return verify_in_database(existing, export_incident_id, export_head, std::cout, std::cerr);
     if (export_review->parsed())
         return export_from_database(existing, export_incident_id, export_format, std::cout, std::cerr);
+    warn_of_missing_secrets(runtime->playbook);
     if (console->parsed()) return run_console(*runtime, script, simulated_clock);
 
     switch (runtime->config.platform) {

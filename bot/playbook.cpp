@@ -13,6 +13,7 @@
 #include "bot/interval.hpp"
 #include "bot/json_check.hpp"
 #include "bot/scenario.hpp"
+#include "bot/secrets.hpp"
 #include "bot/text.hpp"
 
 namespace warroom {
@@ -58,6 +59,7 @@ public:
         // those checks are skipped rather than piling up follow-on errors.
         defined_groups_ = defined_names(root, "groups", true);
         defined_audiences_ = defined_names(root, "audiences", false);
+        defined_pagers_ = defined_names(root, "pagers", false);
 
         for (const auto& [key, value] : root.items()) {
             const std::string path = child("", key);
@@ -72,8 +74,15 @@ public:
             else if (key == "limits") check_limits(path, value);
             else if (key == "scenarios") check_scenario_files(path, value);
             else if (key == "matrix") check_matrix(path, value);
+            else if (key == "pagers") check_pagers(path, value);
             else unknown_key(path, key, kTopLevelKeys);
         }
+        // Executives read summaries and answer escalations in their channel.
+        if (const Audience* exec = playbook_.audience(playbook_.executive_audience); exec && !exec->is_chat())
+            problem("/executives/audience", in_quotes(playbook_.executive_audience) +
+                                                " is a " + kind_name(*exec->outside) +
+                                                " audience; executives need a chat audience, where summaries are "
+                                                "posted and escalations answered");
         require(root, "", "name", "\"name\": \"Example Corp security incident response\"");
         require(root, "", "executives", "\"executives\": {\"members\": [\"erin\"], \"audience\": \"exec\"}");
         require(root, "", "audiences", "\"audiences\": {\"exec\": {\"channel\": \"exec-briefing\"}}");
@@ -86,17 +95,21 @@ public:
 private:
     static inline const std::vector<std::string> kTopLevelKeys = {
         "name", "admins", "executives", "groups", "audiences", "severities", "allow_mass_mentions", "timing",
-        "limits", "scenarios", "matrix"};
+        "limits", "scenarios", "matrix", "pagers"};
     static inline const std::vector<std::string> kLimitsKeys = {"declare", "refused"};
     static inline const std::vector<std::string> kLimitKeys = {"burst", "refill"};
     static inline const std::vector<std::string> kMatrixKeys = {"servers"};
     static inline const std::vector<std::string> kExecutiveKeys = {"members", "audience"};
-    static inline const std::vector<std::string> kAudienceKeys = {"channel", "description", "approvers"};
+    static inline const std::vector<std::string> kAudienceKeys = {"kind", "channel", "description", "approvers"};
+    static inline const std::vector<std::string> kWebhookKeys = {"url", "secret_env"};
+    static inline const std::vector<std::string> kStatuspageKeys = {"page_id", "page_name", "api_key_env", "api_url"};
+    static inline const std::vector<std::string> kEmailKeys = {"smtp", "from", "to", "username", "password_env"};
+    static inline const std::vector<std::string> kPagerKeys = {"kind", "description", "routing_key_env", "events_url"};
     static inline const std::vector<std::string> kSeverityKeys = {"description", "stakeholders", "workstreams",
-                                                                  "cadence"};
+                                                                  "cadence", "page"};
     static inline const std::vector<std::string> kCadenceKeys = {"all_hands_sync", "workstream_sync", "summary"};
     static inline const std::vector<std::string> kTimingKeys = {"sync_reminder_before", "summary_reminder_after",
-                                                                "escalation_deadline"};
+                                                                "escalation_deadline", "delivery_retry_for"};
 
     // Slugs name groups and workstreams; they become parts of channel names
     // and are typed in commands, so they are kept plain.
@@ -241,10 +254,29 @@ private:
             }
             if (!expect_object(audience_path, fields, "{\"channel\": \"exec-briefing\", \"description\": \"...\"}"))
                 continue;
-            Audience audience{name, ChannelName{}, "", ""};   // channel, description and approvers read below
+            Audience audience{name, ChannelName{}, "", "", std::nullopt};   // the fields are read below
+            std::string kind = "chat";
+            if (const auto found = fields.find("kind"); found != fields.end()) {
+                if (auto text = expect_string(child(audience_path, "kind"), *found,
+                                              "\"chat\", \"webhook\", \"statuspage\" or \"email\""))
+                    kind = *text;
+            }
+            const std::vector<std::string>* kind_keys = nullptr;
+            if (kind == "webhook") kind_keys = &kWebhookKeys;
+            else if (kind == "statuspage") kind_keys = &kStatuspageKeys;
+            else if (kind == "email") kind_keys = &kEmailKeys;
+            else if (kind != "chat") {
+                problem(child(audience_path, "kind"), in_quotes(kind) + " is not a kind of audience: use \"chat\" "
+                                                      "(the default), \"webhook\", \"statuspage\" or \"email\"");
+                continue;
+            }
+            std::vector<std::string> allowed = kAudienceKeys;
+            if (kind_keys) allowed.insert(allowed.end(), kind_keys->begin(), kind_keys->end());
             for (const auto& [key, field] : fields.items()) {
                 const std::string field_path = child(audience_path, key);
-                if (key == "channel") {
+                if (key == "kind") {
+                    continue;
+                } else if (key == "channel" && kind == "chat") {
                     if (auto channel = check_channel(field_path, field)) audience.channel = std::move(*channel);
                 } else if (key == "description") {
                     if (auto text = expect_string(field_path, field, "\"who reads this audience's channel\""))
@@ -253,12 +285,144 @@ private:
                     const auto group = expect_string(field_path, field, "the name of a group, such as \"pr\"");
                     if (group && check_reference(field_path, *group, defined_groups_, "group", "groups"))
                         audience.approvers = *group;
-                } else {
-                    unknown_key(field_path, key, kAudienceKeys);
+                } else if (!kind_keys || std::find(kind_keys->begin(), kind_keys->end(), key) == kind_keys->end()) {
+                    unknown_key(field_path, key, allowed);
                 }
             }
-            require(fields, audience_path, "channel", "\"channel\": \"" + slugify(name, kMaxSlugLength) + "\"");
+            if (kind == "chat")
+                require(fields, audience_path, "channel", "\"channel\": \"" + slugify(name, kMaxSlugLength) + "\"");
+            else if (kind == "webhook") audience.outside = check_webhook(audience_path, fields);
+            else if (kind == "statuspage") audience.outside = check_statuspage(audience_path, fields);
+            else audience.outside = check_email(audience_path, fields);
             if (valid_name) playbook_.audiences[name] = std::move(audience);
+        }
+    }
+
+    // A string field that must be there and not be empty.
+    std::string required_text(const std::string& path, const Json& fields, std::string_view key,
+                              std::string_view example) {
+        const auto found = fields.find(std::string(key));
+        if (found == fields.end()) {
+            require(fields, path, key, example);
+            return {};
+        }
+        const auto text = expect_string(child(path, key), *found, example);
+        if (text && trim(*text).empty()) problem(child(path, key), "cannot be empty: write " + std::string(example));
+        return text ? *text : std::string();
+    }
+
+    std::string optional_text(const std::string& path, const Json& fields, std::string_view key,
+                              std::string_view example) {
+        const auto found = fields.find(std::string(key));
+        if (found == fields.end()) return {};
+        return expect_string(child(path, key), *found, example).value_or("");
+    }
+
+    // The name of an environment variable: what a secret field holds, never the secret.
+    std::string check_variable(const std::string& path, const Json& fields, std::string_view key,
+                               std::string_view example) {
+        std::string name = required_text(path, fields, key, example);
+        const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        });
+        if (!name.empty() && !plain) {
+            // Someone pasted the secret itself: say so without repeating it.
+            problem(child(path, key), "must name an environment variable (capitals, digits and '_', such as " +
+                                          std::string(example) + "), which holds the secret; never write the "
+                                          "secret itself in the playbook");
+            return {};
+        }
+        return name;
+    }
+
+    // https://, or http:// for a loopback host (tests, a local relay).
+    void check_https(const std::string& path, const std::string& url, std::string_view what) {
+        if (url.empty()) return;
+        const std::string host = host_of(url);
+        const bool loopback = host.rfind("127.", 0) == 0 || host.rfind("localhost", 0) == 0 || host.rfind("[::1]", 0) == 0;
+        if (url.rfind("https://", 0) == 0 && host.size() > 0) return;
+        if (url.rfind("http://", 0) == 0 && loopback) return;
+        problem(path, in_quotes(url) + " is not an https:// URL; " + std::string(what) +
+                          " is reached over HTTPS only (http:// is allowed for loopback hosts)");
+    }
+
+    OutsideDestination check_webhook(const std::string& path, const Json& fields) {
+        WebhookDestination webhook;
+        webhook.url = required_text(path, fields, "url", "\"https://hooks.example.com/warroom\"");
+        check_https(child(path, "url"), webhook.url, "a webhook");
+        webhook.secret_env = check_variable(path, fields, "secret_env", "\"WARROOM_TICKETING_SECRET\"");
+        return webhook;
+    }
+
+    OutsideDestination check_statuspage(const std::string& path, const Json& fields) {
+        StatuspageDestination page;
+        page.page_id = required_text(path, fields, "page_id", "\"kctbh9vrtdwd\"");
+        page.page_name = optional_text(path, fields, "page_name", "\"Acme Status\"");
+        page.api_key_env = check_variable(path, fields, "api_key_env", "\"STATUSPAGE_API_KEY\"");
+        if (fields.contains("api_url")) page.api_url = optional_text(path, fields, "api_url", "\"https://api.statuspage.io/v1\"");
+        check_https(child(path, "api_url"), page.api_url, "Statuspage's API");
+        return page;
+    }
+
+    OutsideDestination check_email(const std::string& path, const Json& fields) {
+        EmailDestination email;
+        email.smtp_url = required_text(path, fields, "smtp", "\"smtp://mail.example.com:587\"");
+        if (!email.smtp_url.empty() && email.smtp_url.rfind("smtp://", 0) != 0 && email.smtp_url.rfind("smtps://", 0) != 0)
+            problem(child(path, "smtp"), in_quotes(email.smtp_url) + " is not an SMTP server: write "
+                                         "\"smtp://HOST:587\" (STARTTLS) or \"smtps://HOST:465\" (TLS)");
+        email.from = required_text(path, fields, "from", "\"warroom@example.com\"");
+        if (!email.from.empty() && email.from.find('@') == std::string::npos)
+            problem(child(path, "from"), in_quotes(email.from) + " is not an e-mail address");
+        if (const auto to = fields.find("to"); to == fields.end()) {
+            require(fields, path, "to", "\"to\": [\"board@example.com\"]");
+        } else if (!to->is_array() || to->empty()) {
+            problem(child(path, "to"), "must be a list of at least one e-mail address: [\"board@example.com\"]");
+        } else {
+            for (std::size_t i = 0; i < to->size(); ++i) {
+                const auto address = expect_string(child(child(path, "to"), i), (*to)[i], "\"board@example.com\"");
+                if (!address) continue;
+                if (address->find('@') == std::string::npos || has_whitespace(*address) ||
+                    address->find_first_of("<>,;") != std::string::npos)
+                    problem(child(child(path, "to"), i), in_quotes(*address) + " is not one e-mail address");
+                else
+                    email.to.push_back(*address);
+            }
+        }
+        email.username = optional_text(path, fields, "username", "\"warroom\"");
+        if (!email.username.empty()) email.password_env = check_variable(path, fields, "password_env", "\"SMTP_PASSWORD\"");
+        else if (fields.contains("password_env"))
+            problem(child(path, "password_env"), "a password needs a \"username\" to go with it");
+        return email;
+    }
+
+    void check_pagers(const std::string& path, const Json& value) {
+        if (!expect_object(path, value, "{\"security-oncall\": {\"kind\": \"pagerduty\", \"routing_key_env\": "
+                                        "\"PAGERDUTY_SECURITY_KEY\"}}"))
+            return;
+        for (const auto& [name, fields] : value.items()) {
+            const std::string pager_path = child(path, name);
+            const bool valid_name = check_slug(pager_path, name, "pager");
+            if (!expect_object(pager_path, fields, "{\"kind\": \"pagerduty\", \"routing_key_env\": \"PAGERDUTY_KEY\"}"))
+                continue;
+            PagerService pager;
+            pager.name = name;
+            for (const auto& [key, field] : fields.items()) {
+                const std::string field_path = child(pager_path, key);
+                if (key == "kind") {
+                    const auto kind = expect_string(field_path, field, "\"pagerduty\"");
+                    if (kind && *kind != "pagerduty")
+                        problem(field_path, in_quotes(*kind) + " is not a kind of pager warroom knows: use \"pagerduty\"");
+                } else if (key == "description") {
+                    pager.description = expect_string(field_path, field, "\"the security on-call\"").value_or("");
+                } else if (key != "routing_key_env" && key != "events_url") {
+                    unknown_key(field_path, key, kPagerKeys);
+                }
+            }
+            pager.routing_key_env = check_variable(pager_path, fields, "routing_key_env", "\"PAGERDUTY_SECURITY_KEY\"");
+            if (fields.contains("events_url"))
+                pager.events_url = optional_text(pager_path, fields, "events_url", "\"https://events.pagerduty.com\"");
+            check_https(child(pager_path, "events_url"), pager.events_url, "PagerDuty's Events API");
+            if (valid_name) playbook_.pagers[name] = std::move(pager);
         }
     }
 
@@ -317,7 +481,7 @@ private:
         if (!expect_object(path, fields, "{\"description\": \"...\", \"stakeholders\": [\"legal\"], "
                                          "\"workstreams\": [\"engineering\"]}"))
             return;
-        SeverityPolicy policy{severity, "", {}, {}, {}};
+        SeverityPolicy policy{severity, "", {}, {}, {}, {}};
         for (const auto& [key, field] : fields.items()) {
             const std::string field_path = child(path, key);
             if (key == "description") {
@@ -333,6 +497,10 @@ private:
                 });
             } else if (key == "cadence") {
                 policy.cadence = check_cadence(field_path, field);
+            } else if (key == "page") {
+                policy.page = check_names(field_path, field, "pager", [&](const auto& p, const auto& n) {
+                    return check_reference(p, n, defined_pagers_, "pager", "pagers");
+                });
             } else {
                 unknown_key(field_path, key, kSeverityKeys);
             }
@@ -392,6 +560,9 @@ private:
             } else if (key == "escalation_deadline") {
                 if ((parsed = expect_interval(field_path, field, seconds(30), kLongestCadence)))
                     playbook_.timing.escalation_deadline = *parsed;
+            } else if (key == "delivery_retry_for") {
+                if ((parsed = expect_interval(field_path, field, seconds(10), std::chrono::hours(24))))
+                    playbook_.timing.delivery_retry_for = *parsed;
             } else {
                 unknown_key(field_path, key, kTimingKeys);
             }
@@ -502,6 +673,7 @@ private:
     Playbook playbook_;
     std::optional<std::set<std::string>> defined_groups_;
     std::optional<std::set<std::string>> defined_audiences_;
+    std::optional<std::set<std::string>> defined_pagers_;
 };
 
 }  // namespace
@@ -522,6 +694,31 @@ const Audience* Playbook::audience(std::string_view name) const {
 const std::vector<UserId>* Playbook::group(std::string_view name) const {
     const auto found = groups.find(std::string(name));
     return found == groups.end() ? nullptr : &found->second;
+}
+
+const PagerService* Playbook::pager(std::string_view name) const {
+    const auto found = pagers.find(std::string(name));
+    return found == pagers.end() ? nullptr : &found->second;
+}
+
+std::string Playbook::pager_names() const {
+    std::string names;
+    for (const auto& [name, pager] : pagers) names += (names.empty() ? "" : ", ") + name;
+    return names;
+}
+
+std::vector<PlaybookProblem> missing_secrets(const Playbook& playbook) {
+    std::vector<PlaybookProblem> missing;
+    for (const auto& [name, audience] : playbook.audiences) {
+        if (!audience.outside) continue;
+        for (const std::string& variable : secret_variables(*audience.outside))
+            if (const Secret secret = read_secret(variable); !secret.found())
+                missing.push_back({"/audiences/" + pointer_token(name), secret.problem});
+    }
+    for (const auto& [name, pager] : playbook.pagers)
+        if (const Secret secret = read_secret(pager.routing_key_env); !secret.found())
+            missing.push_back({"/pagers/" + pointer_token(name), secret.problem});
+    return missing;
 }
 
 const std::vector<UserId>* Playbook::approvers_of(std::string_view name) const {

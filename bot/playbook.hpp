@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bot/clock.hpp"
+#include "bot/destination.hpp"
 #include "bot/ids.hpp"
 #include "bot/json_problem.hpp"
 #include "bot/severity.hpp"
@@ -22,6 +23,11 @@ struct Audience {
     // A playbook group whose member must approve a draft for this audience as
     // well as the Crisis Lead (SPEC.md §3b); empty: the lead's approval suffices.
     std::string approvers;
+    // Set when the audience is not a chat channel (then `channel` is empty):
+    // a webhook, a status page or an e-mail list ("kind" in the playbook).
+    std::optional<OutsideDestination> outside;
+
+    bool is_chat() const { return !outside.has_value(); }
 };
 
 // How often things happen for an incident of one severity; unset: not at all
@@ -43,12 +49,17 @@ struct SeverityPolicy {
     std::vector<std::string> stakeholder_groups;  // invited at declaration
     std::vector<std::string> workstreams;         // opened at declaration
     Cadence cadence;                              // started at declaration
+    std::vector<std::string> page;                // pagers triggered at declaration (and when raised to it)
 };
 
 struct Timing {
     Duration sync_reminder_before = std::chrono::minutes(5);
     Duration summary_reminder_after = std::chrono::minutes(15);   // a summary draft still undecided
     Duration escalation_deadline = std::chrono::minutes(30);      // when `escalate` has no --by
+    // How long a delivery to an outside destination (webhook, status page,
+    // e-mail, pager) is repeated while the destination is down or busy,
+    // before the Crisis Lead is told it failed and may `/incident retry` it.
+    Duration delivery_retry_for = std::chrono::minutes(10);
 };
 
 // How much one person may do before warroom holds them back
@@ -83,6 +94,9 @@ struct Playbook {
     // Matrix user of any other server is an outsider, who cannot declare, lead
     // or approve. Empty: nobody is an outsider by server.
     std::vector<std::string> matrix_servers;
+    // Pagers (`"pagers": {"security-oncall": {...}}`), by name: what a
+    // severity's "page" list and `/incident page NAME` name.
+    std::map<std::string, PagerService> pagers;
 
     bool is_admin(const UserId& user) const;
     bool is_executive(const UserId& user) const;
@@ -93,6 +107,8 @@ struct Playbook {
     // The members of the group that must also approve drafts for `audience`;
     // nullptr when it has none (or no such audience).
     const std::vector<UserId>* approvers_of(std::string_view audience) const;
+    const PagerService* pager(std::string_view name) const;
+    std::string pager_names() const;           // "legal-oncall, security-oncall"
     // A Matrix id ("@ann:other.org") of a server the playbook does not list,
     // when it lists any. Other platforms' ids are never outsiders by server.
     bool is_outside_matrix_servers(const UserId& user) const;
@@ -110,6 +126,11 @@ struct PlaybookLoad {
 PlaybookLoad parse_playbook(std::string_view json_text);
 // Also reads and checks every scenario file it names, relative to its folder.
 PlaybookLoad load_playbook_file(const std::string& path);   // a problem at path "" if unreadable
+// The secrets the playbook's destinations and pagers need that cannot be read
+// (bot/secrets.hpp), each located at the field naming its variable:
+// `check-playbook` lists them, the bot warns of them at start, and a delivery
+// that needs one fails with the same words.
+std::vector<PlaybookProblem> missing_secrets(const Playbook& playbook);
 std::string_view bundled_playbook_json();
 // A scenario file the bundled playbook names ("scenarios/x.json"), built into the binary.
 std::optional<std::string_view> bundled_scenario_json(std::string_view file);

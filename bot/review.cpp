@@ -204,7 +204,7 @@ void communications_section(const Review& review, std::string& md) {
     for (const Draft& draft : record.drafts) {
         if (draft.state == DraftState::published) continue;
         others += "- " + to_string(draft.id) + " (" + md_name(draft.audience) + ") by " + md_mention(draft.author) + ": " +
-                  to_string(draft.state);
+                  describe_state(draft);
         if (draft.decided_by && draft.decided_at &&
             (draft.state == DraftState::rejected || draft.state == DraftState::changes_requested))
             others += " by " + md_mention(*draft.decided_by) + " at " + format_utc(*draft.decided_at);
@@ -292,6 +292,7 @@ Json draft_json(const IncidentRecord& record, const Draft& draft) {
              {"audience", draft.audience},
              {"executive_summary", draft.is_summary},
              {"state", to_string(draft.state)},
+             {"delivery_problem", draft.delivery_problem.empty() ? Json(nullptr) : Json(draft.delivery_problem)},
              {"revision", draft.revision},
              {"author", draft.author.value()},
              {"decided_by", user_json(draft.decided_by)},

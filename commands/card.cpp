@@ -2,14 +2,31 @@
 
 namespace warroom {
 
-Card make_card(const Draft& draft, const Incident& incident, const Playbook& playbook) {
+std::string delivery_destination(const Draft& draft, const Audience& audience, Transaction& tx) {
+    if (!audience.outside) return {};
+    std::string where = describe(*audience.outside);
+    if (std::holds_alternative<StatuspageDestination>(*audience.outside)) {
+        // The first text for an incident opens a status page incident; every later one updates it.
+        bool opened = false;
+        for (const Draft& other : tx.drafts(draft.incident))
+            opened = opened || (other.id != draft.id && other.audience == draft.audience &&
+                                (other.state == DraftState::published || other.state == DraftState::approved));
+        where += opened ? ", as an update to the incident" : ", as a new incident";
+    }
+    return where;
+}
+
+Card make_card(const Draft& draft, const Incident& incident, const Playbook& playbook, Transaction& tx) {
     Card card;
     card.draft = draft.id;
     card.incident = incident.id;
     card.incident_title = incident.title;
     card.exercise = incident.exercise;
     card.audience = draft.audience;
-    if (const Audience* audience = playbook.audience(draft.audience)) card.audience_channel = audience->channel.value();
+    if (const Audience* audience = playbook.audience(draft.audience)) {
+        card.audience_channel = audience->channel.value();
+        card.destination = delivery_destination(draft, *audience, tx);
+    }
     card.author = draft.author;
     card.text = draft.text;
     card.revision = draft.revision;
@@ -24,6 +41,7 @@ Card make_card(const Draft& draft, const Incident& incident, const Playbook& pla
     }
     card.lead_approval = counting_lead_approval(draft, incident);
     card.approver_approval = draft.approver_approval;
+    card.delivery_problem = draft.delivery_problem;
     return card;
 }
 

@@ -34,6 +34,24 @@ std::string_view verb(CardDecision decision) {
 
 }  // namespace
 
+Deliver delivery_of(const Draft& draft, const Incident& incident, const Audience& audience, Context& ctx) {
+    Deliver deliver;
+    deliver.draft = draft.id;
+    deliver.revision = draft.revision;
+    deliver.incident = incident.id;
+    deliver.incident_title = incident.title;
+    deliver.severity = incident.severity;
+    deliver.status = incident.status;
+    deliver.audience = draft.audience;
+    deliver.destination = delivery_destination(draft, audience, ctx.tx);
+    deliver.text = draft.text;
+    deliver.author = draft.author;
+    deliver.approver = draft.decided_by.value_or(ctx.caller);
+    deliver.drafted_at = draft.created_at;
+    deliver.approved_at = draft.decided_at.value_or(ctx.now);
+    return deliver;
+}
+
 std::optional<Outcome> load_draft(Context& ctx, const std::string& word, Draft& draft) {
     auto id = parse_draft_id(word);
     if (!id) return invalid("\"" + word + "\" is not a draft id; drafts are named like D-3");
@@ -125,7 +143,7 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
         facts["complete"] = complete;
         if (!complete) {
             ctx.tx.save(draft);
-            ctx.effects.push_back(UpdateCard{draft.routed_to, make_card(draft, incident, ctx.playbook)});
+            ctx.effects.push_back(UpdateCard{draft.routed_to, make_card(draft, incident, ctx.playbook, ctx.tx)});
             ctx.audit("draft.approved", facts);
             const std::string who = mention(ctx.caller);
             const std::string waiting =
@@ -146,7 +164,7 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
     draft.decided_at = ctx.now;
     draft.reason = reason;
     ctx.tx.save(draft);
-    ctx.effects.push_back(UpdateCard{draft.routed_to, make_card(draft, incident, ctx.playbook)});
+    ctx.effects.push_back(UpdateCard{draft.routed_to, make_card(draft, incident, ctx.playbook, ctx.tx)});
 
     if (draft_action != DraftAction::approve) facts["reason"] = reason;
     ctx.audit(decision == CardDecision::approve  ? "draft.approved"
@@ -159,8 +177,16 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
     std::string confirmation;
     switch (decision) {
         case CardDecision::approve: {
-            const std::string destination = destination_of(incident, audience->channel);   // an exercise keeps it
-            ctx.effects.push_back(Publish{draft.id, audience->channel, published_text(draft)});
+            std::string destination;
+            if (audience->is_chat()) {
+                destination = destination_of(incident, audience->channel);   // an exercise keeps it
+                ctx.effects.push_back(Publish{draft.id, audience->channel, published_text(draft)});
+            } else {
+                ctx.effects.push_back(delivery_of(draft, incident, *audience, ctx));
+                destination = incident.exercise ? to_string(incident.main_channel().name) + " (standing in for " +
+                                                      describe(*audience->outside) + ")"
+                                                : describe(*audience->outside);
+            }
             ctx.record(EntryKind::approval, to_string(id) + " (" + draft.audience + ") approved by " + who);
             ctx.post(incident.main_channel().name, to_string(id) + " (" + draft.audience + ") approved by " + who +
                                                        "; publishing to " + destination);

@@ -18,6 +18,10 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
 // when N is not a revision number.
 std::optional<Outcome> take_revision_option(Context& ctx, std::optional<int>& revision);
 
+// The delivery of an approved draft to its outside audience (a webhook, a
+// status page, an e-mail list): the text exactly as approved, no chat markup.
+Deliver delivery_of(const Draft& draft, const Incident& incident, const Audience& audience, Context& ctx);
+
 // Loads a draft and its incident into the context, or says why not.
 std::optional<Outcome> load_draft(Context& ctx, const std::string& word, Draft& draft);
 

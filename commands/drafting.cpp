@@ -57,7 +57,7 @@ Draft submit_draft(Context& ctx, const std::string& audience, const std::string&
     draft.routed_to = incident.lead;
     ctx.tx.save(draft);
     invite_approvers(ctx, audience);
-    ctx.effects.push_back(PostCard{incident.lead, make_card(draft, incident, ctx.playbook)});
+    ctx.effects.push_back(PostCard{incident.lead, make_card(draft, incident, ctx.playbook, ctx.tx)});
     ctx.audit("draft.created", {{"draft", to_string(draft.id)},
                                 {"audience", audience},
                                 {"revision", draft.revision},

@@ -63,6 +63,25 @@ public:
         return publish;
     }
 
+    // Nothing of an exercise reaches a webhook, status page, mailbox or
+    // pager: the main channel shows what would have been sent, and the draft
+    // is published there, as a chat audience's is.
+    Effect operator()(Deliver deliver) const {
+        return Publish{deliver.draft, main_,
+                       marked("would be sent to " + deliver.destination + " (kept in the exercise): " + deliver.text)};
+    }
+
+    Effect operator()(ResolveStatusPage resolve) const {
+        return post_to(main_, marked("would have resolved the incident on " + resolve.destination +
+                                     " (kept in the exercise)"));
+    }
+
+    Effect operator()(Page page) const {
+        if (page.action == PageAction::resolve)
+            return post_to(main_, marked("would have resolved the page to " + page.pager + " (kept in the exercise)"));
+        return post_to(main_, marked("would have paged " + page.pager + " (kept in the exercise): " + page.summary));
+    }
+
     Effect operator()(PostEscalation escalation) const {
         confine(escalation.channel, escalation.card);
         return escalation;

@@ -66,12 +66,12 @@ Outcome accept(Context& ctx) {
     int rerouted = 0;
     for (Draft draft : ctx.tx.drafts(incident.id)) {
         if (draft.state != DraftState::pending) continue;
-        Card old_card = make_card(draft, incident, ctx.playbook);
+        Card old_card = make_card(draft, incident, ctx.playbook, ctx.tx);
         old_card.rerouted_to = ctx.caller;
         ctx.effects.push_back(UpdateCard{draft.routed_to, old_card});
         draft.routed_to = ctx.caller;
         ctx.tx.save(draft);
-        ctx.effects.push_back(PostCard{ctx.caller, make_card(draft, incident, ctx.playbook)});
+        ctx.effects.push_back(PostCard{ctx.caller, make_card(draft, incident, ctx.playbook, ctx.tx)});
         ++rerouted;
     }
 

@@ -2,6 +2,8 @@
 
 #include "commands/opening.hpp"
 
+#include "commands/paging.hpp"
+
 #include "commands/authorize.hpp"
 
 #include "bot/text.hpp"
@@ -50,6 +52,7 @@ Incident& open_incident(Context& ctx, const Opening& opening) {
     for (const std::string& name : policy.workstreams) open_workstream(ctx, name, std::nullopt);
     ctx.tx.save(ctx.the_incident());
     start_default_cadences(ctx);
+    page_for_severity(ctx, opening.severity);
     return ctx.the_incident();
 }
 

@@ -12,7 +12,8 @@ extern const CommandSpec declare_command, lead_command, workstream_command, invi
     note_command, decision_command, severity_command, status_command, draft_command, approve_command,
     reject_command, changes_command, revise_command, withdraw_command, summary_command, timeline_command,
     list_command, show_command, help_command, sync_command, escalate_command, allow_command, deny_command,
-    exercise_command, rootcause_command, impact_command, action_command, review_command;
+    exercise_command, rootcause_command, impact_command, action_command, review_command, retry_command,
+    page_command;
 
 const std::vector<const CommandSpec*>& all_commands() {
     static const std::vector<const CommandSpec*> commands{
@@ -20,6 +21,7 @@ const std::vector<const CommandSpec*>& all_commands() {
         &invite_command,   &update_command,   &note_command,    &decision_command, &severity_command,
         &status_command,   &draft_command,    &approve_command, &reject_command,  &changes_command,
         &revise_command,   &withdraw_command, &summary_command, &sync_command,    &escalate_command,
+        &retry_command,    &page_command,
         &allow_command,    &deny_command,     &timeline_command, &exercise_command, &rootcause_command,
         &impact_command,   &action_command,   &review_command,  &help_command,
     };
@@ -43,7 +45,7 @@ void Context::record(EntryKind kind, std::string text) {
 namespace warroom {
 
 std::string Context::unpinned(const Audience& audience) const {
-    if (incident && incident->exercise) return {};
+    if ((incident && incident->exercise) || !audience.is_chat()) return {};
     return unpinned_problem(pins, audience.channel, audience.name);
 }
 

@@ -27,7 +27,7 @@ Outcome run(Context& ctx) {
 
     const Incident& incident = ctx.the_incident();
     // The card of the revision being replaced says so, and decides nothing more (SPEC.md §4).
-    Card outdated = make_card(draft, incident, ctx.playbook);
+    Card outdated = make_card(draft, incident, ctx.playbook, ctx.tx);
     outdated.outdated = true;
     ctx.effects.push_back(UpdateCard{draft.routed_to, std::move(outdated)});
     draft.state = std::get<DraftState>(next);
@@ -41,7 +41,7 @@ Outcome run(Context& ctx) {
     draft.routed_to = incident.lead;
     ctx.tx.save(draft);
     invite_approvers(ctx, draft.audience);
-    ctx.effects.push_back(PostCard{incident.lead, make_card(draft, incident, ctx.playbook)});
+    ctx.effects.push_back(PostCard{incident.lead, make_card(draft, incident, ctx.playbook, ctx.tx)});
     ctx.audit("draft.revised", {{"draft", to_string(draft.id)}, {"revision", draft.revision}, {"text", text}});
     ctx.record(EntryKind::draft, to_string(draft.id) + " revised by " + mention(ctx.caller) + " (revision " +
                                      std::to_string(draft.revision) + ")");

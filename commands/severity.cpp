@@ -5,6 +5,7 @@
 #include "commands/cadence.hpp"
 #include "commands/channels.hpp"
 #include "commands/command.hpp"
+#include "commands/paging.hpp"
 
 namespace warroom {
 namespace {
@@ -33,7 +34,9 @@ Outcome run(Context& ctx) {
     ctx.tx.save(incident);
     // The new severity's rhythm replaces the old one where the playbook sets one.
     std::string rhythm;
+    std::string paged;
     if (incident.is_open()) {
+        paged = page_for_severity(ctx, *severity);   // what the new severity pages and nobody paged yet
         start_default_cadences(ctx);
         if (const std::string cadences = describe(ctx.playbook.policy(*severity).cadence); !cadences.empty())
             rhythm = "; rhythm now " + cadences;
@@ -43,7 +46,8 @@ Outcome run(Context& ctx) {
                                         (groups.empty() ? std::string() : "; stakeholders invited: " + groups));
     ctx.post(incident.main_channel().name, mention(ctx.caller) + " changed the severity of " + to_string(incident.id) +
                                                " from " + to_string(previous) + " to " + to_string(*severity) +
-                                               (groups.empty() ? std::string() : "; invited " + groups) + rhythm);
+                                               (groups.empty() ? std::string() : "; invited " + groups) +
+                                               (paged.empty() ? std::string() : "; paged " + paged) + rhythm);
     return done(to_string(incident.id) + " is now " + to_string(*severity));
 }
 

@@ -41,7 +41,7 @@ Outcome run(Context& ctx) {
     if (drafts.empty()) text += " none";
     for (const Draft& draft : drafts)
         text += "\n- " + to_string(draft.id) + " " + draft.audience + " by " + mention(draft.author) + ": " +
-                to_string(draft.state) + (draft.decided_by ? " (" + mention(*draft.decided_by) + ")" : std::string());
+                describe_state(draft) + (draft.decided_by ? " (" + mention(*draft.decided_by) + ")" : std::string());
     return done(text);
 }
 

@@ -4,9 +4,27 @@
 #include "commands/authorize.hpp"
 #include "commands/cadence.hpp"
 #include "commands/command.hpp"
+#include "commands/paging.hpp"
+
+#include <algorithm>
 
 namespace warroom {
 namespace {
+
+// The pages are resolved, and so is the incident on every status page
+// warroom told of it (after its texts, in that audience's lane).
+void resolve_outside(Context& ctx) {
+    resolve_pages(ctx);
+    const std::vector<Draft> drafts = ctx.tx.drafts(ctx.the_incident().id);
+    for (const auto& [name, audience] : ctx.playbook.audiences) {
+        if (!audience.outside || !std::holds_alternative<StatuspageDestination>(*audience.outside)) continue;
+        const bool told = std::any_of(drafts.begin(), drafts.end(), [&](const Draft& draft) {
+            return draft.audience == name &&
+                   (draft.state == DraftState::approved || draft.state == DraftState::published);
+        });
+        if (told) ctx.effects.push_back(ResolveStatusPage{ctx.the_incident().id, name, describe(*audience.outside)});
+    }
+}
 
 Outcome run(Context& ctx) {
     if (auto refusal = require_lead(ctx, "change the status")) return *refusal;
@@ -28,7 +46,10 @@ Outcome run(Context& ctx) {
     ctx.audit("incident.status", {{"from", to_string(previous)}, {"to", to_string(*status)}});
     ctx.record(EntryKind::status, "status " + to_string(previous) + " → " + to_string(*status));
     // A resolved incident keeps no rhythm; a reopened one gets its playbook rhythm back.
-    if (*status == Status::resolved) stop_all_schedules(ctx);
+    if (*status == Status::resolved) {
+        stop_all_schedules(ctx);
+        resolve_outside(ctx);
+    }
     else if (previous == Status::resolved) start_default_cadences(ctx);
     ctx.post(incident.main_channel().name, mention(ctx.caller) + " set the status of " + to_string(incident.id) +
                                                " to " + to_string(*status) + " (was " + to_string(previous) + ")");

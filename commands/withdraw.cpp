@@ -21,7 +21,7 @@ Outcome run(Context& ctx) {
 
     draft.state = std::get<DraftState>(next);
     ctx.tx.save(draft);
-    ctx.effects.push_back(UpdateCard{draft.routed_to, make_card(draft, ctx.the_incident(), ctx.playbook)});
+    ctx.effects.push_back(UpdateCard{draft.routed_to, make_card(draft, ctx.the_incident(), ctx.playbook, ctx.tx)});
     ctx.audit("draft.withdrawn", {{"draft", to_string(draft.id)}, {"revision", draft.revision}});
     ctx.record(EntryKind::draft, to_string(draft.id) + " withdrawn by " + mention(ctx.caller));
     return done("Withdrew " + to_string(draft.id) + "; nothing is published");

@@ -36,7 +36,7 @@ inline ChannelKind parse_channel_kind(const std::string& text) {
 
 inline constexpr std::string_view kDraftSelect =
     "SELECT id, incident_id, audience, author, text, state, revision, is_summary, created_at, routed_to, "
-    "decided_by, decided_at, reason, published_at, lead_approval, approver_approval FROM drafts";
+    "decided_by, decided_at, reason, published_at, lead_approval, approver_approval, delivery_problem FROM drafts";
 
 template <class Row>
 OutboxJob read_job(const Row& row) {
@@ -117,6 +117,7 @@ Draft read_draft(const Row& row) {
     draft.published_at = row.maybe_time(13);
     draft.lead_approval = row.maybe_user(14);
     draft.approver_approval = row.maybe_user(15);
+    draft.delivery_problem = row.text(16);
     return draft;
 }
 

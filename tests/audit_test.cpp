@@ -458,8 +458,10 @@ TEST_CASE("a database from before the audit record begins each chain at the upgr
     run_script(db, kWholeIncident + "dave: /incident declare sev3 Lost laptop\n");
     {
         // Back to schema version 2: no audit_log table (nor the approval
-        // columns of migration 4, nor migration 5's lanes), as an older warroom left it.
+        // columns of migration 4, migration 5's lanes or migration 6's
+        // delivery problems), as an older warroom left it.
         Sql sql(db.path);
+        sql.exec("ALTER TABLE drafts DROP COLUMN delivery_problem");
         sql.exec("ALTER TABLE outbox DROP COLUMN lane");
         sql.exec("DROP TABLE outbox_lanes");
         sql.exec("DROP TABLE leases");

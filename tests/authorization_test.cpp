@@ -149,6 +149,23 @@ const std::vector<Row> kTable = {
     {"revise D-2 Do not open mail from payro11.example", executive, refused},
     {"revise D-2 Do not open mail from payro11.example", bot, ignored},
 
+    {"retry D-3", lead, allowed},
+    {"retry D-3", former_lead, refused},
+    {"retry D-3", ws_lead, refused},
+    {"retry D-3", member, refused},
+    {"retry D-3", non_member, refused},
+    {"retry D-3", executive, refused},
+    {"retry D-3", bot, ignored},
+
+    {"INC-1 page security-oncall", lead, allowed},
+    {"INC-1 page security-oncall", former_lead, refused},
+    {"INC-1 page security-oncall", ws_lead, allowed},   // in their workstream's channel
+    {"INC-1 page security-oncall", ws_lead_in_main, refused},
+    {"INC-1 page security-oncall", member, refused},
+    {"INC-1 page security-oncall", non_member, refused},
+    {"INC-1 page security-oncall", executive, refused},
+    {"INC-1 page security-oncall", bot, ignored},
+
     {"withdraw D-1", lead, refused},
     {"withdraw D-1", former_lead, refused},
     {"withdraw D-1", ws_lead, refused},
@@ -452,6 +469,12 @@ Built build_world(World world) {
     step(h, "mary", built.main, "draft customers We are looking into a phishing campaign");
     step(h, "mary", built.main, "draft employees Do not open the payroll mail");
     step(h, "carl", built.main, "changes D-2 Name the sender address");
+    // D-3, for the board's mailbox, approved; the mail server refused it for good.
+    step(h, "mary", built.main, "draft board The payroll portal is offline while we investigate");
+    h.performer.refuse_if = [](const OutboxJob& job) { return std::holds_alternative<Deliver>(job.effect); };
+    ok(h, "carl", built.main, "/incident approve D-3");
+    drain_outbox(*h.store, h.performer, h.clock, &h.engine);
+    h.performer.refuse_if = nullptr;
     step(h, "carl", built.main, "escalate Take the payroll portal offline");
     step(h, "carl", built.main, "sync 1h forensics");
     step(h, "carl", built.main, "lead @nick");

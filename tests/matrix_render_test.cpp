@@ -114,7 +114,7 @@ TEST_CASE("one huge line is cut at character boundaries, and quote-heavy text st
     CHECK(split_lines_utf8("", 10) == std::vector<std::string>{""});
 }
 
-TEST_CASE("an approval card shows the draft exactly and HTML in it cannot form tags", "[matrix]") {
+TEST_CASE("an approval card shows the draft exactly and HTML in it cannot form tags", "[matrix][render]") {
     const std::string draft = "<img src=x onerror=alert(1)> & \"quotes\"\n@room all staff";
     const json content = approval_card_content(pending_card(draft));
     const std::string body = content["body"];
@@ -133,19 +133,20 @@ TEST_CASE("an approval card shows the draft exactly and HTML in it cannot form t
     CHECK(content[std::string(kCardKey)] == json{{"draft", "D-3"}, {"revision", 2}, {"incident", "INC-1"}});
 }
 
-TEST_CASE("a card for an audience with approvers shows both approvals, and an outdated card has no hint", "[matrix]") {
+TEST_CASE("a card for an audience with approvers shows both approvals, and an outdated card has no hint", "[matrix][render]") {
     Card card = pending_card();
     card.audience = "press";
     card.lead = UserId("@alice:example.org");
     card.approvers_group = "pr";
     card.approvers = {UserId("@pat:example.org")};
     std::string body = approval_card_content(card)["body"];
-    CHECK_THAT(body, Contains("needs the Crisis Lead @alice:example.org; needs one of pr: @pat:example.org"));
+    CHECK_THAT(body, Contains("State: Waiting for two approvals: needs the Crisis Lead @alice:example.org · "
+                               "needs one of pr: @pat:example.org"));
     CHECK_THAT(body, Contains("(the Crisis Lead and one of pr)"));
-    CHECK_THAT(body, Contains("!incident approve D-3 --revision 2"));
+    CHECK_THAT(body, Contains("\nBy command: !incident approve D-3 --revision 2"));
     card.lead_approval = UserId("@alice:example.org");
     body = approval_card_content(card)["body"];
-    CHECK_THAT(body, Contains("the Crisis Lead @alice:example.org approved; needs one of pr"));
+    CHECK_THAT(body, Contains("the Crisis Lead @alice:example.org approved · needs one of pr"));
 
     card.outdated = true;
     body = approval_card_content(card)["body"];
@@ -154,15 +155,16 @@ TEST_CASE("a card for an audience with approvers shows both approvals, and an ou
     CHECK_THAT(body, !Contains("React ✅"));
 }
 
-TEST_CASE("an exercise card says so", "[matrix]") {
+TEST_CASE("an exercise card says so", "[matrix][render]") {
     Card card = pending_card();
     card.exercise = true;
     const json content = approval_card_content(card);
     CHECK_THAT(content["body"].get<std::string>(), StartsWith("[EXERCISE] Approval needed · D-3"));
-    CHECK_THAT(content["formatted_body"].get<std::string>(), Contains("EXERCISE — a tabletop drill"));
+    CHECK_THAT(content["body"].get<std::string>(), Contains("\nEXERCISE — a tabletop drill; nothing is published outside it."));
+    CHECK_THAT(content["formatted_body"].get<std::string>(), Contains("<i><b>EXERCISE</b> — a tabletop drill"));
 }
 
-TEST_CASE("after a decision the card is edited in place and loses its hint", "[matrix]") {
+TEST_CASE("after a decision the card is edited in place and loses its hint", "[matrix][render]") {
     Card card = pending_card();
     card.state = DraftState::rejected;
     card.decided_by = UserId("@lead:example.org");
@@ -177,11 +179,11 @@ TEST_CASE("after a decision the card is edited in place and loses its hint", "[m
     CHECK(fresh[std::string(kCardKey)]["draft"] == "D-3");
     const std::string body = fresh["body"];
     CHECK_THAT(body, Contains("Rejected by @lead:example.org at " + format_utc(kDecidedAt)));
-    CHECK_THAT(body, Contains("too early to name the vendor"));
+    CHECK_THAT(body, Contains("\nReason: too early to name the vendor"));
     CHECK_THAT(body, !Contains("React"));
 }
 
-TEST_CASE("an escalation card asks the executives to allow or deny", "[matrix]") {
+TEST_CASE("an escalation card asks the executives to allow or deny", "[matrix][render]") {
     EscalationCard card = pending_escalation();
     json content = escalation_card_content(card);
     CHECK_THAT(content["body"].get<std::string>(), Contains("React ✅ allow · ❌ deny (the executives only)"));
@@ -192,6 +194,33 @@ TEST_CASE("an escalation card asks the executives to allow or deny", "[matrix]")
     const json edit = escalation_card_edit(card, "$esc");
     CHECK_THAT(edit["m.new_content"]["body"].get<std::string>(), Contains("Allowed by @erin:example.org"));
     CHECK_THAT(edit["m.new_content"]["body"].get<std::string>(), !Contains("React"));
+}
+
+TEST_CASE("a card for an audience outside chat shows where the text goes instead of a room", "[matrix][render][cards]") {
+    Card card = pending_card();
+    card.audience = "customers";
+    card.audience_channel = "#press:example.org";
+    card.destination = "status page 'Acme <Status>', as an update to the incident";
+    const json content = approval_card_content(card);
+    const std::string body = content["body"];
+    const std::string html = content["formatted_body"];
+    CHECK_THAT(body, Contains("Audience: customers → status page 'Acme <Status>', as an update to the incident\n"));
+    CHECK_THAT(html, Contains("<b>Audience:</b> customers → status page &#39;Acme &lt;Status&gt;&#39;, as an update to the incident<br>"));
+    CHECK_THAT(body, !Contains("#press:example.org") && !Contains("#exec-briefing"));
+    CHECK_THAT(html, !Contains("#press:example.org") && !Contains("#exec-briefing"));
+
+    card.audience_channel.clear();
+    card.destination = "e-mail to 3 recipients (board)";
+    CHECK_THAT(approval_card_content(card)["body"].get<std::string>(), Contains("Audience: customers → e-mail to 3 recipients (board)\n"));
+
+    card.destination.clear();   // a chat audience: its room, as before
+    card.audience_channel = "#press:example.org";
+    CHECK_THAT(approval_card_content(card)["body"].get<std::string>(), Contains("Audience: customers → #press:example.org\n"));
+}
+
+TEST_CASE("a card cut for size says so, and is published as written", "[matrix][render]") {
+    const json content = approval_card_content(pending_card(std::string(7000, 'x')));
+    CHECK_THAT(content["body"].get<std::string>(), Contains("is not shown on this card. It is published as written."));
 }
 
 TEST_CASE("only the three reaction keys decide, with or without the variation selector", "[matrix]") {

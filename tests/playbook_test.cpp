@@ -74,7 +74,7 @@ TEST_CASE("the bundled playbook loads with the channels and executive named in S
     CHECK(playbook.audience("customers")->channel.value() == "customer-comms");
     CHECK(playbook.audience("press")->channel.value() == "press-office");
     CHECK(playbook.audience("regulators")->channel.value() == "regulator-liaison");
-    CHECK(playbook.audience_names() == "customers, employees, exec, press, regulators");
+    CHECK(playbook.audience_names() == "board, customers, employees, exec, press, regulators, status-page, ticketing");
     CHECK(playbook.is_executive(UserId{"erin"}));
     CHECK(playbook.executive_audience == "exec");
     CHECK(playbook.is_admin(UserId{"alice"}));

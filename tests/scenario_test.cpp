@@ -232,9 +232,9 @@ TEST_CASE("each kind of scenario problem is reported at its JSON pointer", "[sce
         require_single_problem(parse(document), "/expected/1/match", {"\"contained\" is not a status"});
     }
     SECTION("an audience the playbook does not have") {
-        document["expected"][0]["match"] = "board";
+        document["expected"][0]["match"] = "investors";
         require_single_problem(parse(document, &playbook), "/expected/0/match",
-                               {"\"board\" is not an audience of the playbook", "customers, employees, exec"});
+                               {"\"investors\" is not an audience of the playbook", "customers, employees, exec"});
     }
     SECTION("a deadline of nothing") {
         document["expected"][0]["within"] = "0s";
@@ -323,18 +323,26 @@ TEST_CASE("loading a playbook file reads and checks every scenario it names", "[
     }
     SECTION("an audience in an expected action that the playbook lacks") {
         auto scenario = Json::parse(test::read_file(folder.root / "scenarios/compromised-build-dependency.json"));
-        scenario["expected"][3]["match"] = "board";
+        scenario["expected"][3]["match"] = "investors";
         folder.write("scenarios/compromised-build-dependency.json", scenario.dump(2));
         const PlaybookLoad load = load_playbook_file(folder.playbook());
         REQUIRE(load.problems.size() == 1);
-        CHECK_THAT(load.problems[0].message, Contains("expected/3/match: \"board\" is not an audience"));
+        CHECK_THAT(load.problems[0].message, Contains("expected/3/match: \"investors\" is not an audience"));
     }
 }
 
 TEST_CASE("check-playbook reports a broken scenario", "[scenario][playbook][binary]") {
     PlaybookFolder folder;
-    const std::string command = std::string(WARROOM_BINARY) + " check-playbook '" + folder.playbook() + "' 2>&1";
+    // The example's outside destinations need their secrets where check-playbook runs.
+    const std::string check = std::string(WARROOM_BINARY) + " check-playbook '" + folder.playbook() + "' 2>&1";
+    const auto without_secrets = test::run_command("env -u STATUSPAGE_API_KEY -u SMTP_PASSWORD " + check);
+    CHECK(without_secrets.status != 0);
+    CHECK_THAT(without_secrets.output, Contains("/audiences/status-page: STATUSPAGE_API_KEY is not set"));
+    CHECK_THAT(without_secrets.output, Contains("/audiences/board: SMTP_PASSWORD is not set"));
+    const std::string command = "STATUSPAGE_API_KEY=k SMTP_PASSWORD=p TICKETING_WEBHOOK_SECRET=s "
+                                "PAGERDUTY_SECURITY_KEY=r PAGERDUTY_LEGAL_KEY=r " + check;
     const auto good = test::run_command(command);
+    INFO(good.output);
     CHECK(good.status == 0);
 
     auto scenario = Json::parse(test::read_file(folder.root / "scenarios/compromised-build-dependency.json"));

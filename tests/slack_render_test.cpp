@@ -146,7 +146,7 @@ TEST_CASE("channel names warroom knows become links to the channel Slack has") {
     CHECK(requests.front().body["text"] == "in <#G07ENG>");
 }
 
-TEST_CASE("a pending approval card shows the draft and the three decision buttons") {
+TEST_CASE("a pending approval card shows the draft and the three decision buttons", "[render]") {
     const Card card = pending_card("Hello <!channel> & <@U1|x>\nsecond line");
     const json blocks = approval_card_blocks(card);
 
@@ -189,7 +189,7 @@ TEST_CASE("a pending approval card shows the draft and the three decision button
     CHECK_THAT(approval_card_fallback(card), Contains("Approval needed") && Contains("D-3"));
 }
 
-TEST_CASE("user text on a card is shown as written: Slack links none of the names, channels or URLs in it") {
+TEST_CASE("user text on a card is shown as written: Slack links none of the names, channels or URLs in it", "[render]") {
     Card card = pending_card("Reset at www.evil.example, ask #general");
     card.incident_title = "Phish via www.evil.example in #general";
     card.audience = "exec @here";
@@ -215,7 +215,7 @@ TEST_CASE("user text on a card is shown as written: Slack links none of the name
     CHECK(all_verbatim(escalation_card_blocks(escalation)));
 }
 
-TEST_CASE("a card links an audience channel pinned by its Slack id, and shows a name as text") {
+TEST_CASE("a card links an audience channel pinned by its Slack id, and shows a name as text", "[render]") {
     Card card = pending_card();
     card.audience = "press";
     card.audience_channel = "C0PRESS01";
@@ -224,6 +224,23 @@ TEST_CASE("a card links an audience channel pinned by its Slack id, and shows a 
     CHECK_THAT(approval_card_blocks(card).dump(), Contains("press → #press-office"));
     card.audience_channel = "<!here>";
     CHECK_THAT(approval_card_blocks(card).dump(), Contains("press → #&lt;!here&gt;"));
+}
+
+TEST_CASE("a card for an audience outside chat shows where the text goes instead of a channel", "[render][cards]") {
+    Card card = pending_card();
+    card.audience = "customers";
+    card.audience_channel = "C0PRESS01";
+    card.destination = "status page 'Acme <Status>', as an update to the incident";
+    const json blocks = approval_card_blocks(card);
+    const std::string all_fields = blocks_of_type(blocks, "section")[0].at("fields").dump();
+    CHECK_THAT(all_fields, Contains("customers → status page 'Acme &lt;Status&gt;', as an update to the incident"));
+    CHECK_THAT(blocks.dump(), !Contains("<#C0PRESS01>") && !Contains("#exec-briefing") && !Contains("C0PRESS01"));
+    CHECK(all_verbatim(blocks));
+
+    card.audience_channel.clear();
+    card.destination = "e-mail to 3 recipients (board)";
+    CHECK_THAT(approval_card_blocks(card).dump(), Contains("customers → e-mail to 3 recipients (board)"));
+    CHECK_THAT(approval_card_blocks(card).dump(), !Contains("→ #"));
 }
 
 TEST_CASE("a Slack channel id is C or G and then upper-case letters and digits") {
@@ -239,7 +256,7 @@ TEST_CASE("a Slack channel id is C or G and then upper-case letters and digits")
     CHECK_FALSE(is_slack_channel_id(""));
 }
 
-TEST_CASE("a card for an audience with approvers shows both approvals, given or needed") {
+TEST_CASE("a card for an audience with approvers shows both approvals, given or needed", "[render]") {
     Card card = pending_card();
     card.audience = "press";
     card.lead = UserId("U0ALICE");
@@ -257,7 +274,7 @@ TEST_CASE("a card for an audience with approvers shows both approvals, given or 
     CHECK_THAT(shown, Contains("warroom.approve"));   // still live: the lead has not approved
 }
 
-TEST_CASE("an outdated card says so and has no buttons") {
+TEST_CASE("an outdated card says so and has no buttons", "[render]") {
     Card card = pending_card();
     card.outdated = true;
     const json blocks = approval_card_blocks(card);
@@ -267,7 +284,7 @@ TEST_CASE("an outdated card says so and has no buttons") {
     CHECK_THAT(approval_card_fallback(card), !Contains("Approval needed"));
 }
 
-TEST_CASE("an exercise card says so in its header") {
+TEST_CASE("an exercise card says so in its header", "[render]") {
     Card card = pending_card();
     card.exercise = true;
     const json blocks = approval_card_blocks(card);
@@ -275,7 +292,7 @@ TEST_CASE("an exercise card says so in its header") {
     CHECK_THAT(approval_card_fallback(card), Contains("EXERCISE"));
 }
 
-TEST_CASE("a decided approval card shows the outcome and no buttons") {
+TEST_CASE("a decided approval card shows the outcome and no buttons", "[render]") {
     Card card = pending_card();
     card.decided_by = UserId("U0LEAD");
     card.decided_at = kDecidedAt;
@@ -287,7 +304,7 @@ TEST_CASE("a decided approval card shows the outcome and no buttons") {
         CHECK(blocks_of_type(blocks, "actions").empty());
         const std::string last = blocks.back()["text"]["text"];
         CHECK_THAT(last, Contains("Rejected") && Contains("<@U0LEAD>") && Contains(format_utc(kDecidedAt)));
-        CHECK_THAT(last, Contains("tone &lt;too&gt; alarming"));
+        CHECK_THAT(last, Contains("\n*Reason:* tone &lt;too&gt; alarming"));
         CHECK(card_text(blocks) == escape_mrkdwn(card.text));
     }
     SECTION("approved") {
@@ -313,7 +330,7 @@ TEST_CASE("a decided approval card shows the outcome and no buttons") {
     }
 }
 
-TEST_CASE("long card text is split into sections of at most 3000 characters") {
+TEST_CASE("long card text is split into sections of at most 3000 characters", "[render]") {
     const std::string text = lines_of({1200, 1500, 900, 2000, 400, 2900, 10});
     const json blocks = approval_card_blocks(pending_card(text));
     std::size_t text_sections = 0;
@@ -329,7 +346,7 @@ TEST_CASE("long card text is split into sections of at most 3000 characters") {
     CHECK(blocks.back()["type"] == "actions");
 }
 
-TEST_CASE("a single line over 3000 characters is cut without breaking an entity or a character") {
+TEST_CASE("a single line over 3000 characters is cut without breaking an entity or a character", "[render]") {
     const std::string text = "x" + std::string(10'000, '&');  // 50,001 bytes escaped, no newline, no space: cuts fall mid-entity
     const json blocks = approval_card_blocks(pending_card(text));
     for (const json& block : blocks) {
@@ -341,14 +358,15 @@ TEST_CASE("a single line over 3000 characters is cut without breaking an entity 
     CHECK(card_text(blocks) == escape_mrkdwn(text));
 }
 
-TEST_CASE("a card never exceeds 50 blocks: the cut is noted and the buttons stay") {
+TEST_CASE("a card never exceeds 50 blocks: the cut is noted and the buttons stay", "[render]") {
     const std::string text = lines_of(std::vector<std::size_t>(80, 2900));
     const json blocks = approval_card_blocks(pending_card(text));
     CHECK(blocks.size() == kMaxBlocks);
     CHECK(blocks.back()["type"] == "actions");
-    const json& note = blocks[blocks.size() - 2];
+    CHECK_THAT(blocks[blocks.size() - 2].dump(), Contains("Waiting for the Crisis Lead"));   // where it stands, above the buttons
+    const json& note = blocks[blocks.size() - 3];
     CHECK(note["type"] == "context");
-    CHECK_THAT(note.dump(), Contains("not shown"));
+    CHECK_THAT(note.dump(), Contains("not shown") && Contains("published as written"));
     CHECK_THAT(escape_mrkdwn(text), Catch::StartsWith(card_text(blocks)));
 
     const json decided = [&] {
@@ -366,7 +384,7 @@ TEST_CASE("a card never exceeds 50 blocks: the cut is noted and the buttons stay
     CHECK(esc.back()["type"] == "actions");
 }
 
-TEST_CASE("a pending escalation card names the deciders and offers Allow and Deny") {
+TEST_CASE("a pending escalation card names the deciders and offers Allow and Deny", "[render]") {
     const EscalationCard card = pending_escalation();
     const json blocks = escalation_card_blocks(card);
     CHECK(blocks[0]["type"] == "header");
@@ -400,7 +418,7 @@ TEST_CASE("a pending escalation card names the deciders and offers Allow and Den
     }
 }
 
-TEST_CASE("a decided escalation card shows the answer and no buttons") {
+TEST_CASE("a decided escalation card shows the answer and no buttons", "[render]") {
     EscalationCard card = pending_escalation();
     card.state = EscalationState::denied;
     card.decided_by = UserId("U0ERIN");
@@ -462,7 +480,7 @@ TEST_CASE("a long PostMessage is split at line boundaries with nothing lost") {
     }
 }
 
-TEST_CASE("cards go out as blocks with a fallback text, and updates as chat.update") {
+TEST_CASE("cards go out as blocks with a fallback text, and updates as chat.update", "[render]") {
     const Card card = pending_card();
     const ApiRequest post = post_card_request(PostCard{UserId("U0LEAD"), card}, SlackChannelId("D1"), OutboxJobId(8));
     CHECK(post.method == "chat.postMessage");
@@ -619,7 +637,7 @@ TEST_CASE("channel creation and ephemeral refusals") {
     CHECK(refusal.body["text"] == "Only the Crisis Lead &lt;@U0LEAD&gt; can approve");
 }
 
-TEST_CASE("the card the engine sends renders with the draft's exact text") {
+TEST_CASE("the card the engine sends renders with the draft's exact text", "[render]") {
     test::Harness h;
     REQUIRE(h.say("alice", "general", "/incident declare sev1 Payroll phishing").kind == Reply::Kind::ok);
     h.drain();

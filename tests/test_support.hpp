@@ -120,6 +120,7 @@ public:
     Delivery perform(const OutboxJob& job) override {
         ++attempts;
         if (fail_if && fail_if(job)) return Delivery::not_yet("simulated delivery failure");
+        if (refuse_if && refuse_if(job)) return Delivery::refused_for_good("the destination answered HTTP 401");
         jobs.push_back(job);
         return Delivery::delivered("test-ref-" + std::to_string(job.id.value()));
     }
@@ -132,6 +133,7 @@ public:
     }
 
     std::function<bool(const OutboxJob&)> fail_if;
+    std::function<bool(const OutboxJob&)> refuse_if;   // not done, for good (a 4xx)
     std::vector<OutboxJob> jobs;      // performed, in order
     std::size_t attempts = 0;         // including failed ones
 };

@@ -50,6 +50,7 @@ ConsoleAdapter::ConsoleAdapter(Engine& engine, Store& store, const Clock& clock,
     : engine_(engine),
       store_(store),
       clock_(clock),
+      outside_(engine.playbook(), store, clock),
       simulated_(simulated),
       out_(out),
       err_(err),
@@ -58,6 +59,15 @@ ConsoleAdapter::ConsoleAdapter(Engine& engine, Store& store, const Clock& clock,
 Delivery ConsoleAdapter::perform(const OutboxJob& job) {
     for (const std::string& line : render_effect(job.effect)) out_ << line << '\n';
     out_.flush();
+    // A webhook, status page, mailbox or pager is reached for real, even from the console.
+    if (is_outside(job.effect)) {
+        const Delivery delivery = outside_.perform(job);
+        out_ << "  " << (delivery.done ? "→ done" + (delivery.reference.empty() ? "" : ": " + delivery.reference)
+                                       : "→ not done: " + delivery.problem)
+             << '\n';
+        out_.flush();
+        return delivery;
+    }
     // The console's transcript is the platform: a publish is the line it printed.
     if (const auto* publish = std::get_if<Publish>(&job.effect))
         return Delivery::delivered("console " + to_string(publish->channel));
@@ -66,7 +76,7 @@ Delivery ConsoleAdapter::perform(const OutboxJob& job) {
 
 void ConsoleAdapter::resume() {
     const auto held = hold_store();
-    drain_outbox(store_, *this, clock_);
+    drain_outbox(store_, *this, clock_, &engine_);
     if (simulated_) save_simulated_time();
     print_clock();
     run_due();
@@ -76,7 +86,7 @@ void ConsoleAdapter::run_due() {
     const auto held = hold_store();
     // Each firing commits on its own; performing right after keeps the
     // transcript in the order things happened.
-    while (engine_.run_due_schedules() > 0) drain_outbox(store_, *this, clock_);
+    while (engine_.run_due_schedules() > 0) drain_outbox(store_, *this, clock_, &engine_);
 }
 
 // In simulated time the transcript says when things happen.
@@ -102,7 +112,7 @@ void ConsoleAdapter::advance(Duration by) {
         save_simulated_time();
         print_clock();
         if (engine_.run_due_schedules() == 0) break;   // a storage error, already logged
-        drain_outbox(store_, *this, clock_);
+        drain_outbox(store_, *this, clock_, &engine_);
     }
     simulated_->set(until);
     save_simulated_time();
@@ -171,7 +181,7 @@ void ConsoleAdapter::leave(const std::string& channel) {
     const UserId user{user_};
     if (echo_input) out_ << "#" << channel << " * " << user.value() << " left the channel\n";
     const Reply reply = engine_.handle(Event{next_event_id(), user, ChannelName{channel}, MembershipLeft{}});
-    drain_outbox(store_, *this, clock_);
+    drain_outbox(store_, *this, clock_, &engine_);
     if (reply.kind == Reply::Kind::error && !reply.text.empty())
         for (const std::string& out : render_reply(user, false, reply.text)) out_ << out << '\n';
     out_.flush();
@@ -206,7 +216,7 @@ bool ConsoleAdapter::feed(std::string_view raw) {
 
     const Reply reply = engine_.handle(Event{next_event_id(), user, ChannelName{channel}, CommandText{typed.text}});
     // Effects first, then the answer: the transcript shows what happened, in order.
-    drain_outbox(store_, *this, clock_);
+    drain_outbox(store_, *this, clock_, &engine_);
     if (reply.kind != Reply::Kind::ignored)
         for (const std::string& out : render_reply(user, reply.kind == Reply::Kind::ok, reply.text))
             out_ << out << '\n';

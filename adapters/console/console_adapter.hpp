@@ -1,6 +1,7 @@
 #pragma once
 // The console adapter: people type lines, the bot's actions come out as
 // transcript lines. It runs the same engine and outbox as Slack and Matrix.
+#include "adapters/outside/blocking_performer.hpp"
 #include <cstdint>
 #include <optional>
 #include <istream>
@@ -58,6 +59,7 @@ private:
     Store& store_;
     std::recursive_mutex store_lock_;
     const Clock& clock_;
+    outside::BlockingOutsidePerformer outside_;
     ManualClock* simulated_;
     std::optional<Time> last_clock_line_;
     std::ostream& out_;

@@ -28,7 +28,10 @@ std::string exercise_mark(bool exercise) { return exercise ? "[EXERCISE] " : "";
 
 std::string card_title(const Card& card) {
     return exercise_mark(card.exercise) + "[approval " + to_string(card.draft) + " · " + to_string(card.incident) + " · " + card.audience +
-           (card.audience_channel.empty() ? std::string() : " → #" + card.audience_channel) + " · by " +
+           (!card.destination.empty()        ? " → " + terminal_safe(card.destination)
+            : card.audience_channel.empty() ? std::string()
+                                            : " → #" + card.audience_channel) +
+           " · by " +
            mention(card.author) + (card.revision > 1 ? " · revision " + std::to_string(card.revision) : std::string()) +
            "]";
 }
@@ -51,7 +54,11 @@ std::string outcome(const Card& card) {
     switch (card.state) {
         case DraftState::pending:
             return card.approvers_group.empty() ? "waiting for a decision" : "waiting: " + approvals(card);
-        case DraftState::approved: return "APPROVED" + by + when;
+        case DraftState::approved:
+            if (!card.delivery_problem.empty())
+                return "APPROVED" + by + when + ", DELIVERY FAILED: " + card.delivery_problem + " (/incident retry " +
+                       to_string(card.draft) + ")";
+            return "APPROVED" + by + when;
         case DraftState::published: return "PUBLISHED" + by + when;
         case DraftState::changes_requested: return "CHANGES REQUESTED" + by + when + because;
         case DraftState::rejected: return "REJECTED" + by + when + because;
@@ -118,6 +125,13 @@ std::vector<std::string> render_effect(const Effect& effect) {
                                                           escalation_outcome(e.card));
             } else if constexpr (std::is_same_v<T, HandOverChannels>) {
                 return {};   // the console has no per-channel rights to move
+            } else if constexpr (std::is_same_v<T, Deliver>) {
+                return lines_at("outside", to_string(e.draft) + " to " + e.destination + ":\n" + e.text);
+            } else if constexpr (std::is_same_v<T, ResolveStatusPage>) {
+                return lines_at("outside", "resolving " + to_string(e.incident) + " on " + e.destination);
+            } else if constexpr (std::is_same_v<T, Page>) {
+                return lines_at("outside", std::string(e.action == PageAction::trigger ? "paging " : "resolving the page to ") +
+                                               e.pager + (e.summary.empty() ? "" : ": " + e.summary));
             } else {
                 static_assert(std::is_same_v<T, Publish>);
                 return lines_at(to_string(e.channel), e.text);

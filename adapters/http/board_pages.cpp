@@ -120,7 +120,7 @@ std::string drafts_table(const std::vector<Draft>& drafts) {
         html += "<tr data-draft=\"" + to_string(draft.id) + "\">" +
                 cell(to_string(draft.id) + " rev " + std::to_string(draft.revision)) + cell(e(draft.audience)) +
                 cell(person(draft.author)) + cell("<span class=\"state " + to_string(draft.state) + "\">" +
-                                                  e(to_string(draft.state)) + "</span>") +
+                                                  e(describe_state(draft)) + "</span>") +
                 cell("<div class=\"text\">" + e(draft.text) + "</div>") + cell(decided) +
                 cell(draft.published_at ? format_utc(*draft.published_at) : std::string()) + "</tr>\n";
     }

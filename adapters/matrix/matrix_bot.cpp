@@ -20,6 +20,7 @@
 #include "adapters/matrix/matrix_html.hpp"
 #include "adapters/matrix/matrix_performer.hpp"
 #include "adapters/matrix/matrix_refs.hpp"
+#include "adapters/outside/outside_performer.hpp"
 #include "adapters/net/bot_loops.hpp"
 #include "adapters/net/endpoint.hpp"
 #include "adapters/net/tls.hpp"
@@ -98,7 +99,9 @@ struct MatrixBot::Impl {
           settings(std::move(settings)),
           records(store),
           refs(records),
-          trusted_inviters(playbook_people(engine.playbook())) {}
+          trusted_inviters(playbook_people(engine.playbook())) {
+        outbox_queue.settle_failures_with(engine);   // an outside delivery failing for good is the lead's to hear
+    }
 
     awaitable<void> main();
     awaitable<bool> sign_in();
@@ -144,9 +147,12 @@ struct MatrixBot::Impl {
     MatrixApi api{io.get_executor(), tls, homeserver_endpoint(settings.homeserver), settings.access_token,
                   std::chrono::seconds(30), settings.max_response_body};
     std::optional<MatrixPerformer> performer;
+    outside::OutsidePerformer outside{io.get_executor(), tls, engine.playbook(), records, clock};
     OutboxQueue outbox_queue{store, clock, settings.replica};
     net::OutboxLoop outbox{io.get_executor(), outbox_queue,
-                           [this](const OutboxJob& job) { return performer->perform(job); },
+                           [this](const OutboxJob& job) {
+                               return net::performer_for(job, *performer, outside).perform(job);
+                           },
                            settings.retry_backoff_max};
     net::ScheduleLoop schedules{io.get_executor(), engine, clock, [this] { outbox.wake(); }};
     asio::steady_timer retry{io};

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "adapters/matrix/matrix_html.hpp"
+#include "bot/card_text.hpp"
 #include "bot/text.hpp"
 
 namespace warroom::matrix {
@@ -26,7 +27,7 @@ constexpr std::size_t kMaxCardTextBytes = 6000;
 // One card as parallel plain and HTML lines: body is what clients without
 // HTML show, formatted_body what the rest show. User text is escaped in HTML
 // and exact in body.
-struct CardText {
+struct Lines {
     std::string body;
     std::string html;
 
@@ -45,15 +46,29 @@ struct CardText {
     }
 };
 
-std::string incident_label(IncidentId id, std::string_view title) {
-    return to_string(id) + (title.empty() ? std::string() : " · " + truncate_utf8(title, 300));
+constexpr std::string_view kCommandPrefix = "!incident";
+
+// A line of card text as Matrix HTML: escaped, people as pills, no marks.
+std::string line_html(const CardLine& line) {
+    std::string html;
+    for (const CardPart& part : line) {
+        switch (part.kind) {
+            case CardPart::Kind::words: html += escape_html(part.text); break;
+            case CardPart::Kind::strong: html += "<b>" + escape_html(part.text) + "</b>"; break;
+            case CardPart::Kind::user: html += html_with_pills(mention(part.user)); break;
+            case CardPart::Kind::user_text:
+            case CardPart::Kind::time:
+            case CardPart::Kind::channel:
+            case CardPart::Kind::command: html += escape_html(plain_text({part}, kCommandPrefix)); break;
+            case CardPart::Kind::mark: break;
+        }
+    }
+    return html;
 }
 
-std::string by_when(const std::optional<UserId>& by, const std::optional<Time>& at) {
-    return (by ? " by " + mention(*by) : std::string()) + (at ? " at " + format_utc(*at) : std::string());
-}
+std::string line_body(const CardLine& line) { return plain_text(line, kCommandPrefix); }
 
-void add_user_text(CardText& card, std::string_view text) {
+void add_user_text(Lines& card, std::string_view text) {
     const std::string shown = truncate_utf8(text, kMaxCardTextBytes);
     // The draft's mentions stay plain text on the card: the lead reads it,
     // nobody named in it is pinged by the card.
@@ -66,12 +81,13 @@ void add_user_text(CardText& card, std::string_view text) {
     }
     card.body += (card.body.empty() ? "" : "\n") + shown;
     card.html += "<blockquote>" + quoted + "</blockquote>";
-    if (shown.size() < text.size())
-        card.line("(the text is cut here on the card; it is published as written)",
-                  "<i>(the text is cut here on the card; it is published as written)</i>");
+    if (shown.size() < text.size()) {
+        const std::string note = "(" + text_cut_note(text.size() - shown.size()) + ")";
+        card.line(note, "<i>" + escape_html(note) + "</i>");
+    }
 }
 
-json card_content(CardText card, json marker) {
+json card_content(Lines card, json marker) {
     return {{"msgtype", "m.notice"},
             {"body", std::move(card.body)},
             {"format", std::string(kHtmlFormat)},
@@ -81,50 +97,40 @@ json card_content(CardText card, json marker) {
             {std::string(kCardKey), std::move(marker)}};
 }
 
-std::string user_html(const UserId& user) { return html_with_pills(mention(user)); }
-
-// For an audience with approvers: both approvals, given or still needed.
-std::string approval_needs(const Card& card) {
-    if (card.approvers_group.empty()) return {};
-    const std::string lead = card.lead_approval ? "the Crisis Lead " + mention(*card.lead_approval) + " approved"
-                                                : "needs the Crisis Lead " + mention(card.lead);
-    const std::string approver =
-        card.approver_approval ? mention(*card.approver_approval) + " (" + card.approvers_group + ") approved"
-                               : "needs one of " + card.approvers_group + ": " + mentions(card.approvers);
-    return lead + "; " + approver;
-}
-
-std::string approval_outcome(const Card& card) {
-    if (card.outdated)
-        return "Outdated: " + to_string(card.draft) + " was revised after this card (revision " +
-               std::to_string(card.revision) + "); it decides nothing: decide on the card of the new revision.";
-    if (card.rerouted_to)
-        return "Moved to " + mention(*card.rerouted_to) + ", the new Crisis Lead, who decides it now.";
-    const std::string who = by_when(card.decided_by, card.decided_at);
-    const std::string because = card.reason.empty() ? std::string() : " — reason: " + truncate_utf8(card.reason, 2000);
-    switch (card.state) {
-        case DraftState::pending:
-            return card.approvers_group.empty() ? "Waiting for the Crisis Lead's decision."
-                                                : "Waiting: " + approval_needs(card) + ".";
-        case DraftState::approved: return "Approved" + who + because;
-        case DraftState::published: return "Approved and published" + who + because;
-        case DraftState::changes_requested: return "Changes requested" + who + because;
-        case DraftState::rejected: return "Rejected" + who + because;
-        case DraftState::withdrawn: return "Withdrawn by its author." + because;
+std::string reaction_key(CardChoice choice) {
+    switch (choice) {
+        case CardChoice::approve: return std::string(kApproveKey);
+        case CardChoice::request_changes: return std::string(kChangesKey);
+        case CardChoice::reject: return std::string(kRejectKey);
+        case CardChoice::allow: return std::string(kAllowKey);
+        case CardChoice::deny: return std::string(kDenyKey);
     }
     return "";
 }
 
-std::string escalation_outcome(const EscalationCard& card) {
-    const std::string who = by_when(card.decided_by, card.decided_at);
-    const std::string comment =
-        card.comment.empty() ? std::string() : " — comment: " + truncate_utf8(card.comment, 2000);
-    switch (card.state) {
-        case EscalationState::pending: return "Waiting for an executive.";
-        case EscalationState::allowed: return "Allowed" + who + comment;
-        case EscalationState::denied: return "Denied" + who + comment;
+// Either card: its title, the exercise banner, the facts, the text, where it
+// stands and, while it is live, how to decide it.
+Lines card_lines(const CardText& card) {
+    Lines out;
+    out.line(card.title, "<b>" + escape_html(card.title) + "</b>");
+    if (!card.banner.empty()) out.line(line_body(card.banner), "<i>" + line_html(card.banner) + "</i>");
+    for (const CardFact& fact : card.facts) out.field(fact.label, line_body(fact.value), line_html(fact.value));
+    if (!card.text_intro.empty()) out.line(card.text_intro, escape_html(card.text_intro));
+    add_user_text(out, card.text);
+    for (std::size_t i = 0; i < card.status_lines.size(); ++i) {
+        const CardLine& status = card.status_lines[i];
+        if (i == 0 && !card.status_label.empty())
+            out.field(card.status_label, line_body(status), line_html(status));
+        else
+            out.line(line_body(status), line_html(status));
     }
-    return "";
+    if (card.live) {
+        const std::string hint = reaction_instructions(card, reaction_key);
+        out.line(hint, "<i>" + escape_html(hint) + "</i>");
+        if (!card.command_line.empty())
+            out.line(line_body(card.command_line), "<i>" + line_html(card.command_line) + "</i>");
+    }
+    return out;
 }
 
 }  // namespace
@@ -144,76 +150,15 @@ std::optional<bool> escalation_answer_from_reaction(std::string_view key) {
     return std::nullopt;
 }
 
-std::string approval_hint(std::string_view approvers_group) {
-    return "React " + std::string(kApproveKey) + " approve · " + std::string(kChangesKey) + " request changes · " +
-           std::string(kRejectKey) + " reject (" +
-           (approvers_group.empty() ? std::string("the Crisis Lead only")
-                                    : "the Crisis Lead and one of " + std::string(approvers_group)) +
-           ")";
-}
-
 json approval_card_content(const Card& card) {
-    const std::string draft = to_string(card.draft);
-    const bool live = card.state == DraftState::pending && !card.rerouted_to && !card.outdated;
-    CardText text;
-    const std::string exercise = card.exercise ? "[EXERCISE] " : "";
-    const std::string title = exercise + (card.outdated ? "Outdated · " : "Approval needed · ") + draft +
-                              " revision " + std::to_string(card.revision);
-    text.line(title, "<b>" + escape_html(title) + "</b>");
-    if (card.exercise) {
-        const std::string note = "EXERCISE — a tabletop drill; nothing is published outside it.";
-        text.line(note, "<i>" + escape_html(note) + "</i>");
-    }
-    const std::string incident = incident_label(card.incident, card.incident_title);
-    text.field("Incident", incident, escape_html(incident));
-    std::string audience = truncate_utf8(card.audience, 200);
-    // to_string: a channel is "#name", but a Matrix pin ("#x:server", "!id:server") is shown as written.
-    if (!card.audience_channel.empty()) audience += " → " + truncate_utf8(to_string(ChannelName{card.audience_channel}), 200);
-    text.field("Audience", audience, escape_html(audience));
-    text.field("Author", mention(card.author), user_html(card.author));
-    text.field("Revision", std::to_string(card.revision), std::to_string(card.revision));
-    text.line("Exactly as it will be published:", "Exactly as it will be published:");
-    add_user_text(text, card.text);
-    const std::string state = approval_outcome(card);
-    text.field("State", state, html_with_pills(state));
-    if (live) {
-        const std::string hint = card.approvers_group.empty()
-                                     ? approval_hint()
-                                     : approval_hint(card.approvers_group) + " — or type !incident approve " + draft +
-                                           " --revision " + std::to_string(card.revision);
-        text.line(hint, "<i>" + escape_html(hint) + "</i>");
-    }
-    return card_content(std::move(text), {{"draft", draft},
-                                          {"revision", card.revision},
-                                          {"incident", to_string(card.incident)}});
+    return card_content(card_lines(approval_card_text(card)), {{"draft", to_string(card.draft)},
+                                                               {"revision", card.revision},
+                                                               {"incident", to_string(card.incident)}});
 }
 
 json escalation_card_content(const EscalationCard& card) {
-    const std::string id = to_string(card.escalation);
-    CardText text;
-    const std::string exercise = card.exercise ? "[EXERCISE] " : "";
-    text.line(exercise + "Escalation · " + id, "<b>" + escape_html(exercise + "Escalation · " + id) + "</b>");
-    if (card.exercise) {
-        const std::string note = "EXERCISE — a tabletop drill, not a real request.";
-        text.line(note, "<i>" + escape_html(note) + "</i>");
-    }
-    const std::string incident = incident_label(card.incident, card.incident_title);
-    text.field("Incident", incident, escape_html(incident));
-    text.field("Asked by", mention(card.requested_by), user_html(card.requested_by));
-    const std::string deadline = card.deadline ? format_utc(*card.deadline) : "no deadline";
-    text.field("Answer by", deadline, escape_html(deadline));
-    std::string deciders = card.executives.empty() ? "no executives named — add them to the playbook"
-                                                   : mentions(card.executives);
-    text.field("Who may decide", deciders, html_with_pills(deciders));
-    add_user_text(text, card.text);
-    const std::string state = escalation_outcome(card);
-    text.field("State", state, html_with_pills(state));
-    if (card.state == EscalationState::pending) {
-        const std::string hint = "React " + std::string(kAllowKey) + " allow · " + std::string(kDenyKey) +
-                                 " deny (the executives only)";
-        text.line(hint, "<i>" + escape_html(hint) + "</i>");
-    }
-    return card_content(std::move(text), {{"escalation", id}, {"incident", to_string(card.incident)}});
+    return card_content(card_lines(escalation_card_text(card)),
+                        {{"escalation", to_string(card.escalation)}, {"incident", to_string(card.incident)}});
 }
 
 json edit_content(const json& new_content, std::string_view original_event_id) {

@@ -2,7 +2,9 @@
 // The approval card (effect Card) and the escalation card (EscalationCard) as
 // Matrix notices, decided by reactions. The same function renders the first
 // card and every later state; after a decision the adapter sends an edit
-// (m.replace) of the original card event, so the card changes in place.
+// (m.replace) of the original card event, so the card changes in place. The
+// words are the core's (bot/card_text.hpp); this lays them out as a plain body
+// and Matrix HTML.
 //
 // Each card carries "org.warroom.card" naming its draft or escalation and
 // incident, so the adapter can recognise its own cards in a room's history
@@ -34,9 +36,6 @@ inline constexpr std::string_view kDenyKey = kRejectKey;
 std::optional<CardDecision> decision_from_reaction(std::string_view key);
 // ✅ allows and ❌ denies an escalation; anything else is not an answer.
 std::optional<bool> escalation_answer_from_reaction(std::string_view key);
-
-// The hint shown on a pending approval card.
-std::string approval_hint(std::string_view approvers_group = {});   // who decides: "the Crisis Lead only" when empty
 
 // The m.notice content of an approval card in its current state.
 nlohmann::json approval_card_content(const Card& card);

@@ -61,7 +61,7 @@ void log_unexpected_end(const char* what, std::exception_ptr error) {
 const char* effect_name(const Effect& effect) {
     static constexpr const char* kNames[] = {"create channel", "invite",     "post",              "post card",
                                              "update card",    "publish",    "escalation",        "escalation update",
-                                             "hand over channels"};
+                                             "hand over channels", "deliver", "resolve status page", "page"};
     static_assert(std::size(kNames) == std::variant_size_v<Effect>, "one name per kind of effect");
     return kNames[effect.index()];
 }
@@ -124,34 +124,28 @@ awaitable<void> OutboxLoop::run() {
         const auto claimed_at = std::chrono::steady_clock::now();
         const Time claimed_on_clock = queue_.clock().now();
         bool performed_any = false;
-        for (const LaneJobs& lane : lanes) {
+        for (LaneJobs& lane : lanes) {
             // A lane that failed waits out its pause; it stays ours meanwhile.
             if (auto waiting = retry_at_.find(lane.lane);
                 waiting != retry_at_.end() && waiting->second.at > claimed_at)
                 continue;
-            for (const OutboxJob& job : lane.jobs) {
-                if (stopping_) co_return;
-                // Claimed again in the next round before going on.
-                if (!queue_.still_held(claimed_on_clock)) break;
-                const Delivery delivery = co_await perform_(job);
-                if (stopping_) co_return;
-                if (!delivery.done) {
-                    delay_lane(lane.lane, job, delivery.problem);
-                    break;
-                }
-                retry_at_.erase(lane.lane);
-                performed_any = true;
-                try {
-                    // The lane's last job gives the lane back with it.
-                    queue_.complete(job, delivery.reference, lane.all && &job == &lane.jobs.back());
-                } catch (const StorageError& error) {
-                    // It will be repeated, harmlessly; the log says why.
-                    spdlog::error("outbox job {} was done but could not be marked done: {}", job.id.value(),
-                                  error.what());
-                    delay_lane(lane.lane, job, "");
-                    break;
-                }
+            if (lane.jobs.empty() || running_.contains(lane.lane)) continue;
+            if (is_outside(lane.jobs.front().effect)) {
+                // An outside destination's lane runs beside everything else:
+                // one slow to answer holds up nothing but itself.
+                const std::string name = lane.lane;
+                running_.insert(name);
+                asio::co_spawn(wake_timer_.get_executor(), perform_lane(std::move(lane), claimed_on_clock),
+                               [this, name](std::exception_ptr error, bool) {
+                                   running_.erase(name);
+                                   log_unexpected_end("an outside destination's lane", error);
+                                   wake();
+                               });
+                continue;
             }
+            // Chat lanes one after another: the platform paces them anyway.
+            if (co_await perform_lane(std::move(lane), claimed_on_clock)) performed_any = true;
+            if (stopping_) co_return;
         }
         if (performed_any || dirty_) continue;
         // Nothing to do now: wait for a commit of ours (wake), the next lane
@@ -164,18 +158,57 @@ awaitable<void> OutboxLoop::run() {
     }
 }
 
-void OutboxLoop::delay_lane(const std::string& lane, const OutboxJob& job, const std::string& problem) {
+awaitable<bool> OutboxLoop::perform_lane(LaneJobs lane, Time claimed_on_clock) {
+    bool performed_any = false;
+    for (const OutboxJob& job : lane.jobs) {
+        if (stopping_) co_return performed_any;
+        // Claimed again in the next round before going on.
+        if (!queue_.still_held(claimed_on_clock)) break;
+        const Delivery delivery = co_await perform_(job);
+        if (stopping_) co_return performed_any;
+        if (!delivery.done) {
+            if (!failed(lane.lane, job, delivery)) break;
+            performed_any = true;   // given up: the lane goes on with its next job
+            continue;
+        }
+        retry_at_.erase(lane.lane);
+        performed_any = true;
+        try {
+            // The lane's last job gives the lane back with it.
+            queue_.complete(job, delivery.reference, lane.all && &job == &lane.jobs.back());
+        } catch (const StorageError& error) {
+            // It will be repeated, harmlessly; the log says why.
+            spdlog::error("outbox job {} was done but could not be marked done: {}", job.id.value(), error.what());
+            delay_lane(lane.lane, std::nullopt);
+            break;
+        }
+    }
+    co_return performed_any;
+}
+
+void OutboxLoop::delay_lane(const std::string& lane, std::optional<Duration> at_least) {
     LaneRetry& retry = retry_at_[lane];
     retry.backoff = retry.backoff == milliseconds::zero() ? kFirstRetry : std::min(retry.backoff * 2, retry_max_);
+    // The destination's own Retry-After, when it is longer (and within the bound the client keeps).
+    if (at_least) retry.backoff = std::max(retry.backoff, std::chrono::duration_cast<milliseconds>(*at_least));
     retry.at = std::chrono::steady_clock::now() + retry.backoff;
-    if (problem.empty()) return;
-    spdlog::warn("outbox job {} ({}) not done yet, repeating in {} ms: {}", job.id.value(), effect_name(job.effect),
-                 retry.backoff.count(), problem);
+}
+
+bool OutboxLoop::failed(const std::string& lane, const OutboxJob& job, const Delivery& delivery) {
+    bool gave_up = false;
     try {
-        queue_.failed(job, problem);
+        gave_up = queue_.failed(job, delivery);
     } catch (const StorageError& error) {
         spdlog::error("could not record the failed delivery of job {}: {}", job.id.value(), error.what());
     }
+    if (gave_up) {
+        retry_at_.erase(lane);
+        return true;
+    }
+    delay_lane(lane, delivery.retry_after);
+    spdlog::warn("outbox job {} ({}) not done yet, repeating in {} ms: {}", job.id.value(), effect_name(job.effect),
+                 retry_at_[lane].backoff.count(), delivery.problem);
+    return false;
 }
 
 ScheduleLoop::ScheduleLoop(asio::any_io_executor executor, Engine& engine, const Clock& clock,

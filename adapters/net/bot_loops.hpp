@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -32,9 +33,13 @@ boost::asio::awaitable<void> sleep(boost::asio::steady_timer& timer, boost::asio
 // Performs committed effects: claims outbox lanes (bot/outbox.hpp
 // OutboxQueue), performs each lane's jobs in order, and gives drained lanes
 // back. A job that fails stays first in its lane, which is repeated after a
-// growing pause (0.5 s doubling up to retry_max) while the other lanes go on:
-// later effects of that incident may depend on it (a post needs its
-// channel), and the performer makes every repeat harmless.
+// growing pause (0.5 s doubling up to retry_max, longer if the destination
+// said Retry-After) while the other lanes go on: later effects of that lane
+// may depend on it (a post needs its channel), and the performer makes every
+// repeat harmless. An outside delivery the engine gives up on is done, and
+// its lane goes on. Chat lanes are performed one after another; each outside
+// destination's lane runs on a coroutine of its own beside them, so a
+// destination slow to answer (up to its timeout) holds up no chat message.
 class OutboxLoop {
 public:
     // `idle_poll`: how often an idle loop looks for jobs other replicas committed.
@@ -50,8 +55,13 @@ private:
         std::chrono::steady_clock::time_point at;
         std::chrono::milliseconds backoff{0};
     };
-    // The lane's job failed (problem said) or could not be marked done (problem ""): pause the lane.
-    void delay_lane(const std::string& lane, const OutboxJob& job, const std::string& problem);
+    // Performs the lane's jobs in order until one is not done; true if any was done (or given up).
+    boost::asio::awaitable<bool> perform_lane(LaneJobs lane, Time claimed_on_clock);
+    // Pauses the lane: a growing pause, at least `at_least` (a destination's Retry-After).
+    void delay_lane(const std::string& lane, std::optional<Duration> at_least);
+    // The lane's job was not done: recorded, and either given up (true: the
+    // lane goes on) or the lane paused.
+    bool failed(const std::string& lane, const OutboxJob& job, const Delivery& delivery);
 
     OutboxQueue& queue_;
     Perform perform_;
@@ -62,6 +72,7 @@ private:
     boost::asio::steady_timer wake_timer_;
     boost::asio::steady_timer renew_timer_;
     std::map<std::string, LaneRetry> retry_at_;
+    std::set<std::string> running_;    // outside destinations' lanes being performed beside the loop
     bool dirty_ = false;
     bool stopping_ = false;
 };

@@ -2,27 +2,16 @@
 
 #include <variant>
 
+#include "bot/overloaded.hpp"
 #include "bot/store.hpp"
 
 namespace warroom::net {
-namespace {
-
-// The handlers of std::visit, one lambda per alternative: a missing one is a compile error.
-template <class... Handlers>
-struct EachEffect : Handlers... {
-    using Handlers::operator()...;
-};
-template <class... Handlers>
-EachEffect(Handlers...) -> EachEffect<Handlers...>;
-
-}  // namespace
-
 boost::asio::awaitable<Delivery> ChatPerformer::perform(const OutboxJob& job) {
     published_at_.clear();
     const OutboxJobId id = job.id;
     try {
         co_await std::visit(
-            EachEffect{
+            Overloaded{
                 [&](const CreateChannel& effect) { return create_channel(effect); },
                 [&](const InviteUsers& effect) { return invite(effect, id); },
                 [&](const PostMessage& effect) { return post_message(effect, id); },
@@ -32,6 +21,9 @@ boost::asio::awaitable<Delivery> ChatPerformer::perform(const OutboxJob& job) {
                 [&](const PostEscalation& effect) { return post_escalation(effect, id); },
                 [&](const UpdateEscalation& effect) { return update_escalation(effect, id); },
                 [&](const HandOverChannels& effect) { return hand_over(effect); },
+                [&](const Deliver&) { return not_for_chat(job.effect); },
+                [&](const ResolveStatusPage&) { return not_for_chat(job.effect); },
+                [&](const Page&) { return not_for_chat(job.effect); },
             },
             job.effect);
     } catch (const NotDone& not_done) {
@@ -40,6 +32,12 @@ boost::asio::awaitable<Delivery> ChatPerformer::perform(const OutboxJob& job) {
         co_return Delivery::not_yet(std::string("storage: ") + error.what());
     }
     co_return Delivery::delivered(published_at_);
+}
+
+boost::asio::awaitable<void> ChatPerformer::not_for_chat(const Effect& effect) {
+    throw NotDone(std::string("a ") + (std::holds_alternative<Page>(effect) ? "page" : "delivery to an outside destination") +
+                  " reached the chat platform's performer; it is left for the outside destinations");
+    co_return;
 }
 
 }  // namespace warroom::net

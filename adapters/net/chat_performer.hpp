@@ -8,19 +8,19 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "adapters/net/delivery.hpp"
+#include "adapters/net/performer.hpp"
 #include "bot/effect.hpp"
 #include "bot/ids.hpp"
 
 namespace warroom::net {
 
-class ChatPerformer {
+class ChatPerformer : public Performer {
 public:
-    virtual ~ChatPerformer() = default;
-
     // One attempt at the job: done, or why not (a platform's refusal ended
     // it with NotDone, or storage failed). A publish's reference says where
-    // it landed, for the audit record.
-    boost::asio::awaitable<Delivery> perform(const OutboxJob& job);
+    // it landed, for the audit record. An outside effect is not the chat
+    // platform's (net::Performers routes it elsewhere): not done, saying so.
+    boost::asio::awaitable<Delivery> perform(const OutboxJob& job) override;
 
 protected:
     // Each throws NotDone to end the attempt as not done; each may be
@@ -40,6 +40,8 @@ protected:
     void published_at(std::string reference) { published_at_ = std::move(reference); }
 
 private:
+    boost::asio::awaitable<void> not_for_chat(const Effect& effect);
+
     std::string published_at_;
 };
 

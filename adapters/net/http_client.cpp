@@ -244,6 +244,7 @@ asio::awaitable<HttpResponse> HttpClient::send(HttpRequest request) {
     message.set(http::field::user_agent, "warroom");
     message.set(http::field::accept, "application/json");
     if (!request.authorization.empty()) message.set(http::field::authorization, request.authorization);
+    for (const auto& [name, value] : request.headers) message.set(name, value);
     if (!request.content_type.empty()) message.set(http::field::content_type, request.content_type);
     message.body() = std::move(request.body);
     message.keep_alive(true);

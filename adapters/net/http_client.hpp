@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -32,7 +34,9 @@ struct HttpRequest {
     std::string content_type;          // "" for no body
     std::string body;
     std::string authorization;         // the whole header value, "Bearer xoxb-..."; never logged
-    std::string method = "POST";       // "GET", "POST", "PUT"
+    std::string method = "POST";       // "GET", "POST", "PUT", "PATCH"
+    // Further headers, by name and value (a webhook's signature, an Idempotency-Key); never logged.
+    std::vector<std::pair<std::string, std::string>> headers;
 };
 
 class HttpClient {

@@ -1,8 +1,10 @@
 #include "adapters/slack/block_kit.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "adapters/slack/mrkdwn.hpp"
+#include "bot/card_text.hpp"
 #include "bot/channel_pin.hpp"
 #include "bot/text.hpp"
 
@@ -39,14 +41,71 @@ json button(std::string_view label, std::string_view action_id, const std::strin
     return b;
 }
 
-std::string exercise_mark(bool exercise) { return exercise ? "[EXERCISE] " : ""; }
-
-std::string incident_label(IncidentId id, std::string_view title) {
-    return escape_mrkdwn(to_string(id)) + (title.empty() ? std::string() : " · " + escape_mrkdwn_truncated(title, kMaxFieldText - 32));
+std::string_view emoji(CardMark mark) {
+    switch (mark) {
+        case CardMark::waiting: return ":hourglass:";
+        case CardMark::approved: return ":white_check_mark:";
+        case CardMark::changes: return ":pencil2:";
+        case CardMark::rejected: return ":x:";
+        case CardMark::withdrawn: return ":wastebasket:";
+        case CardMark::moved: return ":arrow_right:";
+        case CardMark::outdated: return ":warning:";
+        case CardMark::denied: return ":no_entry:";
+        case CardMark::exercise: return ":performing_arts:";
+    }
+    return "";
 }
 
-std::string by_when(const std::optional<UserId>& by, const std::optional<Time>& at) {
-    return (by ? " by " + user_mention(*by) : std::string()) + (at ? " at " + format_utc(*at) : std::string());
+// A channel pinned by its Slack id is a link, which Slack shows under the channel's current name; a
+// name (the console's, an exercise's stand-in) stays text.
+std::string channel_shown(const std::string& channel) {
+    const ChannelName destination{channel};
+    if (is_slack_channel_id(destination.value())) return channel_reference(destination, SlackChannelId{channel});
+    return escape_mrkdwn_truncated(to_string(destination), 200);
+}
+
+std::string part_mrkdwn(const CardPart& part) {
+    switch (part.kind) {
+        case CardPart::Kind::words: return escape_mrkdwn(part.text);
+        case CardPart::Kind::strong: return "*" + escape_mrkdwn(part.text) + "*";
+        case CardPart::Kind::user_text:
+            return part.max_bytes > 0 ? escape_mrkdwn_truncated(part.text, part.max_bytes) : escape_mrkdwn(part.text);
+        case CardPart::Kind::user: return user_mention(part.user);
+        case CardPart::Kind::time: return format_utc(part.time);
+        case CardPart::Kind::channel: return channel_shown(part.text);
+        case CardPart::Kind::command: return "`/incident " + escape_mrkdwn(part.text) + "`";
+        case CardPart::Kind::mark: return std::string(emoji(part.mark)) + " ";
+    }
+    return "";
+}
+
+// A line of card text as mrkdwn of at most max_bytes: whole parts only, so a
+// cut never leaves half a mention or entity; "…" where parts are left out.
+std::string line_mrkdwn(const CardLine& line, std::size_t max_bytes) {
+    static const std::string kEllipsis = "…";
+    std::string out;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const std::string piece = part_mrkdwn(line[i]);
+        const bool last = i + 1 == line.size();
+        if (out.size() + piece.size() + (last ? 0 : kEllipsis.size()) > max_bytes) {
+            if (out.size() + kEllipsis.size() <= max_bytes) out += kEllipsis;
+            break;
+        }
+        out += piece;
+    }
+    return out;
+}
+
+// Lines of card text, one under the other, within max_bytes.
+std::string lines_mrkdwn(const std::vector<CardLine>& lines, std::size_t max_bytes) {
+    std::string out;
+    for (const CardLine& line : lines) {
+        if (line.empty()) continue;
+        const std::size_t used = out.size() + (out.empty() ? 0 : 1);
+        if (used >= max_bytes) break;
+        out += (out.empty() ? "" : "\n") + line_mrkdwn(line, max_bytes - used);
+    }
+    return out;
 }
 
 // Appends the text as sections of at most kMaxSectionText each, leaving room
@@ -67,149 +126,83 @@ void append_text(json& blocks, std::string_view raw, std::size_t reserved) {
         else
             hidden_bytes += pieces[i].size();
     }
-    if (room > 0)
-        blocks.push_back(context(":scissors: Slack shows at most " + std::to_string(kMaxBlocks) + " blocks: the last " +
-                                 std::to_string(pieces.size() - shown) + " part(s) (about " + std::to_string(hidden_bytes) +
-                                 " characters) are not shown on this card. They are published as written."));
+    if (room > 0) blocks.push_back(context(":scissors: " + escape_mrkdwn(text_cut_note(hidden_bytes))));
 }
 
-// A channel pinned by its Slack id is a link, which Slack shows under the channel's current name; a
-// name (the console's, an exercise's stand-in) stays text.
-std::string destination_shown(const std::string& channel) {
-    const ChannelName destination{channel};
-    if (is_slack_channel_id(destination.value())) return channel_reference(destination, SlackChannelId{channel});
-    return escape_mrkdwn_truncated(to_string(destination), 200);
+std::string_view action_id(CardChoice choice) {
+    switch (choice) {
+        case CardChoice::approve: return kApproveAction;
+        case CardChoice::request_changes: return kChangesAction;
+        case CardChoice::reject: return kRejectAction;
+        case CardChoice::allow: return kAllowAction;
+        case CardChoice::deny: return kDenyAction;
+    }
+    return "";
 }
 
-// "@pat (pr)", or "one of pr: @pat, @quinn" while nobody of the group approved.
-std::string approvers_line(const Card& card) {
-    std::string members;
-    for (const UserId& user : card.approvers) members += (members.empty() ? "" : ", ") + user_mention(user);
-    return "one of " + escape_mrkdwn_truncated(card.approvers_group, 100) + ": " + members;
+std::string_view button_style(CardChoice choice) {
+    switch (choice) {
+        case CardChoice::approve:
+        case CardChoice::allow: return "primary";
+        case CardChoice::reject:
+        case CardChoice::deny: return "danger";
+        case CardChoice::request_changes: return "";
+    }
+    return "";
+}
+
+// Either card: the header, the exercise banner, the facts, the text, and then
+// while it is live where it stands above its buttons, else a divider and its
+// outcome. `block_id` and `value` identify what the buttons decide.
+json card_blocks(const CardText& card, const std::string& block_id, const std::string& value) {
+    json blocks = json::array();
+    blocks.push_back(header(card.title));
+    if (!card.banner.empty()) blocks.push_back(context(line_mrkdwn(card.banner, kMaxSectionText)));
+    std::vector<json> fields;
+    for (const CardFact& fact : card.facts)
+        fields.push_back(field(escape_mrkdwn(fact.label), line_mrkdwn(fact.value, kMaxFieldText - fact.label.size() - 8)));
+    blocks.push_back(fields_section(std::move(fields)));
+    if (!card.text_intro.empty()) blocks.push_back(context(escape_mrkdwn(card.text_intro)));
+    // Room after the text for the state and the buttons, or the divider and the outcome.
+    append_text(blocks, card.text, 2);
+    if (card.live) {
+        std::vector<CardLine> above = card.status_lines;
+        above.push_back(card.command_line);
+        blocks.push_back(context(lines_mrkdwn(above, kMaxSectionText)));
+        json buttons = json::array();
+        for (const CardButton& b : card.buttons) buttons.push_back(button(b.label, action_id(b.choice), value, button_style(b.choice)));
+        blocks.push_back({{"type", "actions"}, {"block_id", block_id}, {"elements", std::move(buttons)}});
+    } else {
+        blocks.push_back({{"type", "divider"}});
+        blocks.push_back(text_section(lines_mrkdwn(card.status_lines, kMaxSectionText)));
+    }
+    return blocks;
 }
 
 }  // namespace
 
-std::string approval_needs(const Card& card) {
-    if (card.approvers_group.empty()) return {};
-    const std::string lead = card.lead_approval ? ":white_check_mark: the Crisis Lead " + user_mention(*card.lead_approval) + " approved"
-                                                : ":hourglass: needs the Crisis Lead " + user_mention(card.lead);
-    const std::string approver = card.approver_approval ? ":white_check_mark: " + user_mention(*card.approver_approval) + " (" +
-                                                              escape_mrkdwn_truncated(card.approvers_group, 100) + ") approved"
-                                                        : ":hourglass: needs " + approvers_line(card);
-    return "Two approvals: " + lead + " · " + approver;
-}
+std::string approval_outcome(const Card& card) { return lines_mrkdwn(approval_card_text(card).status_lines, kMaxSectionText); }
 
-std::string approval_outcome(const Card& card) {
-    if (card.outdated)
-        return ":warning: *Outdated*: " + to_string(card.draft) + " was revised after this card (revision " +
-               std::to_string(card.revision) + "). It decides nothing: decide on the card of the new revision.";
-    if (card.rerouted_to)
-        return ":arrow_right: *Moved* to " + user_mention(*card.rerouted_to) + ", the new Crisis Lead, who decides it now.";
-    const std::string who = by_when(card.decided_by, card.decided_at);
-    const std::string because = card.reason.empty() ? std::string() : "\n*Reason:* " + escape_mrkdwn_truncated(card.reason, kMaxSectionText - 200);
-    switch (card.state) {
-        case DraftState::pending:
-            return card.approvers_group.empty() ? ":hourglass: Waiting for the Crisis Lead's decision."
-                                                : ":hourglass: Waiting. " + approval_needs(card);
-        case DraftState::approved: return ":white_check_mark: *Approved*" + who + because;
-        case DraftState::published: return ":white_check_mark: *Approved and published*" + who + because;
-        case DraftState::changes_requested: return ":pencil2: *Changes requested*" + who + because;
-        case DraftState::rejected: return ":x: *Rejected*" + who + because;
-        case DraftState::withdrawn: return ":wastebasket: *Withdrawn* by its author." + because;
-    }
-    return "";
+std::string escalation_outcome(const EscalationCard& card) {
+    return lines_mrkdwn(escalation_card_text(card).status_lines, kMaxSectionText);
 }
 
 nlohmann::json approval_card_blocks(const Card& card) {
-    const std::string draft = to_string(card.draft);
-    json blocks = json::array();
-    blocks.push_back(header(exercise_mark(card.exercise) + (card.outdated ? "Outdated · " : "Approval needed · ") + draft +
-                            " revision " + std::to_string(card.revision)));
-    if (card.exercise) blocks.push_back(context(":performing_arts: *EXERCISE* — a tabletop drill; nothing is published outside it."));
-    std::string audience = escape_mrkdwn_truncated(card.audience, 200);
-    if (!card.audience_channel.empty()) audience += " → " + destination_shown(card.audience_channel);
-    blocks.push_back(fields_section({field("Incident", incident_label(card.incident, card.incident_title)),
-                                     field("Audience", audience), field("Author", user_mention(card.author)),
-                                     field("Revision", std::to_string(card.revision))}));
-    blocks.push_back(context("Exactly as it will be published:"));
-    const bool live = card.state == DraftState::pending && !card.rerouted_to && !card.outdated;
-    // Room after the text for the buttons (and the approvals line), or the divider and the outcome.
-    append_text(blocks, card.text, live && card.approvers_group.empty() ? 1 : 2);
-    if (live) {
-        // The buttons carry the revision shown: a click after a revision is refused (SPEC.md §4).
-        const std::string value = to_string(DraftRevision{card.draft, card.revision});
-        if (!card.approvers_group.empty())
-            blocks.push_back(context(approval_needs(card) + "\nBy command: `/incident approve " + draft +
-                                     " --revision " + std::to_string(card.revision) + "`"));
-        blocks.push_back({{"type", "actions"},
-                          {"block_id", "warroom.approval." + draft + "." + std::to_string(card.revision)},
-                          {"elements", json::array({button("Approve", kApproveAction, value, "primary"),
-                                                    button("Request changes", kChangesAction, value, ""),
-                                                    button("Reject", kRejectAction, value, "danger")})}});
-    } else {
-        blocks.push_back({{"type", "divider"}});
-        blocks.push_back(text_section(approval_outcome(card)));
-    }
-    return blocks;
+    // The buttons carry the revision shown: a click after a revision is refused (SPEC.md §4).
+    return card_blocks(approval_card_text(card),
+                       "warroom.approval." + to_string(card.draft) + "." + std::to_string(card.revision),
+                       to_string(DraftRevision{card.draft, card.revision}));
 }
 
-std::string approval_card_fallback(const Card& card) {
-    const std::string subject = exercise_mark(card.exercise) + to_string(card.draft) + " for " +
-                                escape_mrkdwn_truncated(card.audience, 200) + " (" + to_string(card.incident) + ")";
-    if (card.state == DraftState::pending && !card.rerouted_to && !card.outdated) return "Approval needed: " + subject;
-    return subject + ": " + approval_outcome(card);
-}
-
-std::string escalation_outcome(const EscalationCard& card) {
-    const std::string who = by_when(card.decided_by, card.decided_at);
-    const std::string comment = card.comment.empty() ? std::string() : "\n*Comment:* " + escape_mrkdwn_truncated(card.comment, kMaxSectionText - 200);
-    switch (card.state) {
-        case EscalationState::pending: return ":hourglass: Waiting for an executive.";
-        case EscalationState::allowed: return ":white_check_mark: *Allowed*" + who + comment;
-        case EscalationState::denied: return ":no_entry: *Denied*" + who + comment;
-    }
-    return "";
-}
+std::string approval_card_fallback(const Card& card) { return line_mrkdwn(approval_card_text(card).summary, kMaxSectionText); }
 
 nlohmann::json escalation_card_blocks(const EscalationCard& card) {
     const std::string id = to_string(card.escalation);
-    json blocks = json::array();
-    blocks.push_back(header(exercise_mark(card.exercise) + "Escalation · " + id));
-    if (card.exercise) blocks.push_back(context(":performing_arts: *EXERCISE* — a tabletop drill, not a real request."));
-    // Whole mentions only: cutting one in half would leave broken markup.
-    std::string deciders;
-    std::size_t listed = 0;
-    for (const UserId& executive : card.executives) {
-        const std::string next = user_mention(executive);
-        if (deciders.size() + next.size() + 64 > kMaxFieldText) break;
-        deciders += (deciders.empty() ? "" : ", ") + next;
-        ++listed;
-    }
-    if (listed < card.executives.size()) deciders += " and " + std::to_string(card.executives.size() - listed) + " more";
-    if (card.executives.empty()) deciders = "no executives named — add them to the playbook";
-    blocks.push_back(fields_section({field("Incident", incident_label(card.incident, card.incident_title)),
-                                     field("Asked by", user_mention(card.requested_by)),
-                                     field("Answer by", card.deadline ? format_utc(*card.deadline) : "no deadline"),
-                                     field("Who may decide", deciders)}));
-    const bool live = card.state == EscalationState::pending;
-    append_text(blocks, card.text, live ? 1 : 2);
-    if (live) {
-        blocks.push_back({{"type", "actions"},
-                          {"block_id", "warroom.escalation." + id},
-                          {"elements", json::array({button("Allow", kAllowAction, id, "primary"),
-                                                    button("Deny", kDenyAction, id, "danger")})}});
-    } else {
-        blocks.push_back({{"type", "divider"}});
-        blocks.push_back(text_section(escalation_outcome(card)));
-    }
-    return blocks;
+    return card_blocks(escalation_card_text(card), "warroom.escalation." + id, id);
 }
 
 std::string escalation_card_fallback(const EscalationCard& card) {
-    const std::string subject = exercise_mark(card.exercise) + "Escalation " + to_string(card.escalation) + " (" + to_string(card.incident) + ")";
-    if (card.state == EscalationState::pending) return subject + " needs an executive's answer";
-    return subject + ": " + escalation_outcome(card);
+    return line_mrkdwn(escalation_card_text(card).summary, kMaxSectionText);
 }
 
 }  // namespace warroom::slack

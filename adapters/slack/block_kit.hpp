@@ -2,7 +2,8 @@
 // Block Kit for the two interactive cards: the approval card a Crisis Lead
 // decides (effect Card) and the escalation card executives decide
 // (EscalationCard). The same function renders the first card and every update;
-// buttons appear only while the card is pending.
+// buttons appear only while the card is pending. The words are the core's
+// (bot/card_text.hpp); this lays them out as blocks and writes them as mrkdwn.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -36,10 +37,9 @@ std::string approval_card_fallback(const Card& card);
 nlohmann::json escalation_card_blocks(const EscalationCard& card);
 std::string escalation_card_fallback(const EscalationCard& card);
 
-// How the card's decision reads, e.g. "*Rejected* by <@U1> at 2026-11-29 01:56 UTC".
+// Where the card stands, in mrkdwn (the core's status lines, bot/card_text.hpp), e.g.
+// ":x: *Rejected* by <@U1> at 2026-11-29 01:56 UTC\n*Reason:* …".
 std::string approval_outcome(const Card& card);
-// The two approvals of a card for an audience with approvers, given or needed; "" for others.
-std::string approval_needs(const Card& card);
 std::string escalation_outcome(const EscalationCard& card);
 
 }  // namespace warroom::slack

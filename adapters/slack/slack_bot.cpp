@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "adapters/http/http_listener.hpp"
+#include "adapters/outside/outside_performer.hpp"
 #include "adapters/net/bot_loops.hpp"
 #include "adapters/net/endpoint.hpp"
 #include "adapters/net/tls.hpp"
@@ -48,7 +49,9 @@ std::string check_slack_settings(const SlackSettings& settings) {
 
 struct SlackBot::Impl {
     Impl(Engine& engine, Store& store, const Clock& clock, SlackSettings settings)
-        : engine(engine), store(store), clock(clock), settings(std::move(settings)), records(store), refs(records) {}
+        : engine(engine), store(store), clock(clock), settings(std::move(settings)), records(store), refs(records) {
+        outbox_queue.settle_failures_with(engine);   // an outside delivery failing for good is the lead's to hear
+    }
 
     awaitable<void> main();
     awaitable<bool> identify();
@@ -72,9 +75,12 @@ struct SlackBot::Impl {
     SlackPeople people{records, api, clock};
     std::optional<SlackPerformer> performer;
     std::optional<SocketModeClient> socket;
+    outside::OutsidePerformer outside{io.get_executor(), tls, engine.playbook(), records, clock};
     OutboxQueue outbox_queue{store, clock, settings.replica};
     net::OutboxLoop outbox{io.get_executor(), outbox_queue,
-                           [this](const OutboxJob& job) { return performer->perform(job); },
+                           [this](const OutboxJob& job) {
+                               return net::performer_for(job, *performer, outside).perform(job);
+                           },
                            settings.retry_backoff_max};
     net::ScheduleLoop schedules{io.get_executor(), engine, clock, [this] { wake_outbox(); }};
     asio::steady_timer identify_retry{io};

@@ -1,5 +1,7 @@
 #include "adapters/slack/socket_mode_client.hpp"
 
+#include "bot/overloaded.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <random>
@@ -56,13 +58,6 @@ constexpr std::size_t kRememberedEnvelopes = 1000;
 // kMaxGroup envelopes, which bounds the wait of its first ack.
 constexpr int kGatherTurns = 16;
 constexpr std::size_t kMaxGroup = 256;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Waits until `when` or until the timer is cancelled, whichever comes first.
 asio::awaitable<void> wait_on(asio::steady_timer& timer, Clock::time_point when) {

@@ -28,7 +28,7 @@ namespace {
 // in PostgreSQL's dialect: times are BIGINT unix milliseconds, SQLite's
 // AUTOINCREMENT keys are identity columns, flags are BOOLEAN. Append only: a
 // released migration never changes, because databases have applied it.
-const std::array<const char*, 5> kMigrations = {
+const std::array<const char*, 6> kMigrations = {
     R"sql(
 CREATE TABLE incidents (
     id          BIGINT  PRIMARY KEY,
@@ -223,6 +223,12 @@ CREATE TABLE leases (
     holder      TEXT    NOT NULL,
     lease_until BIGINT  NOT NULL
 );
+)sql",
+    // 6: outside destinations. Why the last delivery of an approved draft to a
+    // webhook, status page or mailbox failed for good (empty: it did not);
+    // `/incident retry` clears it.
+    R"sql(
+ALTER TABLE drafts ADD COLUMN delivery_problem TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
@@ -720,20 +726,20 @@ public:
 
     void save(const Draft& draft) override {
         run("INSERT INTO drafts (id, incident_id, audience, author, text, state, revision, is_summary, created_at, "
-            "routed_to, decided_by, decided_at, reason, published_at, lead_approval, approver_approval) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+            "routed_to, decided_by, decided_at, reason, published_at, lead_approval, approver_approval, delivery_problem) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
             "ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id, "
             "audience = excluded.audience, author = excluded.author, text = excluded.text, "
             "state = excluded.state, revision = excluded.revision, is_summary = excluded.is_summary, "
             "created_at = excluded.created_at, routed_to = excluded.routed_to, "
             "decided_by = excluded.decided_by, decided_at = excluded.decided_at, reason = excluded.reason, "
             "published_at = excluded.published_at, lead_approval = excluded.lead_approval, "
-            "approver_approval = excluded.approver_approval",
+            "approver_approval = excluded.approver_approval, delivery_problem = excluded.delivery_problem",
             "save draft",
             Params(draft.id, draft.incident, draft.audience, draft.author, draft.text, to_string(draft.state),
                    draft.revision, draft.is_summary, draft.created_at, draft.routed_to, draft.decided_by,
                    draft.decided_at, draft.reason, draft.published_at, draft.lead_approval,
-                   draft.approver_approval));
+                   draft.approver_approval, draft.delivery_problem));
     }
 
     void add(const StatusUpdate& update) override {

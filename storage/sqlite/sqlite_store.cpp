@@ -25,7 +25,7 @@ namespace {
 
 // Migration N is kMigrations[N - 1]. Append only: a released migration never
 // changes, because databases in the field have already applied it.
-const std::array<const char*, 5> kMigrations = {
+const std::array<const char*, 6> kMigrations = {
     R"sql(
 CREATE TABLE incidents (
     id          INTEGER PRIMARY KEY,
@@ -221,6 +221,12 @@ CREATE TABLE leases (
     holder      TEXT    NOT NULL,
     lease_until INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 6: outside destinations. Why the last delivery of an approved draft to a
+    // webhook, status page or mailbox failed for good (empty: it did not);
+    // `/incident retry` clears it.
+    R"sql(
+ALTER TABLE drafts ADD COLUMN delivery_problem TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
@@ -641,8 +647,8 @@ public:
     void save(const Draft& draft) override {
         prepared("INSERT INTO drafts (id, incident_id, audience, author, text, state, revision, "
                         "is_summary, created_at, routed_to, decided_by, decided_at, reason, published_at, "
-                        "lead_approval, approver_approval) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "lead_approval, approver_approval, delivery_problem) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id, "
                         "audience = excluded.audience, author = excluded.author, text = excluded.text, "
                         "state = excluded.state, revision = excluded.revision, "
@@ -650,11 +656,12 @@ public:
                         "routed_to = excluded.routed_to, decided_by = excluded.decided_by, "
                         "decided_at = excluded.decided_at, reason = excluded.reason, "
                         "published_at = excluded.published_at, lead_approval = excluded.lead_approval, "
-                        "approver_approval = excluded.approver_approval",
+                        "approver_approval = excluded.approver_approval, delivery_problem = excluded.delivery_problem",
                   "save draft")
             .bind(draft.id, draft.incident, draft.audience, draft.author, draft.text, to_string(draft.state),
                   draft.revision, draft.is_summary, draft.created_at, draft.routed_to, draft.decided_by,
-                  draft.decided_at, draft.reason, draft.published_at, draft.lead_approval, draft.approver_approval)
+                  draft.decided_at, draft.reason, draft.published_at, draft.lead_approval, draft.approver_approval,
+                  draft.delivery_problem)
             .run();
     }
 

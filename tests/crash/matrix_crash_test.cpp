@@ -33,7 +33,9 @@ struct MatrixCrashPlatform {
         return world.sim.send_text(world.id(user), room_id, "!incident " + text);
     }
 
-    std::string main_room(const std::string& name) { return world.join_when_invited(name, "alice"); }
+    std::string main_room(const std::string& name, const std::string& user = "alice") {
+        return world.join_when_invited(name, user);
+    }
 
     // In the command's room, or in the caller's direct room for an answer only they may see.
     std::size_t answers(const std::string& room_id, const std::string& command_event) const {

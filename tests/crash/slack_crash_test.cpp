@@ -31,8 +31,8 @@ struct SlackCrashPlatform {
         return world.sim.slash_command(world.id(user), channel_id, text);
     }
 
-    std::string main_room(const std::string& name) {
-        world.wait_until_member(name, "alice");
+    std::string main_room(const std::string& name, const std::string& user = "alice") {
+        world.wait_until_member(name, user);
         return world.channel_named(name).id;
     }
 

@@ -22,7 +22,7 @@ for variable in $variables; do
 done
 [ "$missing" -eq 0 ] || exit 1
 # Secrets are never filled in in the example.
-if grep -nE '^#?(SLACK_APP_TOKEN|SLACK_BOT_TOKEN|MATRIX_ACCESS_TOKEN|MATRIX_PASSWORD|WARROOM_HTTP_TOKEN)=.' "$example"; then
+if grep -nE '^#?(SLACK_APP_TOKEN|SLACK_BOT_TOKEN|MATRIX_ACCESS_TOKEN|MATRIX_PASSWORD|WARROOM_HTTP_TOKEN|STATUSPAGE_API_KEY|SMTP_PASSWORD|TICKETING_WEBHOOK_SECRET|PAGERDUTY_SECURITY_KEY|PAGERDUTY_LEGAL_KEY)=.' "$example"; then
     echo "FAIL: the example holds a secret's value" >&2
     exit 1
 fi

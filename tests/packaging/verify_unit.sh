@@ -37,7 +37,8 @@ for scenario in "$source_dir"/examples/scenarios/*.json; do
     [ -e "$prefix/share/warroom/scenarios/$(basename "$scenario")" ] || fail "scenario $(basename "$scenario") not installed"
 done
 # The installed example playbook loads with its scenarios from where it was installed.
-"$prefix/bin/warroom" check-playbook "$prefix/share/warroom/playbook.json" || fail "the installed playbook does not check"
+STATUSPAGE_API_KEY=k SMTP_PASSWORD=p TICKETING_WEBHOOK_SECRET=s PAGERDUTY_SECURITY_KEY=r PAGERDUTY_LEGAL_KEY=r \
+    "$prefix/bin/warroom" check-playbook "$prefix/share/warroom/playbook.json" || fail "the installed playbook does not check"
 
 unit="$prefix/lib/systemd/system/warroom.service"
 grep -qx "ExecStart=$prefix/bin/warroom" "$unit" || fail "the installed unit's ExecStart is not $prefix/bin/warroom"

@@ -61,6 +61,10 @@ namespace warroom::test {
 
 using namespace std::chrono_literals;
 
+// Longer than an outbox lane's lease (20 s) with room to spare: among
+// replicas, what a killed one held waits that long before another takes it.
+inline constexpr std::chrono::seconds kPastALease{60};
+
 // What a run found: the line the harness prints, and what the checks compare.
 struct CrashFigures {
     int kills = 0;

@@ -34,6 +34,12 @@ struct MatrixCrashPlatform {
     }
 
     std::string main_room(const std::string& name, const std::string& user = "alice") {
+        // Among replicas, a killed one keeps the incident's lane for its lease (20 s), longer
+        // than the world's own waits: wait for the invitation first, past a lease.
+        REQUIRE(world.sim.wait_for([&] {
+            const auto room = world.sim.room_by_alias(world.alias(name));
+            return room && (room->invited.count(world.id(user)) == 1 || room->joined.count(world.id(user)) == 1);
+        }, kPastALease));
         return world.join_when_invited(name, user);
     }
 

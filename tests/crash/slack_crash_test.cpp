@@ -32,6 +32,12 @@ struct SlackCrashPlatform {
     }
 
     std::string main_room(const std::string& name, const std::string& user = "alice") {
+        // Among replicas, a killed one keeps the incident's lane for its lease (20 s), longer
+        // than the world's own waits: wait for the membership first, past a lease.
+        REQUIRE(world.sim.wait_for([&] {
+            const auto channel = world.sim.channel_by_name(name);
+            return channel && channel->members.count(world.id(user)) == 1;
+        }, kPastALease));
         world.wait_until_member(name, user);
         return world.channel_named(name).id;
     }

@@ -47,14 +47,16 @@ void give_up_delivery(Context& ctx, const Effect& effect, const std::string& pro
                                             "Resolve it there by hand.", problem);
                     },
                     [&](const Page& page) {
-                        if (page.action == PageAction::trigger)
+                        if (page.action == PageAction::trigger) {
+                            ctx.audit("incident.page_failed", {{"pager", page.pager}, {"problem", problem}});
                             outside_step_failed(ctx, "page " + page.pager,
                                                 "Page them another way, or try again with /incident page " +
                                                     page.pager + " once that is fixed.",
                                                 problem);
-                        else
+                        } else {
                             outside_step_failed(ctx, "resolve the page to " + page.pager,
                                                 "Resolve the alert in PagerDuty by hand.", problem);
+                        }
                     },
                     [](const auto&) {}},
                effect);

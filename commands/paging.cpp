@@ -7,11 +7,18 @@ namespace warroom {
 std::set<std::string> paged_pagers(Context& ctx) {
     std::set<std::string> paged;
     for (const AuditEntry& entry : ctx.tx.audit_entries(ctx.the_incident().id)) {
-        if (entry.kind != "incident.paged" && entry.kind != "incident.pages_resolved") continue;
+        if (entry.kind != "incident.paged" && entry.kind != "incident.pages_resolved" &&
+            entry.kind != "incident.page_failed")
+            continue;
         const auto facts = nlohmann::json::parse(entry.facts, nullptr, false);
         if (facts.is_discarded()) continue;
-        if (entry.kind == "incident.pages_resolved") paged.clear();
-        else if (facts.contains("pager") && facts["pager"].is_string()) paged.insert(facts["pager"].get<std::string>());
+        if (entry.kind == "incident.pages_resolved") {
+            paged.clear();
+        } else if (facts.contains("pager") && facts["pager"].is_string()) {
+            // A page given up never reached anyone: it may be paged again.
+            if (entry.kind == "incident.paged") paged.insert(facts["pager"].get<std::string>());
+            else paged.erase(facts["pager"].get<std::string>());
+        }
     }
     return paged;
 }

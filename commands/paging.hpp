@@ -3,7 +3,8 @@
 // the incident's severity's "page" list, on a raise what the new severity
 // adds, on demand `/incident page NAME`; and resolving them all when the
 // incident is resolved. Each pager is triggered once per incident: who was
-// paged is read from the incident's audit record ("incident.paged").
+// paged is read from the incident's audit record ("incident.paged", and
+// "incident.page_failed" for a page given up, which may be paged again).
 #include <set>
 #include <string>
 

@@ -212,6 +212,22 @@ TEST_CASE("pagers: the severity's at declaration, a raise adds its own, on deman
     CHECK(h.pending_jobs().empty());
 }
 
+TEST_CASE("a page given up is told to the lead and may be paged again", "[outside]") {
+    Harness h(paging_playbook());
+    h.performer.refuse_if = [](const OutboxJob& job) { return std::holds_alternative<Page>(job.effect); };
+    ok(h, "alice", "general", "/incident declare sev2 Token leak");
+    drain_settling(h);
+    const auto told = messages_to(h.effects(), "alice");
+    REQUIRE_FALSE(told.empty());
+    CHECK_THAT(told.back().text, Contains("could not page legal-oncall"));
+    CHECK(h.pending_jobs().empty());
+    h.performer.refuse_if = nullptr;
+    ok(h, "alice", kMain, "/incident page legal-oncall");
+    const auto pages = of<Page>(h.drain());
+    REQUIRE(pages.size() == 1);
+    CHECK(pages[0].pager == "legal-oncall");
+}
+
 TEST_CASE("exercises keep webhooks, status pages, mailboxes and pagers out of it", "[outside][exercise]") {
     Playbook book = paging_playbook();
     for (auto& [severity, policy] : book.severities) policy.page = {"security-oncall"};

@@ -16,8 +16,9 @@ namespace {
 void resolve_outside(Context& ctx) {
     resolve_pages(ctx);
     const std::vector<Draft> drafts = ctx.tx.drafts(ctx.the_incident().id);
-    for (const auto& [name, audience] : ctx.playbook.audiences) {
+    for (const auto& [audience_name, audience] : ctx.playbook.audiences) {
         if (!audience.outside || !std::holds_alternative<StatuspageDestination>(*audience.outside)) continue;
+        const std::string& name = audience_name;   // clang 14 cannot capture a structured binding
         const bool told = std::any_of(drafts.begin(), drafts.end(), [&](const Draft& draft) {
             return draft.audience == name &&
                    (draft.state == DraftState::approved || draft.state == DraftState::published);

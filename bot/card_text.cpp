@@ -125,7 +125,14 @@ std::vector<CardLine> approval_status(const Card& card) {
                 lines.push_back(std::move(line));
             }
             break;
-        case DraftState::approved: lines.push_back(decided(CardMark::approved, "Approved", card.decided_by, card.decided_at)); break;
+        case DraftState::approved:
+            lines.push_back(decided(CardMark::approved, "Approved", card.decided_by, card.decided_at));
+            // Its delivery outside the chat failed for good: the lead can send it again.
+            if (!card.delivery_problem.empty())
+                lines.push_back({mark(CardMark::rejected), strong("Delivery failed"), words(": "),
+                                 user_text(card.delivery_problem, kMaxReasonShown), words(". Retry with "),
+                                 command("retry " + to_string(card.draft))});
+            break;
         case DraftState::published:
             lines.push_back(decided(CardMark::approved, "Approved and published", card.decided_by, card.decided_at));
             break;

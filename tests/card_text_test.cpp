@@ -245,3 +245,19 @@ TEST_CASE("an escalation card's words", "[cards]") {
               std::vector<std::string>{"Allowed by @erin at " + format_utc(kDecidedAt)});
     }
 }
+
+TEST_CASE("a card whose delivery failed says so and how to retry, on every platform", "[cards][outside]") {
+    Card card = pending_card();
+    card.state = DraftState::approved;
+    card.decided_by = UserId("alice");
+    card.decided_at = kDecidedAt;
+    card.destination = "e-mail to board@example.com";
+    card.delivery_problem = "e-mail to board@example.com answered 535 authentication failed";
+    const CardText text = approval_card_text(card);
+    REQUIRE(text.status_lines.size() >= 2);
+    const std::string failed = plain_text(text.status_lines[1]);
+    CHECK_THAT(failed, Contains("Delivery failed: e-mail to board@example.com answered 535"));
+    CHECK_THAT(failed, Contains("retry D-3"));
+    card.delivery_problem.clear();
+    CHECK(approval_card_text(card).status_lines.size() == 1);
+}

@@ -59,7 +59,10 @@ std::string request(const NamedServer& server, const std::string& host) {
     asio::io_context io;
     auto tls = net::make_client_tls_context(server.ca_file());
     net::HttpClient client(io.get_executor(), tls, net::Endpoint{true, host, std::to_string(server.port()), "/"}, 10s);
-    net::HttpRequest get{"/api/auth.test", "", "", "Bearer xoxb-secret", "GET"};
+    net::HttpRequest get;
+    get.target = "/api/auth.test";
+    get.authorization = "Bearer xoxb-secret";
+    get.method = "GET";
     auto answer = asio::co_spawn(io, client.send(get), asio::use_future);
     io.run();
     try {

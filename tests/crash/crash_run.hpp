@@ -158,22 +158,18 @@ CrashFigures run_crash(Platform& platform, int replicas = 1) {
     // once; or after 2 s, when they are idle), then starts it again. Some
     // kills instead hold the outside destinations' next answers 150..600 ms
     // and, when a delivery comes within 2 s, kill while the bot waits for it
-    // (0..100 ms into the wait; for an e-mail, the moment the server kept it,
-    // or while its greeting is held): one in two just after a command that
+    // (for an e-mail, the moment the server kept it, or while its greeting is
+    // held): one in two just after a command that
     // sends something outside (`delivering`), one in eight otherwise.
     const auto crash_and_restart = [&](bool delivering = false) {
         bool held = false;
         if (std::uniform_int_distribution<int>(0, delivering ? 1 : 7)(random) == 0) {
             const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 600)(random));
             const bool greeting = std::uniform_int_distribution<int>(0, 1)(random) == 0;
-            const auto into =
-                std::chrono::milliseconds(greeting ? std::uniform_int_distribution<int>(0, 100)(random) : 0);
             outside.hold_answers(delay, greeting);
             const std::size_t before = outside.held_requests();
-            if (outside.wait_for_held_request(before, 2s)) {
-                std::this_thread::sleep_for(into);
-                outside.kill_mid_delivery();
-            }
+            // The held answer's random length places the kill within the bot's wait.
+            if (outside.wait_for_held_request(before, 2s)) outside.kill_mid_delivery();
             held = true;
         } else if (const std::size_t more = std::uniform_int_distribution<std::size_t>(0, 15)(random); more > 0) {
             const std::size_t at = requests() + more;

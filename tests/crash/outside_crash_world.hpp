@@ -167,12 +167,14 @@ public:
     std::size_t held_requests() const {
         return http_requests() + (smtp_slow_ ? smtp_.connections() : smtp_.messages().size());
     }
-    // Waits until held_requests() passes `before` (checked every 2 ms); returns whether it did.
+    // Waits until held_requests() passes `before`, within `deadline`; returns whether it did. The webhook
+    // receiver's own state changes wake the wait; the other simulators' are looked at every 5 ms.
     bool wait_for_held_request(std::size_t before, std::chrono::milliseconds deadline) const {
         const auto give_up_at = std::chrono::steady_clock::now() + deadline;
-        while (held_requests() <= before) {
+        const auto passed = [&] { return held_requests() > before; };
+        while (!passed()) {
             if (std::chrono::steady_clock::now() >= give_up_at) return false;
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            webhook_.wait_for(passed, std::chrono::milliseconds(5));
         }
         return true;
     }

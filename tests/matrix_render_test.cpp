@@ -11,6 +11,7 @@
 #include "adapters/matrix/matrix_cards.hpp"
 #include "adapters/matrix/matrix_html.hpp"
 #include "adapters/matrix/matrix_requests.hpp"
+#include "adapters/net/url_encoding.hpp"
 #include "bot/text.hpp"
 #include "card_fixtures.hpp"
 
@@ -255,10 +256,10 @@ TEST_CASE("createRoom makes a private room with the bot at 100 and the lead at 5
 }
 
 TEST_CASE("paths percent-encode room ids, aliases, event ids and user ids", "[matrix]") {
-    CHECK(percent_encode("!abc:example.org") == "%21abc%3Aexample.org");
-    CHECK(percent_encode("#inc-1-x:example.org") == "%23inc-1-x%3Aexample.org");
-    CHECK(percent_encode("$ev/ent+id") == "%24ev%2Fent%2Bid");
-    CHECK(percent_encode("é") == "%C3%A9");
+    CHECK(net::encode_path_segment("!abc:example.org") == "%21abc%3Aexample.org");
+    CHECK(net::encode_path_segment("#inc-1-x:example.org") == "%23inc-1-x%3Aexample.org");
+    CHECK(net::encode_path_segment("$ev/ent+id") == "%24ev%2Fent%2Bid");
+    CHECK(net::encode_path_segment("é") == "%C3%A9");
     CHECK(invite_request("!abc:example.org", UserId("@bob:example.org")).path ==
           "/_matrix/client/v3/rooms/%21abc%3Aexample.org/invite");
     CHECK(invite_request("!abc:example.org", UserId("@bob:example.org")).body == json{{"user_id", "@bob:example.org"}});

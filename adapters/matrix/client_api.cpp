@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "adapters/net/connection_error.hpp"
 #include "adapters/net/http_client.hpp"
 #include "bot/json_fields.hpp"
 #include "bot/metrics.hpp"
@@ -143,7 +144,7 @@ struct MatrixApi::State {
             try {
                 response = co_await client.send(message);
             } catch (const std::exception& error) {
-                co_return transient(error.what());
+                co_return transient(net::error_text(error));
             }
             if (response.status != 429 || response.too_large) co_return interpret(response, max_body, request.list_answer);
             // The server did not act on it: wait as asked, then send it again.

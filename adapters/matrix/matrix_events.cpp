@@ -5,6 +5,7 @@
 
 #include "adapters/matrix/matrix_cards.hpp"
 #include "adapters/matrix/matrix_html.hpp"
+#include "adapters/net/url_encoding.hpp"
 #include "bot/json_fields.hpp"
 #include "bot/text.hpp"
 
@@ -16,31 +17,6 @@ using nlohmann::json;
 // Values from the wire are quoted in reasons that end up in logs: cut them short.
 std::string shown(std::string_view text) { return truncate_utf8(text, 80); }
 
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// matrix.to links may percent-encode the id ("%40bob%3Aexample.org").
-std::string percent_decode(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            const int high = hex_value(text[i + 1]);
-            const int low = hex_value(text[i + 2]);
-            if (high >= 0 && low >= 0) {
-                out += static_cast<char>(high * 16 + low);
-                i += 2;
-                continue;
-            }
-        }
-        out += text[i];
-    }
-    return out;
-}
 
 std::string decode_html_entities(std::string_view text) {
     static const std::pair<std::string_view, char> kEntities[] = {
@@ -82,7 +58,8 @@ std::vector<Pill> read_pills(std::string_view html) {
         if (tag_end == std::string_view::npos) break;
         const std::size_t close = html.find("</a>", tag_end);
         if (close == std::string_view::npos) break;
-        std::string id = percent_decode(target);
+        // matrix.to links may percent-encode the id ("%40bob%3Aexample.org").
+        std::string id = net::decode_component(target);
         std::string display = trim(decode_html_entities(html.substr(tag_end + 1, close - tag_end - 1)));
         at = close + 4;
         // Rooms, events and anything else that is not a user id are no mention.

@@ -1,20 +1,18 @@
 #include "adapters/matrix/matrix_requests.hpp"
 
 #include "adapters/matrix/matrix_html.hpp"
+#include "adapters/net/url_encoding.hpp"
 #include "bot/text.hpp"
 
 namespace warroom::matrix {
 namespace {
 
+using net::encode_form_component;
+using net::encode_path_segment;
 using nlohmann::json;
 
-bool is_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_' || c == '~';
-}
-
 std::string room_path(std::string_view room_id) {
-    return std::string(kClientApi) + "/rooms/" + percent_encode(room_id);
+    return std::string(kClientApi) + "/rooms/" + encode_path_segment(room_id);
 }
 
 // The events warroom reads from timelines; membership too: warroom's own join
@@ -22,27 +20,10 @@ std::string room_path(std::string_view room_id) {
 json timeline_types() { return {"m.room.message", "m.reaction", "m.room.member"}; }
 
 std::string state_path(std::string_view room_id, std::string_view type, std::string_view state_key) {
-    return room_path(room_id) + "/state/" + percent_encode(type) + "/" + percent_encode(state_key);
+    return room_path(room_id) + "/state/" + encode_path_segment(type) + "/" + encode_path_segment(state_key);
 }
 
 }  // namespace
-
-std::string percent_encode(std::string_view segment) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(segment.size());
-    for (char ch : segment) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (is_unreserved(c)) {
-            out += ch;
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0x0F];
-        }
-    }
-    return out;
-}
 
 std::string transaction_id(OutboxJobId job, std::size_t piece) {
     return "warroom.job-" + std::to_string(job.value()) + "." + std::to_string(piece);
@@ -100,7 +81,8 @@ MatrixRequest handover_power_levels_request(std::string_view room_id, const json
 }
 
 MatrixRequest send_message_request(std::string_view room_id, const json& content, OutboxJobId job, std::size_t piece) {
-    return {"PUT", room_path(room_id) + "/send/m.room.message/" + percent_encode(transaction_id(job, piece)), content};
+    return {"PUT", room_path(room_id) + "/send/m.room.message/" + encode_path_segment(transaction_id(job, piece)),
+            content};
 }
 
 std::vector<MatrixRequest> post_notice_requests(std::string_view room_id, std::string_view text, OutboxJobId job) {
@@ -116,7 +98,7 @@ MatrixRequest send_reaction_request(std::string_view room_id, std::string_view t
     json content = {
         {"m.relates_to",
          {{"rel_type", "m.annotation"}, {"event_id", std::string(target_event_id)}, {"key", std::string(key)}}}};
-    return {"PUT", room_path(room_id) + "/send/m.reaction/" + percent_encode(transaction_id(job, piece)),
+    return {"PUT", room_path(room_id) + "/send/m.reaction/" + encode_path_segment(transaction_id(job, piece)),
             std::move(content)};
 }
 
@@ -138,7 +120,7 @@ MatrixRequest create_direct_room_request(const UserId& user) {
 
 MatrixRequest messages_before_request(std::string_view room_id, std::string_view from, std::size_t limit) {
     std::string path = room_path(room_id) + "/messages?dir=b&limit=" + std::to_string(limit);
-    if (!from.empty()) path += "&from=" + percent_encode(from);
+    if (!from.empty()) path += "&from=" + encode_form_component(from);
     return {"GET", std::move(path), nullptr};
 }
 
@@ -146,8 +128,8 @@ MatrixRequest gap_messages_request(std::string_view room_id, std::string_view fr
                                    std::size_t limit) {
     const json filter = {{"types", timeline_types()}, {"lazy_load_members", true}};
     std::string path = room_path(room_id) + "/messages?dir=b&limit=" + std::to_string(limit) +
-                       "&from=" + percent_encode(from) + "&filter=" + percent_encode(filter.dump());
-    if (!to.empty()) path += "&to=" + percent_encode(to);
+                       "&from=" + encode_form_component(from) + "&filter=" + encode_form_component(filter.dump());
+    if (!to.empty()) path += "&to=" + encode_form_component(to);
     return {"GET", std::move(path), nullptr};
 }
 
@@ -158,11 +140,11 @@ MatrixRequest room_state_request(std::string_view room_id) {
 MatrixRequest joined_rooms_request() { return {"GET", std::string(kClientApi) + "/joined_rooms", nullptr}; }
 
 MatrixRequest join_request(std::string_view room_id_or_alias) {
-    return {"POST", std::string(kClientApi) + "/join/" + percent_encode(room_id_or_alias), json::object()};
+    return {"POST", std::string(kClientApi) + "/join/" + encode_path_segment(room_id_or_alias), json::object()};
 }
 
 MatrixRequest alias_lookup_request(std::string_view alias) {
-    return {"GET", std::string(kClientApi) + "/directory/room/" + percent_encode(alias), nullptr};
+    return {"GET", std::string(kClientApi) + "/directory/room/" + encode_path_segment(alias), nullptr};
 }
 
 json sync_filter(std::size_t timeline_limit) {
@@ -187,14 +169,14 @@ json invitations_filter() {
 }
 
 MatrixRequest create_filter_request(const UserId& bot) {
-    return {"POST", std::string(kClientApi) + "/user/" + percent_encode(bot.value()) + "/filter", sync_filter()};
+    return {"POST", std::string(kClientApi) + "/user/" + encode_path_segment(bot.value()) + "/filter", sync_filter()};
 }
 
 MatrixRequest sync_request(const std::optional<std::string>& since, std::chrono::milliseconds timeout,
                            std::string_view filter_id) {
-    std::string path = std::string(kClientApi) + "/sync?filter=" + percent_encode(filter_id) +
+    std::string path = std::string(kClientApi) + "/sync?filter=" + encode_form_component(filter_id) +
                        "&timeout=" + std::to_string(timeout.count());
-    if (since) path += "&since=" + percent_encode(*since);
+    if (since) path += "&since=" + encode_form_component(*since);
     return {"GET", std::move(path), nullptr};
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Client-server API requests for each thing the Matrix adapter does: method,
-// path (with every id percent-encoded) and JSON body. Sending, retries and
-// rate limits are the HTTP client's business; ids the core does not know
-// (room ids, card event ids, the lead's Matrix id) are passed in.
+// path (with every id percent-encoded by net::encode_path_segment) and JSON
+// body. Sending, retries and rate limits are the HTTP client's business; ids
+// the core does not know (room ids, card event ids, the lead's Matrix id) are
+// passed in.
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -25,11 +26,6 @@ struct MatrixRequest {
     nlohmann::json body;               // null for GET
     bool list_answer = false;          // success is a JSON array, not an object (GET /rooms/{room}/state)
 };
-
-// RFC 3986: every byte but the unreserved ALPHA DIGIT - . _ ~ as %XX, so a
-// room id's '!' and ':', an alias's '#' and an event id's '$' (or '/' in
-// older room versions) can never change the path's structure.
-std::string percent_encode(std::string_view segment);
 
 // "warroom.job-17.2": the same job and piece always give the same id, so a
 // send repeated after a crash is answered with the first event, not a second.

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -17,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "adapters/net/delivery.hpp"
+#include "bot/backoff.hpp"
 #include "bot/clock.hpp"
 #include "bot/effect.hpp"
 #include "bot/engine.hpp"
@@ -33,8 +35,8 @@ boost::asio::awaitable<void> sleep(boost::asio::steady_timer& timer, boost::asio
 // Performs committed effects: claims outbox lanes (bot/outbox.hpp
 // OutboxQueue), performs each lane's jobs in order, and gives drained lanes
 // back. A job that fails stays first in its lane, which is repeated after a
-// growing pause (0.5 s doubling up to retry_max, longer if the destination
-// said Retry-After) while the other lanes go on: later effects of that lane
+// growing pause (0.5 s doubling up to retry_max, jittered: bot/backoff.hpp;
+// longer if the destination said Retry-After) while the other lanes go on: later effects of that lane
 // may depend on it (a post needs its channel), and the performer makes every
 // repeat harmless. An outside delivery the engine gives up on is done, and
 // its lane goes on. Chat lanes are performed one after another; each outside
@@ -52,8 +54,10 @@ public:
 
 private:
     struct LaneRetry {
-        std::chrono::steady_clock::time_point at;
-        std::chrono::milliseconds backoff{0};
+        explicit LaneRetry(Backoff pauses) : backoff(std::move(pauses)) {}
+        Backoff backoff;                                  // from kFirstRetry, doubling up to retry_max, jittered
+        std::chrono::milliseconds pause{0};               // the pause now waited
+        std::chrono::steady_clock::time_point at;         // when it ends
     };
     // Performs the lane's jobs in order until one is not done; true if any was done (or given up).
     boost::asio::awaitable<bool> perform_lane(LaneJobs lane, Time claimed_on_clock);

@@ -21,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/net/connect.hpp"
+#include "adapters/net/connection_error.hpp"
 
 namespace warroom::net {
 namespace {
@@ -295,10 +296,10 @@ asio::awaitable<HttpResponse> HttpClient::send(HttpRequest request) {
             continue;
         }
         if (result.ec == beast::error::timeout) {
-            throw boost::system::system_error(result.ec, "no answer from " + state->describe() + " within " +
-                                                             std::to_string(state->timeout.count()) + " ms");
+            throw ConnectionError(result.ec, "no answer from " + state->describe() + " within " +
+                                                 std::to_string(state->timeout.count()) + " ms");
         }
-        throw boost::system::system_error(result.ec, "request to " + state->describe() + " failed");
+        throw ConnectionError(result.ec, "the request to " + state->describe() + " failed: " + result.ec.message());
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "adapters/net/connection_error.hpp"
 #include "bot/text.hpp"
 
 namespace warroom::outside {
@@ -33,7 +34,7 @@ Delivery read_http_answer(const net::HttpResponse& answer, std::string_view who,
 }
 
 Delivery network_failure(std::string_view who, const std::exception& error) {
-    return Delivery::not_yet(std::string(who) + " could not be reached: " + error.what());
+    return Delivery::not_yet(std::string(who) + " could not be reached: " + net::error_text(error));
 }
 
 }  // namespace warroom::outside

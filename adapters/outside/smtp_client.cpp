@@ -20,6 +20,7 @@
 #include <boost/url/parse.hpp>
 
 #include "adapters/net/connect.hpp"
+#include "adapters/net/connection_error.hpp"
 #include "adapters/net/endpoint.hpp"
 #include "bot/text.hpp"
 
@@ -135,7 +136,8 @@ public:
     asio::awaitable<void> open() {
         const net::Endpoint where{server_.implicit_tls, server_.host, server_.port, "/"};
         if (server_.implicit_tls) {
-            co_await net::connect_tls(stream_, where, timeout_);
+            // Never through HTTPS_PROXY: that is for HTTPS, and proxies mostly allow CONNECT to 443 only.
+            co_await net::connect_tls(stream_, where, timeout_, net::Proxying::direct);
             encrypted_ = true;
         } else {
             co_await net::connect_tcp(stream_.next_layer(), where, timeout_);
@@ -456,7 +458,7 @@ asio::awaitable<Delivery> send_email(asio::any_io_executor executor, asio::ssl::
         co_return ended.delivery();
     } catch (const boost::system::system_error& error) {
         // Resolving, connecting or an smtps:// handshake: net::connect_* name the step and the host.
-        co_return Delivery::not_yet(who_text + " could not be reached: " + error.what());
+        co_return Delivery::not_yet(who_text + " could not be reached: " + net::error_text(error));
     }
 }
 

@@ -19,6 +19,7 @@
 #include "adapters/slack/slack_people.hpp"
 #include "adapters/slack/slack_performer.hpp"
 #include "adapters/slack/socket_mode_client.hpp"
+#include "bot/backoff.hpp"
 #include "bot/json_fields.hpp"
 
 namespace warroom::slack {
@@ -127,7 +128,7 @@ awaitable<void> SlackBot::Impl::main() {
 
 // Learns warroom's own user id and bot id, and checks the bot token before anything else.
 awaitable<bool> SlackBot::Impl::identify() {
-    milliseconds backoff = kFirstRetry;
+    Backoff backoff(kFirstRetry, settings.reconnect_backoff_max);
     // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries twice.
     const ApiRequest who_am_i{"auth.test", json::object()};
     while (!stopping) {
@@ -148,9 +149,9 @@ awaitable<bool> SlackBot::Impl::identify() {
             spdlog::error("{}; check SLACK_BOT_TOKEN", describe_api_error("auth.test", answer));
             co_return false;
         }
-        spdlog::warn("{}; retrying in {} ms", describe_api_error("auth.test", answer), backoff.count());
-        co_await sleep(identify_retry, backoff);
-        backoff = std::min(backoff * 2, settings.reconnect_backoff_max);
+        const milliseconds pause = backoff.next();
+        spdlog::warn("{}; retrying in {} ms", describe_api_error("auth.test", answer), pause.count());
+        co_await sleep(identify_retry, pause);
     }
     co_return false;
 }
@@ -205,7 +206,7 @@ std::optional<json> SlackBot::Impl::on_envelope(const Envelope& envelope) {
 
 awaitable<void> SlackBot::Impl::tell_privately(SlackChannelId channel, UserId user, std::string text) {
     const ApiRequest request = ephemeral_request(channel, user, text);
-    milliseconds backoff = kFirstRetry;
+    Backoff backoff(kFirstRetry, settings.retry_backoff_max);
     for (int attempt = 1; attempt <= 4 && !stopping; ++attempt) {
         ApiResult answer = co_await api.call(request);
         if (answer.ok()) co_return;
@@ -214,8 +215,8 @@ awaitable<void> SlackBot::Impl::tell_privately(SlackChannelId channel, UserId us
             co_return;
         }
         asio::steady_timer timer(io);
-        co_await sleep(timer, backoff);
-        backoff *= 2;
+        const milliseconds pause = backoff.next();
+        co_await sleep(timer, pause);
     }
 }
 

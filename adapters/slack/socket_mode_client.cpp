@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <random>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -28,7 +27,9 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/net/connect.hpp"
+#include "adapters/net/connection_error.hpp"
 #include "adapters/net/endpoint.hpp"
+#include "bot/backoff.hpp"
 #include "bot/metrics.hpp"
 
 namespace warroom::slack {
@@ -122,7 +123,9 @@ public:
 
         const std::string host = host_header(endpoint);
         auto [upgrade_ec] = co_await ws_.async_handshake(host, endpoint.target, kAwaitTuple);
-        if (upgrade_ec) throw boost::system::system_error(upgrade_ec, "WebSocket handshake with " + where + " failed");
+        if (upgrade_ec)
+            throw net::ConnectionError(upgrade_ec,
+                                       "WebSocket handshake with " + where + " failed: " + upgrade_ec.message());
     }
 
     asio::awaitable<std::pair<error_code, std::string>> read() override {
@@ -247,7 +250,6 @@ struct Core {
     int tasks = 0;                     // coroutines spawned per connection and still running
     asio::steady_timer tasks_done;
     asio::steady_timer stop_timer;
-    std::mt19937 random{std::random_device{}()};
 };
 
 void forget(Core& core, const std::shared_ptr<Connection>& connection) {
@@ -268,12 +270,6 @@ void remember(Core& core, const std::string& envelope_id, std::optional<nlohmann
         core.recent_answers.erase(core.recent_order.front());
         core.recent_order.pop_front();
     }
-}
-
-milliseconds jittered(Core& core, milliseconds backoff) {
-    // Between half and all of the backoff, so that replicas restarted together do not reconnect in step.
-    std::uniform_real_distribution<double> share(0.5, 1.0);
-    return std::max(milliseconds(1), milliseconds(static_cast<long long>(backoff.count() * share(core.random))));
 }
 
 void spawn(const std::shared_ptr<Core>& core, asio::awaitable<void> task, const char* what) {
@@ -543,7 +539,7 @@ asio::awaitable<Attempt> open_connection(std::shared_ptr<Core> core) {
         opened = co_await asio::co_spawn(core->executor, std::move(call), std::move(cancellable));
     } catch (const std::exception& error) {
         opened.outcome = ApiResult::Outcome::transient;
-        opened.error = error.what();
+        opened.error = net::error_text(error);
     }
     core->cancel_open.slot().clear();
     if (core->stopping) co_return attempt;
@@ -581,13 +577,14 @@ asio::awaitable<Attempt> open_connection(std::shared_ptr<Core> core) {
     try {
         co_await connection->socket->open(endpoint);
     } catch (const std::exception& error) {
-        open_failure = error.what();
+        open_failure = net::error_text(error);
     }
     if (!open_failure.empty() || core->stopping) {
         forget(*core, connection);
         connection->socket->cut();
-        attempt.failure = "connection " + std::to_string(connection->number) + " to " + endpoint.host + ": " +
-                          or_else(open_failure, "stopped");
+        // The failure names the host and port itself ("cannot connect to wss-primary.slack.com:443: ...").
+        attempt.failure = "connection " + std::to_string(connection->number) + ": " +
+                          or_else(open_failure, "stopped before it opened");
         co_return attempt;
     }
     connection->open = true;
@@ -614,7 +611,8 @@ asio::awaitable<Attempt> open_connection(std::shared_ptr<Core> core) {
 
 asio::awaitable<void> run_connections(std::shared_ptr<Core> core) {
     const SocketModeTimings& timings = core->timings;
-    milliseconds backoff = timings.backoff_initial;
+    // Each pause between half and all of its base, so that replicas restarted together do not reconnect in step.
+    Backoff backoff(timings.backoff_initial, timings.backoff_max);
     while (!core->stopping) {
         Attempt attempt = co_await open_connection(core);
         if (core->stopping) break;
@@ -626,15 +624,14 @@ asio::awaitable<void> run_connections(std::shared_ptr<Core> core) {
                 wait = timings.backoff_max;
                 spdlog::error("Socket Mode: {}; trying again in {} ms", attempt.failure, wait.count());
             } else {
-                wait = jittered(*core, backoff);
-                backoff = std::min(backoff * 2, timings.backoff_max);
+                wait = backoff.next();
                 spdlog::warn("Socket Mode: {}; reconnecting in {} ms", attempt.failure, wait.count());
             }
             co_await wait_on(core->backoff_timer, Clock::now() + wait);
             continue;
         }
 
-        backoff = timings.backoff_initial;
+        backoff.reset();
         while (!connection->ended && !connection->disconnect_announced && !core->stopping)
             co_await wait_on(connection->events, Clock::time_point::max());
         if (core->stopping) break;
@@ -644,8 +641,7 @@ asio::awaitable<void> run_connections(std::shared_ptr<Core> core) {
             if (!connection->ended) spawn(core, retire(core, connection), "refresh");
             continue;
         }
-        const milliseconds wait = jittered(*core, backoff);
-        backoff = std::min(backoff * 2, timings.backoff_max);
+        const milliseconds wait = backoff.next();
         spdlog::warn("Socket Mode connection {} to {} lost ({}); reconnecting in {} ms", connection->number,
                      connection->host, or_else(connection->end_reason, "no reason"),
                      wait.count());

@@ -12,8 +12,10 @@
 #include <boost/system/system_error.hpp>
 #include <spdlog/spdlog.h>
 
+#include "adapters/net/connection_error.hpp"
 #include "adapters/net/endpoint.hpp"
 #include "adapters/net/http_client.hpp"
+#include "adapters/net/url_encoding.hpp"
 #include "bot/metrics.hpp"
 
 namespace warroom::slack {
@@ -37,39 +39,18 @@ bool takes_form_body(std::string_view method) {
     return std::find(std::begin(kFormMethods), std::end(kFormMethods), method) != std::end(kFormMethods);
 }
 
-std::string percent_encode(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string encoded;
-    encoded.reserve(text.size());
-    for (unsigned char c : text) {
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                                c == '-' || c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            encoded += static_cast<char>(c);
-        } else {
-            encoded += '%';
-            encoded += kHex[c >> 4];
-            encoded += kHex[c & 0x0F];
-        }
-    }
-    return encoded;
-}
-
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // Strings as they are, booleans as true/false, anything else as its JSON;
 // null arguments are left out (Slack reads an empty value as given).
 std::string form_body(const json& arguments) {
-    std::string body;
-    if (!arguments.is_object()) return body;
+    std::vector<std::pair<std::string, std::string>> fields;
+    if (!arguments.is_object()) return {};
     for (const auto& [key, value] : arguments.items()) {
         if (value.is_null()) continue;
-        if (!body.empty()) body += '&';
-        body += percent_encode(key);
-        body += '=';
-        body += percent_encode(value.is_string() ? value.get_ref<const std::string&>() : dump(value));
+        fields.emplace_back(key, value.is_string() ? value.get_ref<const std::string&>() : dump(value));
     }
-    return body;
+    return net::form_body(fields);
 }
 
 // Not inlined into the coroutine: GCC 12 mishandles temporaries of a ?: in coroutine bodies.
@@ -260,9 +241,9 @@ asio::awaitable<ApiResult> WebApi::call_with_token(const ApiRequest& request, st
         try {
             response = co_await state.http.post(http_request);
         } catch (const boost::system::system_error& error) {
-            co_return transient(error.what());
+            co_return transient(net::error_text(error));   // one line: the step, the host, the reason
         } catch (const std::exception& error) {
-            co_return transient(error.what());
+            co_return transient(net::error_text(error));
         }
 
         if (response.status == 429) {

@@ -25,6 +25,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/net/url_encoding.hpp"
+
 namespace warroom::sim_common {
 
 // "https://localhost:PORT/api/", "wss://localhost:PORT/link/?..." or "https://localhost:PORT" -> PORT
@@ -35,20 +37,9 @@ inline unsigned short port_of(const std::string& url) {
     return static_cast<unsigned short>(std::stoi(url.substr(at + host.size())));
 }
 
-// RFC 3986: everything but the unreserved characters as %XX, as clients encode an id in a path or a form value.
-inline std::string percent_encode(const std::string& text) {
-    std::string encoded;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            encoded += static_cast<char>(c);
-        } else {
-            char escape[4];
-            std::snprintf(escape, sizeof escape, "%%%02X", c);
-            encoded += escape;
-        }
-    }
-    return encoded;
-}
+// RFC 3986: everything but the unreserved characters as %XX, as clients encode an id in a path or a form value
+// (net::encode_path_segment, as the bot does).
+inline std::string percent_encode(const std::string& text) { return net::encode_path_segment(text); }
 
 struct HttpReply {
     unsigned status = 0;

@@ -1,16 +1,8 @@
 #include "sim_common/request_target.hpp"
 
+#include "adapters/net/url_encoding.hpp"
+
 namespace warroom::sim_common {
-namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-}  // namespace
 
 RequestTarget split_target(std::string_view target) {
     std::size_t question = target.find('?');
@@ -19,21 +11,7 @@ RequestTarget split_target(std::string_view target) {
 }
 
 std::string percent_decode(std::string_view encoded, bool plus_is_space) {
-    std::string decoded;
-    decoded.reserve(encoded.size());
-    for (std::size_t i = 0; i < encoded.size(); ++i) {
-        char c = encoded[i];
-        if (c == '+' && plus_is_space) {
-            decoded += ' ';
-        } else if (c == '%' && i + 2 < encoded.size() && hex_value(encoded[i + 1]) >= 0 &&
-                   hex_value(encoded[i + 2]) >= 0) {
-            decoded += static_cast<char>(hex_value(encoded[i + 1]) * 16 + hex_value(encoded[i + 2]));
-            i += 2;
-        } else {
-            decoded += c;
-        }
-    }
-    return decoded;
+    return net::decode_component(encoded, plus_is_space);
 }
 
 std::vector<std::pair<std::string, std::string>> query_pairs(std::string_view query) {

@@ -28,12 +28,23 @@ struct InviteUsers {
     std::vector<UserId> users;
 };
 
+// How a message's text is written, and so how an adapter shows it.
+enum class TextFormat {
+    plain,      // plain text: adapters escape it
+    // CommonMark whose user text is already made inert (markdown_text,
+    // bot/safe_text.hpp): the post-incident review. Adapters render it as the
+    // platform's own formatting (Matrix HTML, Slack mrkdwn); a terminal shows
+    // the Markdown as it is.
+    markdown,
+};
+
 // A message from the bot in a channel, or as a direct message to a user.
 struct PostMessage {
     std::optional<ChannelName> channel;
     std::optional<UserId> user;        // set when channel is not
-    std::string text;                  // plain text; adapters escape it
+    std::string text;                  // plain text, unless format says otherwise
     bool pin = false;                  // pinned in its channel: the incident header, found at a glance
+    TextFormat format = TextFormat::plain;
 };
 
 // What an approval card shows. The same struct describes the first card and
@@ -57,7 +68,7 @@ struct Card {
     std::string reason;
     std::optional<UserId> rerouted_to; // set when a handover moved it to another lead
     bool exercise = false;             // a tabletop exercise's draft: shown as such, published only inside it
-    // Two-person approval (SPEC.md §3b), for an audience with approvers: who
+    // Two-person approval, for an audience with approvers: who
     // must approve, and who has so far (for this revision).
     UserId lead;                       // the Crisis Lead whose approval is needed
     std::string approvers_group;       // "pr"; empty: the audience needs the lead's approval only

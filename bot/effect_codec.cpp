@@ -80,11 +80,15 @@ json encode(const InviteUsers& e) {
 }
 
 json encode(const PostMessage& e) {
-    return json{{"type", "post"},
-                {"channel", e.channel ? json(e.channel->value()) : json(nullptr)},
-                {"user", optional_user(e.user)},
-                {"text", e.text},
-                {"pin", e.pin}};
+    json out{{"type", "post"},
+             {"channel", e.channel ? json(e.channel->value()) : json(nullptr)},
+             {"user", optional_user(e.user)},
+             {"text", e.text},
+             {"pin", e.pin}};
+    // Written only when not plain: plain posts stay as they were stored
+    // before the field existed, and an effect without it decodes as plain.
+    if (e.format == TextFormat::markdown) out["format"] = "markdown";
+    return out;
 }
 
 json encode(const PostCard& e) {
@@ -247,6 +251,10 @@ Effect decode_object(const json& j) {
         post.user = maybe_user(j, "user");
         post.text = text(j, "text");
         post.pin = j.value("pin", false);
+        // No field (stored before it existed), or a format this version does
+        // not know: plain text, which every adapter escapes, so nothing is
+        // ever shown as markup that was not meant to be.
+        if (maybe<std::string>(j, "format").value_or("") == "markdown") post.format = TextFormat::markdown;
         if (!post.channel && !post.user) throw StorageError("post effect has neither channel nor user");
         return post;
     }

@@ -8,11 +8,14 @@ namespace warroom {
 namespace {
 
 constexpr std::string_view kMark = "[EXERCISE] ";
+// Markdown (the review) gets the mark as a paragraph of its own: written in
+// front of "# Review" it would turn the heading into a plain line.
+constexpr std::string_view kMarkParagraph = "[EXERCISE]\n\n";
 
 // Idempotent, so an effect that passes the guard twice is not marked twice.
-std::string marked(std::string text) {
-    if (text.starts_with(kMark)) return text;
-    return std::string(kMark) + text;
+std::string marked(std::string text, TextFormat format = TextFormat::plain) {
+    if (text.starts_with(kMark) || text.starts_with(kMarkParagraph)) return text;
+    return std::string(format == TextFormat::markdown ? kMarkParagraph : kMark) + text;
 }
 
 // One effect, confined. Anything aimed outside the exercise's channels lands
@@ -37,10 +40,11 @@ public:
 
     Effect operator()(PostMessage message) const {
         if (message.channel && !inside(*message.channel)) {
-            message.text = "for " + to_string(*message.channel) + " (kept in the exercise): " + message.text;
+            message.text = "for " + to_string(*message.channel) + " (kept in the exercise):" +
+                           (message.format == TextFormat::markdown ? "\n\n" : " ") + message.text;
             message.channel = main_;
         }
-        message.text = marked(std::move(message.text));
+        message.text = marked(std::move(message.text), message.format);
         return message;   // a direct message stays direct: it is only marked
     }
 

@@ -22,7 +22,10 @@ Outcome run(Context& ctx) {
                        "): resolve it first with /incident status resolved");
 
     const Review review = analyse(read_record(ctx.tx, incident, ctx.now));
-    ctx.post(incident.main_channel().name, render_markdown(review));
+    // Markdown, which each platform shows as its own formatting (a terminal as it is).
+    PostMessage message = post_to(incident.main_channel().name, render_markdown(review));
+    message.format = TextFormat::markdown;
+    ctx.effects.push_back(std::move(message));
     ctx.record(EntryKind::review,
                "review written: " + std::to_string(review.record.timeline.size()) + " timeline entries, " +
                    std::to_string(review.published) + " communication(s) published, " +

@@ -1,4 +1,4 @@
-// Tabletop exercises through the engine (SPEC.md §2 "Practice", §3, §5): an
+// Tabletop exercises through the engine: an
 // exercise incident in ex-N-... channels, injects on the simulated clock,
 // everything marked EXERCISE and nothing reaching a real audience, and a
 // scorecard computed from the record.
@@ -478,6 +478,15 @@ TEST_CASE("the guard confines an exercise's effects and leaves a real incident's
           "[EXERCISE] would have invited @pat to #press-office (kept in the exercise)");
     CHECK(std::get<Publish>(confined[5]).channel.value() == "ex-4-drill");
     CHECK(std::get<Publish>(confined[5]).text == "[EXERCISE] would be published to #press-office: Holding statement");
+
+    // A review (Markdown) gets the mark as a paragraph of its own, so its first heading stays a heading.
+    PostMessage review = post_to(ChannelName{"ex-4-drill"}, "# EXERCISE — Post-incident review");
+    review.format = TextFormat::markdown;
+    std::vector<Effect> reviews{review};
+    confine_to_exercise(incident, reviews);
+    CHECK(std::get<PostMessage>(reviews[0]).text == "[EXERCISE]\n\n# EXERCISE — Post-incident review");
+    confine_to_exercise(incident, reviews);
+    CHECK(std::get<PostMessage>(reviews[0]).text == "[EXERCISE]\n\n# EXERCISE — Post-incident review");
 
     // Passing the guard twice changes nothing more.
     std::vector<Effect> twice = confined;

@@ -74,6 +74,18 @@ std::string html_with_pills(std::string_view text) {
     return out;
 }
 
+std::vector<UserIdSpan> user_id_spans(std::string_view text) {
+    std::vector<UserIdSpan> spans;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '@' || !starts_word(text, i)) continue;
+        const std::size_t length = user_id_length_at(text.substr(i));
+        if (length == 0) continue;
+        spans.push_back({i, length});
+        i += length - 1;
+    }
+    return spans;
+}
+
 std::vector<std::string> pilled_user_ids(std::string_view text) {
     std::vector<std::string> ids;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -128,26 +140,26 @@ std::vector<std::string> split_lines_utf8(std::string_view text, std::size_t max
     return pieces;
 }
 
-std::vector<json> notice_contents(std::string_view text) {
+std::vector<json> contents_that_fit(std::string_view text, const SplitText& split, const ContentOf& content_of) {
     std::vector<json> contents;
-    for (const std::string& piece : split_lines_utf8(text, kMaxPieceBodyBytes)) {
-        json content = notice_content(piece);
+    for (const std::string& piece : split(text, kMaxPieceBodyBytes)) {
+        json content = content_of(piece);
         if (content.dump().size() <= kMaxContentBytes) {
             contents.push_back(std::move(content));
             continue;
         }
-        // Text that grows a lot when escaped (quotes, control characters): cut
-        // this piece finer until each part fits. A byte grows to at most 12
-        // (6 as JSON \u00XX in body, 6 as &quot; or \u00XX in formatted_body),
-        // so parts of 1,000 bytes always fit; the halving stops there.
+        // Text that grows a lot when escaped or rendered (quotes, control
+        // characters): cut this piece finer until each part fits. A byte grows
+        // to at most 12 (6 as JSON \u00XX in body, 6 as &quot; or \u00XX in
+        // formatted_body), so parts of 1,000 bytes always fit; the halving stops there.
         std::size_t limit = kMaxPieceBodyBytes;
         std::vector<json> parts;
         do {
             limit /= 2;
             parts.clear();
             bool fits = true;
-            for (const std::string& part : split_lines_utf8(piece, limit)) {
-                parts.push_back(notice_content(part));
+            for (const std::string& part : split(piece, limit)) {
+                parts.push_back(content_of(part));
                 fits = fits && parts.back().dump().size() <= kMaxContentBytes;
             }
             if (fits) break;
@@ -155,6 +167,10 @@ std::vector<json> notice_contents(std::string_view text) {
         for (json& part : parts) contents.push_back(std::move(part));
     }
     return contents;
+}
+
+std::vector<json> notice_contents(std::string_view text) {
+    return contents_that_fit(text, split_lines_utf8, [](const std::string& piece) { return notice_content(piece); });
 }
 
 }  // namespace warroom::matrix

@@ -10,6 +10,7 @@
 // "@room" in text pings no one. In formatted_body "@room" is plain escaped
 // text. On older servers the room's power levels (notifications.room) decide.
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,14 @@ std::string matrix_to_link(std::string_view user_id);
 // line break as <br>. Other '@' words, including "@room", stay plain text.
 std::string html_with_pills(std::string_view text);
 
+// Where html_with_pills finds a valid Matrix user id in text: bytes
+// [at, at + length), in order, not overlapping.
+struct UserIdSpan {
+    std::size_t at = 0;
+    std::size_t length = 0;
+};
+std::vector<UserIdSpan> user_id_spans(std::string_view text);
+
 // The valid Matrix user ids that html_with_pills turns into pills, each once,
 // in order of first appearance: the notice's m.mentions.user_ids.
 std::vector<std::string> pilled_user_ids(std::string_view text);
@@ -64,5 +73,12 @@ std::vector<std::string> split_lines_utf8(std::string_view text, std::size_t max
 // The notices for a post of any length, in order: pieces of at most
 // kMaxPieceBodyBytes of body whose content stays under kMaxContentBytes.
 std::vector<nlohmann::json> notice_contents(std::string_view text);
+
+// The contents of `text`, cut by `split` into pieces of at most
+// kMaxPieceBodyBytes, each made into an event's content by `content_of`; a
+// piece whose content exceeds kMaxContentBytes is cut finer until each part fits.
+using SplitText = std::function<std::vector<std::string>(std::string_view, std::size_t)>;
+using ContentOf = std::function<nlohmann::json(const std::string&)>;
+std::vector<nlohmann::json> contents_that_fit(std::string_view text, const SplitText& split, const ContentOf& content_of);
 
 }  // namespace warroom::matrix

@@ -7,8 +7,10 @@
 #include <set>
 #include <stdexcept>
 
+#include "adapters/matrix/markdown_html.hpp"
 #include "adapters/matrix/matrix_cards.hpp"
 #include "adapters/matrix/matrix_html.hpp"
+#include "adapters/net/url_encoding.hpp"
 #include "bot/channel_pin.hpp"
 #include "bot/json_fields.hpp"
 
@@ -30,8 +32,8 @@ constexpr std::size_t kRecentHistory = 100;
 MatrixRequest send_content_request(std::string_view room_id, std::string_view type, const json& content,
                                    std::string_view transaction) {
     return {"PUT",
-            std::string(kClientApi) + "/rooms/" + percent_encode(room_id) + "/send/" + percent_encode(type) + "/" +
-                percent_encode(transaction),
+            std::string(kClientApi) + "/rooms/" + net::encode_path_segment(room_id) + "/send/" +
+                net::encode_path_segment(type) + "/" + net::encode_path_segment(transaction),
             content};
 }
 
@@ -77,6 +79,15 @@ std::string invite_refusal_note(const UserId& user, const MatrixResult& refused)
     if (!refused.error.empty()) why += ": " + refused.error;
     return "warroom could not invite " + user.value() + " to this room: the homeserver refused it (" + why +
            "); a moderator can invite them by hand if they should be here";
+}
+
+// The notices of a Markdown post (the review), one request per piece, numbered as post_notice_requests numbers them.
+std::vector<MatrixRequest> markdown_notice_requests(std::string_view room_id, std::string_view markdown, OutboxJobId job) {
+    std::vector<MatrixRequest> requests;
+    std::size_t piece = 0;
+    for (const json& content : markdown_notice_contents(markdown))
+        requests.push_back(send_message_request(room_id, content, job, ++piece));
+    return requests;
 }
 
 std::string addressee(const PostMessage& message) {
@@ -271,7 +282,9 @@ awaitable<void> MatrixPerformer::post_message(const PostMessage& effect, OutboxJ
         co_return;
     }
     // Each piece has its transaction id: a repeat of the job sends none twice.
-    const std::vector<MatrixRequest> pieces = post_notice_requests(room_id, effect.text, job);
+    const std::vector<MatrixRequest> pieces = effect.format == TextFormat::markdown
+                                                  ? markdown_notice_requests(room_id, effect.text, job)
+                                                  : post_notice_requests(room_id, effect.text, job);
     for (std::size_t piece = 0; piece < pieces.size(); ++piece) {
         const std::string event_id = co_await send_event(pieces[piece]);
         if (piece == 0 && effect.pin) co_await pin(room_id, event_id);

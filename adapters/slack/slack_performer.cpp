@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "adapters/slack/markdown_blocks.hpp"
 #include "bot/channel_pin.hpp"
 #include "bot/json_fields.hpp"
 
@@ -187,7 +188,9 @@ awaitable<void> SlackPerformer::post_message(const PostMessage& effect, OutboxJo
         co_return;
     }
     const ChannelIdLookup links = [this](const ChannelName& name) { return refs_.channel_id(name); };
-    const std::vector<ApiRequest> pieces = post_message_requests(effect, to, job, links);
+    const std::vector<ApiRequest> pieces = effect.format == TextFormat::markdown
+                                               ? markdown_post_requests(effect, to, job, links)
+                                               : post_message_requests(effect, to, job, links);
     // A repeat resumes after the last piece known to be posted, and finds that one in the history if it went out.
     for (std::size_t piece = refs_.pieces_posted(job); piece < pieces.size(); ++piece) {
         const MessageRef where = co_await post_once(pieces[piece], to, job, piece);

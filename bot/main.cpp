@@ -11,13 +11,18 @@
 #include "adapters/console/console_adapter.hpp"
 #include "adapters/http/http_service.hpp"
 #include "adapters/matrix/matrix_bot.hpp"
+#include "adapters/matrix/matrix_html.hpp"
+#include "adapters/net/proxy_settings.hpp"
 #include "adapters/slack/manifest.hpp"
+#include "adapters/slack/mrkdwn.hpp"
 #include "adapters/slack/slack_bot.hpp"
 #include "bot/config.hpp"
 #include "bot/engine.hpp"
 #include "bot/export.hpp"
 #include "bot/migrate_db.hpp"
 #include "bot/playbook.hpp"
+#include "bot/recognised_people.hpp"
+#include "bot/secrets.hpp"
 #include "storage/open_store.hpp"
 
 namespace {
@@ -80,10 +85,23 @@ std::optional<Runtime> prepare(const std::optional<std::string>& config_file,
         return std::nullopt;
     }
     if (const auto* settings = std::get_if<http::HttpSettings>(&http_settings)) runtime.http = *settings;
+    // HTTPS_PROXY / NO_PROXY: read once, for every outbound HTTPS and WSS connection.
+    const auto proxy = net::proxy_settings_from(process_environment());
+    if (const auto* problem = std::get_if<net::ProxySettingsError>(&proxy)) {
+        std::cerr << "warroom: " << problem->message << '\n';
+        return std::nullopt;
+    }
+    net::use_proxy(std::get<net::ProxySettings>(proxy));
     if (playbook_flag) runtime.config.playbook_path = playbook_flag;
     if (db_flag) runtime.config.database = *db_flag;
     spdlog::set_level(spdlog::level::from_str(runtime.config.log_level));
     use_log_format(runtime.config.log_format);   // WARROOM_LOG_FORMAT: text, or json for log collectors
+    if (const auto active = net::current_proxy(); active->server) {
+        std::string exceptions = active->describe_exceptions();
+        if (!exceptions.empty()) exceptions = "; direct for " + exceptions;
+        spdlog::info("outbound HTTPS goes through the proxy {} (from {}){}", active->describe(), active->variable,
+                     exceptions);
+    }
 
     if (runtime.config.playbook_path) {
         PlaybookLoad load = load_playbook_file(*runtime.config.playbook_path);
@@ -161,11 +179,31 @@ int run_bot(const Runtime& runtime, const Settings& settings, const std::string&
     }
 }
 
+// A chat token or password from NAME, NAME_FILE or $CREDENTIALS_DIRECTORY/NAME
+// into `into`; false after saying why when it is offered but cannot be used
+// (a file others can read, an empty one). Not offered at all leaves it empty,
+// for the platform's own check to say what is needed.
+bool read_chat_secret(const std::string& variable, std::string& into) {
+    const Secret secret = read_secret(variable);
+    if (!secret.found() && !secret.absent) {
+        std::cerr << "warroom: " << secret.problem << '\n';
+        return false;
+    }
+    into = secret.value;
+    return true;
+}
+
+// Loud, before connecting: with nobody recognisable the bot runs but nobody can use it.
+void warn_of_unrecognised_people(const Playbook& playbook, const PlatformIds& ids) {
+    if (const std::string warning = unrecognised_people_warning(playbook, ids); !warning.empty())
+        spdlog::warn("{}", warning);
+}
+
 int run_slack(const Runtime& runtime) {
     const EnvironmentLookup env = process_environment();
     slack::SlackSettings settings;
-    settings.app_token = env("SLACK_APP_TOKEN").value_or("");
-    settings.bot_token = env("SLACK_BOT_TOKEN").value_or("");
+    if (!read_chat_secret("SLACK_APP_TOKEN", settings.app_token) || !read_chat_secret("SLACK_BOT_TOKEN", settings.bot_token))
+        return 1;
     if (auto url = env("SLACK_API_URL")) settings.api_url = *url;
     if (auto replica = env("WARROOM_REPLICA")) settings.replica = *replica;
     settings.stop_on_signals = true;
@@ -175,6 +213,9 @@ int run_slack(const Runtime& runtime) {
         std::cerr << "warroom: " << problem << '\n';
         return 1;
     }
+    warn_of_unrecognised_people(runtime.playbook,
+                                {[](const UserId& user) { return slack::is_slack_user_id(user); },
+                                 "a Slack member ID like U0123ABCD (in each person's Slack profile)", ""});
     return run_bot<slack::SlackBot>(runtime, settings, "Slack (" + settings.api_url + ")");
 }
 
@@ -183,8 +224,9 @@ int run_matrix(const Runtime& runtime) {
     matrix::MatrixSettings settings;
     settings.homeserver = env("MATRIX_HOMESERVER").value_or("");
     settings.user_id = env("MATRIX_USER_ID").value_or("");
-    settings.access_token = env("MATRIX_ACCESS_TOKEN").value_or("");
-    settings.password = env("MATRIX_PASSWORD").value_or("");
+    if (!read_chat_secret("MATRIX_ACCESS_TOKEN", settings.access_token) ||
+        !read_chat_secret("MATRIX_PASSWORD", settings.password))
+        return 1;
     if (auto replica = env("WARROOM_REPLICA")) settings.replica = *replica;
     settings.stop_on_signals = true;
     settings.http = runtime.http;
@@ -192,6 +234,10 @@ int run_matrix(const Runtime& runtime) {
         std::cerr << "warroom: " << problem << '\n';
         return 1;
     }
+    warn_of_unrecognised_people(runtime.playbook,
+                                {[](const UserId& user) { return matrix::is_matrix_user_id(user.value()); },
+                                 "a Matrix user id like @alice:example.org",
+                                 ", and the bot declines their room invitations"});
     return run_bot<matrix::MatrixBot>(runtime, settings, "Matrix (" + settings.homeserver + ") as " + settings.user_id);
 }
 
@@ -241,19 +287,69 @@ int run_console(const Runtime& runtime, const std::optional<std::string>& script
     return adapter.run_interactive();
 }
 
+// What --help adds after the options: every variable the bot reads, one line each.
+constexpr const char* kEnvironmentHelp = R"(Environment (it wins over --config; any secret may instead be in the file NAME_FILE
+names, mode 600, or in $CREDENTIALS_DIRECTORY/NAME from systemd's LoadCredential=):
+  WARROOM_DB             the database: a SQLite file or a postgresql:// URL (default warroom.db)
+  WARROOM_PLAYBOOK       the playbook JSON (default: the bundled example playbook)
+  WARROOM_LOG_LEVEL      trace, debug, info, warn (default), error, critical or off, in any case
+  WARROOM_LOG_FORMAT     text (default) or json, one JSON object a line
+  WARROOM_REPLICA        this replica's name, when several share one PostgreSQL (default: the host name)
+  WARROOM_HTTP           ADDRESS:PORT for the board, /metrics and health checks (off when unset)
+  WARROOM_HTTP_TOKEN     the bearer token readers of WARROOM_HTTP send; required off loopback (secret)
+  WARROOM_HTTP_CERT      PEM certificate chain: WARROOM_HTTP speaks HTTPS (with WARROOM_HTTP_KEY)
+  WARROOM_HTTP_KEY       the certificate's private key
+  SLACK_APP_TOKEN        Slack's app-level token, xapp-... (secret); chooses Slack
+  SLACK_BOT_TOKEN        Slack's bot token, xoxb-... (secret)
+  SLACK_API_URL          Slack's Web API (default https://slack.com/api/)
+  MATRIX_HOMESERVER      the Matrix homeserver's URL, https://matrix.example.org; chooses Matrix
+  MATRIX_USER_ID         the bot's Matrix account, @warroom:example.org
+  MATRIX_ACCESS_TOKEN    its access token (secret)
+  MATRIX_PASSWORD        or its password, to log in at start (secret)
+  HTTPS_PROXY            http://[USER:PASSWORD@]HOST:PORT: outbound HTTPS goes through it (or https_proxy)
+  NO_PROXY               hosts and domains reached directly, comma-separated, * for all (or no_proxy)
+  SSL_CERT_FILE          a CA bundle to trust instead of the system's (or SSL_CERT_DIR, a folder)
+  SSL_CERT_DIR           a folder of CA certificates (OpenSSL's c_rehash layout)
+  CREDENTIALS_DIRECTORY  set by systemd for LoadCredential=: the folder of secret files
+The playbook names the variables of its outside destinations' secrets: check-playbook lists any missing.)";
+
+// A parse error says what was wrong and how the command is used, on stderr,
+// and exits 2 (the usage error code of shells, getopt and systemd).
+int usage_error(CLI::App& app, const CLI::ParseError& error) {
+    const auto chosen = app.get_subcommands();
+    // CLI11 calls a mistyped subcommand an unexpected argument: say what it is.
+    if (dynamic_cast<const CLI::ExtrasError*>(&error) && chosen.empty())
+        std::cerr << "warroom: unknown subcommand or argument (" << error.what() << ")\n\n";
+    else
+        std::cerr << "warroom: " << error.what() << "\n\n";
+    const CLI::App* which = chosen.empty() ? &app : chosen.back();
+    const std::string footer = app.get_footer();
+    app.footer("");   // the usage, not the whole environment reference
+    std::cerr << which->help() << "Run 'warroom --help' for the environment variables.\n";
+    app.footer(footer);
+    return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     spdlog::set_default_logger(spdlog::stderr_color_st("warroom"));
     spdlog::set_level(spdlog::level::warn);
 
-    CLI::App app{"warroom: runs a security incident response in chat (Slack, Matrix or the console)"};
+    CLI::App app{
+        "warroom: runs a security incident response in chat (Slack, Matrix or the console).\n"
+        "With no subcommand it runs the bot on the platform the environment chooses: Slack when\n"
+        "SLACK_APP_TOKEN is set, else Matrix when MATRIX_HOMESERVER is, else the console.",
+        "warroom"};
+    // Subcommands hand the options they do not know to the top, so the global
+    // options work after the subcommand too: `warroom console --db x.db`.
+    app.fallthrough();
+    app.require_subcommand(0, 1);
     app.set_version_flag("--version", std::string(WARROOM_VERSION));
     std::optional<std::string> config_file, playbook_file, database;
     app.add_option("--config", config_file, "JSON config file (the environment wins over it)");
     app.add_option("--playbook", playbook_file, "playbook JSON (default: $WARROOM_PLAYBOOK, else the bundled one)");
     app.add_option("--db", database, "the database: a SQLite file or a PostgreSQL URL (default: $WARROOM_DB, else warroom.db)");
-
     auto* console = app.add_subcommand("console", "run the console adapter whatever the environment says");
     std::optional<std::string> script;
     console->add_option("--script", script, "read lines from FILE, or - for standard input");
@@ -294,7 +390,21 @@ int main(int argc, char** argv) {
     auto* manifest_command =
         app.add_subcommand("slack-manifest", "print the Slack app manifest (JSON) to create the app from");
 
-    CLI11_PARSE(app, argc, argv);
+    for (CLI::App* subcommand : app.get_subcommands({}))
+        subcommand->footer("The global options --config, --playbook and --db work before or after the subcommand.");
+    app.footer(kEnvironmentHelp);   // after the subcommands: their own --help stays short
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& asked) {
+        return app.exit(asked);
+    } catch (const CLI::CallForAllHelp& asked) {
+        return app.exit(asked);
+    } catch (const CLI::CallForVersion& asked) {
+        return app.exit(asked);
+    } catch (const CLI::ParseError& error) {
+        return usage_error(app, error);
+    }
 
     if (check->parsed()) return check_playbook(check_file);
     // Checking an exported file needs no config, database or playbook.

@@ -686,6 +686,18 @@ bool Playbook::is_executive(const UserId& user) const {
     return std::find(executives.begin(), executives.end(), user) != executives.end();
 }
 
+std::vector<UserId> Playbook::people() const {
+    std::vector<UserId> people;
+    const auto add = [&](const std::vector<UserId>& some) {
+        for (const UserId& person : some)
+            if (std::find(people.begin(), people.end(), person) == people.end()) people.push_back(person);
+    };
+    add(admins);
+    add(executives);
+    for (const auto& entry : groups) add(entry.second);
+    return people;
+}
+
 const Audience* Playbook::audience(std::string_view name) const {
     const auto found = audiences.find(std::string(name));
     return found == audiences.end() ? nullptr : &found->second;

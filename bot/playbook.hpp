@@ -1,6 +1,6 @@
 #pragma once
-// The playbook: the organisation's plan, written by an admin as JSON
-// (SPEC.md §2 "Plan"). examples/playbook.json is the bundled default.
+// The playbook: the organisation's plan, written by an admin as JSON.
+// examples/playbook.json is the bundled default.
 #include <map>
 #include <optional>
 #include <string>
@@ -21,7 +21,7 @@ struct Audience {
     ChannelName channel;                       // "exec-briefing"
     std::string description;
     // A playbook group whose member must approve a draft for this audience as
-    // well as the Crisis Lead (SPEC.md §3b); empty: the lead's approval suffices.
+    // well as the Crisis Lead; empty: the lead's approval suffices.
     std::string approvers;
     // Set when the audience is not a chat channel (then `channel` is empty):
     // a webhook, a status page or an e-mail list ("kind" in the playbook).
@@ -100,6 +100,8 @@ struct Playbook {
 
     bool is_admin(const UserId& user) const;
     bool is_executive(const UserId& user) const;
+    // Everyone the playbook names (admins, executives, group members), each once, in that order.
+    std::vector<UserId> people() const;
     const Audience* audience(std::string_view name) const;
     const std::vector<UserId>* group(std::string_view name) const;
     const SeverityPolicy& policy(Severity severity) const;

@@ -1,6 +1,6 @@
 #include "bot/secrets.hpp"
 
-#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -16,8 +16,9 @@ Secret from_file(const std::string& path, const std::string& named_by) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return {{}, named_by + " names " + path + ", which cannot be read"};
     if (readable_by_others(path))
-        return {{}, named_by + " names " + path + ", which other users can read: chmod 600 it (or 640 with a group "
-                                                  "only warroom is in) and start again"};
+        return {{}, named_by + " names " + path +
+                        ", which its group or other users can read: chmod 600 it (owned by the bot's user) and start "
+                        "again"};
     std::ostringstream text;
     text << in.rdbuf();
     std::string value = text.str();
@@ -30,16 +31,27 @@ Secret from_file(const std::string& path, const std::string& named_by) {
 
 }  // namespace
 
-Secret read_secret(const std::string& variable) {
-    if (const char* value = std::getenv(variable.c_str()); value && *value) return {value, {}};
+Secret read_secret(const std::string& variable, const EnvironmentLookup& env) {
+    if (auto value = env(variable)) return {*value, {}};
     const std::string file_variable = variable + "_FILE";
-    if (const char* path = std::getenv(file_variable.c_str()); path && *path) return from_file(path, file_variable);
-    if (const char* folder = std::getenv("CREDENTIALS_DIRECTORY"); folder && *folder) {
-        const std::string path = std::string(folder) + "/" + variable;
-        if (std::ifstream(path)) return from_file(path, "$CREDENTIALS_DIRECTORY/" + variable);
+    if (auto path = env(file_variable)) return from_file(*path, file_variable);
+    if (auto folder = env("CREDENTIALS_DIRECTORY")) {
+        const std::string path = *folder + "/" + variable;
+        if (std::error_code ignored; std::filesystem::exists(path, ignored)) return from_file(path, "$CREDENTIALS_DIRECTORY/" + variable);
     }
-    return {{}, variable + " is not set (nor " + file_variable + ", nor a credential " + variable +
-                    " in $CREDENTIALS_DIRECTORY)"};
+    return {{},
+            variable + " is not set (nor " + file_variable + ", nor a credential " + variable +
+                " in $CREDENTIALS_DIRECTORY)",
+            true};
+}
+
+Secret read_secret(const std::string& variable) { return read_secret(variable, process_environment()); }
+
+bool secret_offered(const std::string& variable, const EnvironmentLookup& env) {
+    if (env(variable) || env(variable + "_FILE")) return true;
+    const auto folder = env("CREDENTIALS_DIRECTORY");
+    std::error_code ignored;
+    return folder && std::filesystem::exists(*folder + "/" + variable, ignored);
 }
 
 }  // namespace warroom

@@ -20,6 +20,7 @@
 #include "bot/text.hpp"
 #include "captured_log.hpp"
 #include "console_support.hpp"
+#include "fake_environment.hpp"
 
 using namespace warroom;
 using namespace warroom::test;
@@ -57,10 +58,7 @@ json only_line(const std::string& output) {
 }
 
 EnvironmentLookup environment(std::map<std::string, std::string> variables) {
-    return [variables = std::move(variables)](const std::string& name) -> std::optional<std::string> {
-        if (auto found = variables.find(name); found != variables.end()) return found->second;
-        return std::nullopt;
-    };
+    return fake_environment(std::move(variables));
 }
 
 // A config file removed when the test ends.
@@ -230,7 +228,7 @@ TEST_CASE("log_format: an unknown format is a config error naming the variable a
 }
 
 // The real executable: a database readable by other users is warned about at
-// start (SPEC.md §7), a log line whose message holds the path as given.
+// start, a log line whose message holds the path as given.
 TEST_CASE("log_format: warroom with WARROOM_LOG_FORMAT=json writes its log lines on stderr as JSON", "[log_format]") {
     const std::filesystem::path folder = temp_path("warroom-log-format");
     std::filesystem::create_directories(folder);

@@ -43,6 +43,14 @@ struct SlackWorld : BotWorld<slack::SlackBot> {
     // The bot's HTTP listener, when a test sets it before start().
     std::optional<http::HttpSettings> http;
 
+    // The environment that runs the warroom executable against this world's
+    // simulator, database and `playbook` (written by write_playbook): the
+    // simulator's CA trusted through SSL_CERT_FILE alone; the tokens are the caller's to add.
+    std::vector<std::string> executable_environment(const std::filesystem::path& playbook) const {
+        return {"SLACK_API_URL=" + sim.api_url(), "SSL_CERT_FILE=" + sim.ca_file(),
+                "WARROOM_DB=" + database.path.string(), "WARROOM_PLAYBOOK=" + playbook.string()};
+    }
+
     void start() {
         slack::SlackSettings settings;
         settings.app_token = sim.app_token();

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "adapters/net/endpoint.hpp"
+#include "bot/secrets.hpp"
 
 namespace warroom::http {
 namespace {
@@ -51,7 +52,10 @@ std::variant<std::monostate, HttpSettings, HttpSettingsError> http_settings_from
         return HttpSettingsError{"WARROOM_HTTP=" + *listen + ": the port is not a number from 0 to 65535; " + example};
     settings.address = host == "localhost" ? "127.0.0.1" : std::string(host);
     settings.port = static_cast<unsigned short>(number);
-    settings.token = env("WARROOM_HTTP_TOKEN").value_or("");
+    // A secret like the chat tokens: the variable, WARROOM_HTTP_TOKEN_FILE, or the systemd credential.
+    const Secret token = read_secret("WARROOM_HTTP_TOKEN", env);
+    if (!token.found() && !token.absent) return HttpSettingsError{token.problem};
+    settings.token = token.value;
     if (!settings.loopback() && settings.token.empty())
         return HttpSettingsError{"WARROOM_HTTP=" + *listen +
                                  " is not a loopback address, and the board shows confidential incident details: set "

@@ -24,6 +24,7 @@
 #include "adapters/net/bot_loops.hpp"
 #include "adapters/net/endpoint.hpp"
 #include "adapters/net/tls.hpp"
+#include "bot/backoff.hpp"
 #include "bot/metrics.hpp"
 
 namespace warroom::matrix {
@@ -57,10 +58,7 @@ net::Endpoint homeserver_endpoint(const std::string& url) {
 // Who may bring warroom into a room: the people the playbook names.
 std::set<std::string> playbook_people(const Playbook& playbook) {
     std::set<std::string> people;
-    for (const UserId& user : playbook.admins) people.insert(user.value());
-    for (const UserId& user : playbook.executives) people.insert(user.value());
-    for (const auto& [group, users] : playbook.groups)
-        for (const UserId& user : users) people.insert(user.value());
+    for (const UserId& user : playbook.people()) people.insert(user.value());
     return people;
 }
 
@@ -191,7 +189,7 @@ awaitable<void> MatrixBot::Impl::main() {
 // engine records every Matrix event id in the event's own transaction.
 awaitable<void> MatrixBot::Impl::sync_while_holding_lease() {
     bool said_waiting = false;
-    milliseconds database_backoff = kFirstRetry;
+    Backoff database_backoff(kFirstRetry, settings.retry_backoff_max);
     while (!stopping) {
         if (const SyncLease lease = renew_sync_lease(); lease != SyncLease::held) {
             // A database that cannot be reached was logged by renew_sync_lease.
@@ -207,26 +205,25 @@ awaitable<void> MatrixBot::Impl::sync_while_holding_lease() {
         holding_sync = true;
         asio::co_spawn(io, keep_sync_lease(), [](std::exception_ptr e) { log_unexpected_end("the sync lease", e); });
         bool database_lost = false;
+        milliseconds pause{0};
         try {
             co_await sync_loop();
-            database_backoff = kFirstRetry;
+            database_backoff.reset();
         } catch (const StorageUnavailable& error) {
             // A read outside an event's own transaction (a room or card named
             // in the batch, a stored answer to send, the sync position) found
             // the database gone. The batch in hand was not marked synced, so
             // the sync starts again from the stored position, as after a
             // restart, and recognises each event it already handled.
+            pause = database_backoff.next();
             spdlog::error("the database cannot be reached; the Matrix sync starts again from its stored position in "
                           "{} ms: {}",
-                          database_backoff.count(), error.what());
+                          pause.count(), error.what());
             database_lost = true;
         }
         holding_sync = false;
         lease_renewal.cancel();
-        if (database_lost) {
-            co_await sleep(retry, database_backoff);
-            database_backoff = std::min(database_backoff * 2, settings.retry_backoff_max);
-        }
+        if (database_lost) co_await sleep(retry, pause);
     }
     release_sync_lease();
 }
@@ -269,7 +266,7 @@ awaitable<void> MatrixBot::Impl::keep_sync_lease() {
 // Logs in when only a password is given, then asks the homeserver who the
 // token belongs to: a bad token stops warroom here, with a message naming it.
 awaitable<bool> MatrixBot::Impl::sign_in() {
-    milliseconds backoff = kFirstRetry;
+    Backoff backoff(kFirstRetry, settings.retry_backoff_max);
     while (!stopping && settings.access_token.empty()) {
         const MatrixRequest login = password_login_request(settings.user_id, settings.password);
         MatrixResult answer = co_await api.call(login);
@@ -282,9 +279,9 @@ awaitable<bool> MatrixBot::Impl::sign_in() {
             spdlog::error("{}; check MATRIX_USER_ID and MATRIX_PASSWORD", describe_matrix_error(login, answer));
             co_return false;
         }
-        spdlog::warn("{}; trying again in {} ms", describe_matrix_error(login, answer), backoff.count());
-        co_await sleep(retry, backoff);
-        backoff = std::min(backoff * 2, settings.retry_backoff_max);
+        const milliseconds pause = backoff.next();
+        spdlog::warn("{}; trying again in {} ms", describe_matrix_error(login, answer), pause.count());
+        co_await sleep(retry, pause);
     }
     const MatrixRequest who = whoami_request();
     while (!stopping) {
@@ -311,9 +308,9 @@ awaitable<bool> MatrixBot::Impl::sign_in() {
             spdlog::error("{}; is MATRIX_HOMESERVER a Matrix homeserver?", describe_matrix_error(who, answer));
             co_return false;
         }
-        spdlog::warn("{}; trying again in {} ms", describe_matrix_error(who, answer), backoff.count());
-        co_await sleep(retry, backoff);
-        backoff = std::min(backoff * 2, settings.retry_backoff_max);
+        const milliseconds pause = backoff.next();
+        spdlog::warn("{}; trying again in {} ms", describe_matrix_error(who, answer), pause.count());
+        co_await sleep(retry, pause);
     }
     co_return false;
 }
@@ -362,7 +359,7 @@ awaitable<SyncPosition> MatrixBot::Impl::start_position() {
     std::optional<SyncPosition> stored = refs.sync_position();
     const std::string filter = invitations_filter().dump();
     const MatrixRequest request = sync_request(std::nullopt, milliseconds(0), filter);
-    milliseconds backoff = kFirstRetry;
+    Backoff backoff(kFirstRetry, settings.retry_backoff_max);
     while (!stopping) {
         MatrixResult answer = co_await api.sync(request);
         if (answer.outcome == MatrixResult::Outcome::token_refused) {
@@ -372,8 +369,8 @@ awaitable<SyncPosition> MatrixBot::Impl::start_position() {
         std::optional<SyncBatch> batch = usable_batch(request, answer);
         sync_answered(batch.has_value());
         if (!batch) {
-            co_await sleep(retry, backoff);
-            backoff = std::min(backoff * 2, settings.retry_backoff_max);
+            const milliseconds pause = backoff.next();
+            co_await sleep(retry, pause);
             continue;
         }
         if (!stored) {
@@ -399,8 +396,8 @@ awaitable<SyncPosition> MatrixBot::Impl::start_position() {
 // too long, every room is paged from the position (page_every_room).
 awaitable<void> MatrixBot::Impl::sync_loop() {
     SyncPosition position = co_await start_position();
-    milliseconds backoff = kFirstRetry;
-    milliseconds database_backoff = kFirstRetry;
+    Backoff backoff(kFirstRetry, settings.retry_backoff_max);
+    Backoff database_backoff(kFirstRetry, settings.retry_backoff_max);
     std::size_t timeline_limit = kSyncTimelineLimit;   // back towards the full limit after each answer read
     bool failed = false;                                 // the last /sync failed (the metrics' reconnects)
     while (!stopping) {
@@ -430,12 +427,12 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
             sync_answered(false);
             failed = true;
             // The same position is asked again: nothing is skipped.
-            spdlog::info("syncing again in {} ms", backoff.count());
-            co_await sleep(retry, backoff);
-            backoff = std::min(backoff * 2, settings.retry_backoff_max);
+            const milliseconds pause = backoff.next();
+            spdlog::info("syncing again in {} ms", pause.count());
+            co_await sleep(retry, pause);
             continue;
         }
-        backoff = kFirstRetry;
+        backoff.reset();
         timeline_limit = std::min(std::max<std::size_t>(timeline_limit * 2, 1), kSyncTimelineLimit);
         const std::int64_t received_at = wall_clock_ms();
         if (std::exchange(failed, false)) metrics::reconnected("matrix");
@@ -449,13 +446,12 @@ awaitable<void> MatrixBot::Impl::sync_loop() {
         if (database_unreachable) {
             // Nothing of the unhandled events was recorded; the batch is asked for again from the same position.
             database_unreachable = false;
-            spdlog::warn("the database cannot be reached; syncing the same batch again in {} ms",
-                         database_backoff.count());
-            co_await sleep(retry, database_backoff);
-            database_backoff = std::min(database_backoff * 2, settings.retry_backoff_max);
+            const milliseconds pause = database_backoff.next();
+            spdlog::warn("the database cannot be reached; syncing the same batch again in {} ms", pause.count());
+            co_await sleep(retry, pause);
             continue;
         }
-        database_backoff = kFirstRetry;
+        database_backoff.reset();
         position = SyncPosition{batch->next_batch, received_at};
         try {
             refs.save_sync_position(position);
@@ -515,7 +511,7 @@ awaitable<void> MatrixBot::Impl::handle_event(const MatrixEvent& event) {
         Reply shown = reply;
         StoredReply stored{event.room_id, shown, false, std::nullopt};
         if (!reply.may_show_in_channel)
-            stored.direct_to = event.event.user;   // SPEC §3b: for the caller only, outside the incident's rooms
+            stored.direct_to = event.event.user;   // for the caller only, outside the incident's rooms
         else if (!is_command)
             stored.reply.text = event.event.user.value() + ": " + reply.text;
         MatrixRefs::record_reply(tx, event.matrix_event_id, stored);
@@ -547,7 +543,7 @@ awaitable<void> MatrixBot::Impl::send_stored_reply(const std::string& command_ev
     // A transient failure (5xx, a lost answer, a timeout) is repeated until the answer is sent: nothing else
     // would send it while warroom runs, and the command was applied. The transaction id makes a repeat of a
     // send that did arrive the same message. The sync waits meanwhile, which keeps the answers in order.
-    milliseconds backoff = kFirstRetry;
+    Backoff backoff(kFirstRetry, settings.retry_backoff_max);
     while (!stopping) {
         MatrixResult sent;
         if (stored->direct_to)
@@ -562,16 +558,18 @@ awaitable<void> MatrixBot::Impl::send_stored_reply(const std::string& command_ev
             spdlog::warn("the answer to {} could not be sent: {}", command_event_id, sent.error);
             co_return;
         }
+        const milliseconds pause = backoff.next();
         spdlog::warn("the answer to {} could not be sent yet, trying again in {} ms: {}", command_event_id,
-                     backoff.count(), sent.error);
-        co_await sleep(retry, backoff);
-        backoff = std::min(backoff * 2, settings.retry_backoff_max);
+                     pause.count(), sent.error);
+        co_await sleep(retry, pause);
     }
 }
 
 awaitable<void> MatrixBot::Impl::handle_invite(const Invite& invite) {
     if (!trusted_inviters.count(invite.inviter)) {
-        spdlog::info("not joining {}: invited by {}, who is not in the playbook", invite.room_id, invite.inviter);
+        // A warning: when the playbook names nobody as a Matrix id, every invitation ends here.
+        spdlog::warn("not joining {}: invited by {}, who is not in the playbook (admins, executives or a group)",
+                     invite.room_id, invite.inviter);
         co_return;
     }
     const MatrixRequest join = join_request(invite.room_id);

@@ -45,7 +45,8 @@ awaitable<void> stop_on_signal(std::function<void()> stop, std::string what) {
     boost::system::error_code error;
     const int signal = co_await signals.async_wait(asio::redirect_error(asio::use_awaitable, error));
     if (error) co_return;
-    spdlog::warn("signal {}: {}", signal, what);
+    // SIGTERM is how systemd, docker and Ctrl-C ask a service to stop: expected, not a warning.
+    spdlog::info("{} received: {}", signal == SIGTERM ? "SIGTERM" : "SIGINT", what);
     stop();
 }
 
@@ -104,21 +105,22 @@ awaitable<void> OutboxLoop::keep_leases() {
 awaitable<void> OutboxLoop::run() {
     asio::co_spawn(renew_timer_.get_executor(), keep_leases(),
                    [](std::exception_ptr e) { log_unexpected_end("the outbox lease", e); });
-    milliseconds storage_backoff = kFirstRetry;
+    Backoff storage_backoff(kFirstRetry, retry_max_);
     while (!stopping_) {
         dirty_ = false;
         std::vector<LaneJobs> lanes;
         bool readable = true;
+        milliseconds pause{0};
         try {
             lanes = queue_.claim(kLanesAtOnce, kOutboxBatch);
-            storage_backoff = kFirstRetry;
+            storage_backoff.reset();
         } catch (const StorageError& error) {
-            spdlog::error("cannot read the outbox, trying again in {} ms: {}", storage_backoff.count(), error.what());
+            pause = storage_backoff.next();
+            spdlog::error("cannot read the outbox, trying again in {} ms: {}", pause.count(), error.what());
             readable = false;
         }
         if (!readable) {
-            co_await sleep(wake_timer_, storage_backoff);
-            storage_backoff = std::min(storage_backoff * 2, retry_max_);
+            co_await sleep(wake_timer_, pause);
             continue;
         }
         const auto claimed_at = std::chrono::steady_clock::now();
@@ -187,11 +189,12 @@ awaitable<bool> OutboxLoop::perform_lane(LaneJobs lane, Time claimed_on_clock) {
 }
 
 void OutboxLoop::delay_lane(const std::string& lane, std::optional<Duration> at_least) {
-    LaneRetry& retry = retry_at_[lane];
-    retry.backoff = retry.backoff == milliseconds::zero() ? kFirstRetry : std::min(retry.backoff * 2, retry_max_);
+    LaneRetry& retry = retry_at_.try_emplace(lane, Backoff(kFirstRetry, retry_max_)).first->second;
     // The destination's own Retry-After, when it is longer (and within the bound the client keeps).
-    if (at_least) retry.backoff = std::max(retry.backoff, std::chrono::duration_cast<milliseconds>(*at_least));
-    retry.at = std::chrono::steady_clock::now() + retry.backoff;
+    std::optional<milliseconds> floor;
+    if (at_least) floor = std::chrono::duration_cast<milliseconds>(*at_least);
+    retry.pause = retry.backoff.next(floor);
+    retry.at = std::chrono::steady_clock::now() + retry.pause;
 }
 
 bool OutboxLoop::failed(const std::string& lane, const OutboxJob& job, const Delivery& delivery) {
@@ -207,7 +210,7 @@ bool OutboxLoop::failed(const std::string& lane, const OutboxJob& job, const Del
     }
     delay_lane(lane, delivery.retry_after);
     spdlog::warn("outbox job {} ({}) not done yet, repeating in {} ms: {}", job.id.value(), effect_name(job.effect),
-                 retry_at_[lane].backoff.count(), delivery.problem);
+                 retry_at_.at(lane).pause.count(), delivery.problem);
     return false;
 }
 

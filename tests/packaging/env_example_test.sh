@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CTest "packaging: the environment example names every variable the bot
-# reads": each env("NAME") or getenv("NAME") in the bot's sources (but HOME,
+# reads": each env("NAME"), getenv("NAME"), read_secret("NAME") or the like in the bot's sources (but HOME,
 # the console's history) appears as NAME= in packaging/warroom.env.example,
 # so an administrator filling it in misses nothing.
 #   env_example_test.sh SOURCE_DIR
@@ -8,8 +8,8 @@ set -euo pipefail
 source_dir="$1"
 example="$source_dir/packaging/warroom.env.example"
 cd "$source_dir"
-variables="$(grep -rhoE '\b(get)?env\("[A-Z][A-Z0-9_]*"\)' --include='*.cpp' --include='*.hpp' \
-    bot commands adapters storage | sed -E 's/.*\("([A-Z0-9_]+)"\)/\1/' | sort -u | grep -vx HOME)"
+variables="$(grep -rhoE '\b((get)?env|read_secret|read_chat_secret|secret_offered)\("[A-Z][A-Z0-9_]*"' --include='*.cpp' --include='*.hpp' \
+    bot commands adapters storage | sed -E 's/.*\("([A-Z0-9_]+)"/\1/' | sort -u | grep -vx HOME)"
 [ -n "$variables" ] || { echo "FAIL: no env(\"...\") found in the sources" >&2; exit 1; }
 missing=0
 for variable in $variables; do

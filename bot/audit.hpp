@@ -1,5 +1,5 @@
 #pragma once
-// The audit record (SPEC.md §4): per incident, an append-only list of every
+// The audit record: per incident, an append-only list of every
 // decision, each entry carrying the SHA-256 of the one before, so that an
 // edited, deleted, inserted or reordered entry is found by recomputing the
 // chain. Entries are written in the transaction of the decision they record.

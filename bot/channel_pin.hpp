@@ -1,7 +1,7 @@
 #pragma once
 // Where an audience's messages go must not depend on who can create or
 // rename a channel: on Slack and Matrix the playbook pins each audience
-// channel by what the platform cannot give to someone else (SPEC.md §4).
+// channel by what the platform cannot give to someone else.
 #include <string>
 #include <string_view>
 

@@ -1,5 +1,5 @@
 #pragma once
-// An outbound communication and its approval state machine (SPEC.md §4):
+// An outbound communication and its approval state machine:
 //   pending --approve--> approved --(published once)--> published
 //   pending --changes--> changes_requested --revise--> pending
 //   pending --reject--> rejected      pending --withdraw--> withdrawn
@@ -35,7 +35,7 @@ struct Draft {
     std::string reason;                // for changes and rejections
     std::optional<Time> published_at;
     // The approvals of the current revision so far, for an audience with
-    // approvers (SPEC.md §3b): published only once both are there. A revision
+    // approvers: published only once both are there. A revision
     // clears them.
     std::optional<UserId> lead_approval;       // who approved as the Crisis Lead
     std::optional<UserId> approver_approval;   // who approved as a member of the audience's approvers

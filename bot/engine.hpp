@@ -27,8 +27,8 @@ struct Reply {
     };
     Kind kind = Kind::ignored;
     std::string text;                  // for the caller only
-    // Whether others may see the answer where the command was typed (SPEC §3b:
-    // answers meant for the caller never appear to others). True only when the
+    // Whether others may see the answer where the command was typed (answers
+    // meant for the caller never appear to others). True only when the
     // answer is about an incident and was typed in one of that incident's own
     // channels, whose members may read that incident anyway. Everything else
     // (list, help, a mistyped command, anything about INC-N typed in another

@@ -1,6 +1,6 @@
 #pragma once
-// A request to the executives to approve extraordinary action (SPEC.md §2
-// "Empower"): `/incident escalate TEXT [--by 30m]` raises E-N; only the
+// A request to the executives to approve extraordinary action:
+// `/incident escalate TEXT [--by 30m]` raises E-N; only the
 // playbook's executives allow or deny it, once.
 #include <optional>
 #include <string>

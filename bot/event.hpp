@@ -20,8 +20,8 @@ struct CardAction {
     DraftId draft;
     CardDecision decision = CardDecision::approve;
     std::string reason;                // may be empty for buttons and reactions
-    // The revision the card showed: a decision on an older one is refused
-    // (SPEC.md §4). Cards of earlier versions carry none and showed revision 1.
+    // The revision the card showed: a decision on an older one is refused.
+    // Cards of earlier versions carry none and showed revision 1.
     int revision = 1;
 };
 
@@ -47,7 +47,7 @@ struct Event {
     std::string user_name{};           // the name the platform shows for them, when it says (audit record)
     // Who among the caller and the people the command names the adapter knows
     // to be a guest or from outside the organisation (Slack guests and Slack
-    // Connect users): they cannot declare, lead or approve (SPEC.md §3b).
+    // Connect users): they cannot declare, lead or approve.
     std::vector<UserId> outsiders{};
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 // Files that hold an incident's record or what was typed about it: readable
-// by their owner only (SPEC.md §7), whatever the umask says.
+// by their owner only, whatever the umask says.
 #include <string>
 
 namespace warroom {

@@ -1,5 +1,5 @@
 #pragma once
-// The post-incident review (SPEC.md §2 "Learn"): what happened, computed from
+// The post-incident review: what happened, computed from
 // the incident's record. Reading the record is the only step that touches
 // storage; everything after it is a pure function of the record, so the
 // numbers a review prints can be asserted exactly.

@@ -1,6 +1,6 @@
 #pragma once
 // User text made harmless for where it is shown outside a chat platform: a
-// terminal, and the Markdown of the post-incident review (SPEC.md §7).
+// terminal, and the Markdown of the post-incident review.
 #include <string>
 #include <string_view>
 

@@ -1,5 +1,5 @@
 #pragma once
-// A tabletop exercise scenario (SPEC.md §2 "Practice"): the script an admin
+// A tabletop exercise scenario: the script an admin
 // writes as JSON and names in the playbook. Scripted injects are posted at
 // their offsets from the start; expected actions are scored at the end
 // against what the team actually did, as the record shows it.

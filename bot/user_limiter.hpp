@@ -1,5 +1,5 @@
 #pragma once
-// A token bucket per user (SPEC.md §7: no one person can flood the bot): at
+// A token bucket per user (no one person can flood the bot): at
 // most `burst` at once, and one more every `refill`. Kept in memory, per
 // process: a restart forgets it, which only ever lets someone do more.
 #include <map>

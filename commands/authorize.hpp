@@ -1,5 +1,5 @@
 #pragma once
-// Who may do what (SPEC.md §3b). Each check returns the refusal to give, or
+// Who may do what. Each check returns the refusal to give, or
 // nothing when the caller may go ahead.
 #include <optional>
 #include <string_view>
@@ -13,7 +13,7 @@ namespace warroom {
 std::optional<Outcome> require_member(const Context& ctx, std::string_view action);
 // The incident's current Crisis Lead only.
 std::optional<Outcome> require_lead(const Context& ctx, std::string_view action);
-// Whether `user` is a guest or from outside the organisation (SPEC.md §3b):
+// Whether `user` is a guest or from outside the organisation:
 // as the adapter said (Event::outsiders), or a Matrix id of a server the
 // playbook does not list.
 bool is_outsider(const Context& ctx, const UserId& user);

@@ -1,5 +1,5 @@
 #pragma once
-// The rhythm of an incident (SPEC.md §2 "Synch"): sync cadences with their
+// The rhythm of an incident: sync cadences with their
 // reminders, and the executive summary cadence. Each cadence is a pair of
 // recurring schedules in storage; setting one replaces the previous.
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// Naming and opening an incident's channels (SPEC.md §5).
+// Naming and opening an incident's channels.
 #include <optional>
 #include <string>
 

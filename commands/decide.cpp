@@ -77,7 +77,7 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
     const std::string action = std::string(verb(decision)) + " " + to_string(id);
     if (auto refusal = require_decider(ctx, draft, action)) return *refusal;
     // A card or command naming an older revision decided a text that is no
-    // longer the draft's (SPEC.md §4): refused, and recorded as a refusal.
+    // longer the draft's: refused, and recorded as a refusal.
     if (revision && *revision != draft.revision)
         return refused(to_string(id) + " changed since that card (it showed revision " + std::to_string(*revision) +
                        ", the draft is now at revision " + std::to_string(draft.revision) +
@@ -116,7 +116,7 @@ Outcome decide_draft(Context& ctx, DraftId id, CardDecision decision, const std:
 
     nlohmann::json facts = {{"draft", to_string(id)}, {"revision", draft.revision}, {"audience", draft.audience}};
     if (draft_action == DraftAction::approve) {
-        // Two-person approval (SPEC.md §3b): an audience with approvers needs
+        // Two-person approval: an audience with approvers needs
         // the Crisis Lead and one of the group; the caller gives whichever
         // approvals their roles allow, and the draft waits for the other.
         const std::vector<UserId>* approvers = ctx.playbook.approvers_of(draft.audience);

@@ -10,7 +10,7 @@ namespace warroom {
 namespace {
 
 Outcome run(Context& ctx) {
-    // Whoever declares sets the incident going and names its lead: not a guest (SPEC.md §3b).
+    // Whoever declares sets the incident going and names its lead: not a guest.
     if (auto refusal = require_insider(ctx, "declare an incident")) return *refusal;
     const auto lead_option = take_lead_option(ctx);
     if (ctx.args.size() < 2)

@@ -1,5 +1,5 @@
 // /incident escalate TEXT [--by 30m]: the Crisis Lead asks the executives to
-// approve extraordinary action (SPEC.md §2 "Empower"); an undecided request is
+// approve extraordinary action; an undecided request is
 // re-raised once at its deadline.
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
 // An executive allows or denies an escalation request, by command or by the
-// card's buttons (SPEC.md §2 "Empower", §3b). The decision is final.
+// card's buttons. The decision is final.
 #include <nlohmann/json.hpp>
 
 #include "commands/escalation_decide.hpp"

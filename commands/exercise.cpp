@@ -1,5 +1,5 @@
 // /incident exercise SCENARIO [--lead @user] · /incident exercise end
-// A tabletop exercise (SPEC.md §2 "Practice"): an incident marked exercise,
+// A tabletop exercise: an incident marked exercise,
 // in ex-N-... channels, whose scenario's injects are posted on schedule and
 // whose effects never leave those channels (exercise_guard.cpp). Ending it
 // scores what the team did against the record.

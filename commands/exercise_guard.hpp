@@ -1,5 +1,5 @@
 #pragma once
-// A tabletop exercise must never reach a real audience (SPEC.md §2 "Practice").
+// A tabletop exercise must never reach a real audience.
 #include <vector>
 
 #include "bot/effect.hpp"

@@ -54,7 +54,7 @@ Outcome accept(Context& ctx) {
     incident.lead = ctx.caller;
     incident.nominee.reset();
     incident.lead_since = ctx.now;
-    // The lead is in every channel of the incident (SPEC.md §2 Leadership).
+    // The lead is in every channel of the incident.
     for (Channel& channel : incident.channels) invite_to(ctx, channel.name, {ctx.caller});
     ctx.tx.save(incident);
     HandOverChannels handover{incident.id, {}, previous, ctx.caller};

@@ -4,7 +4,7 @@
 namespace warroom {
 namespace {
 
-// An incident's title and people are for its members (SPEC §3b): the list
+// An incident's title and people are for its members: the list
 // shows the open incidents the caller is in (a member of any of its
 // channels, or its Crisis Lead) and only counts the others.
 bool is_in(const Incident& incident, const UserId& user) { return incident.lead == user || incident.is_member(user); }

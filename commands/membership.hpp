@@ -1,5 +1,5 @@
 #pragma once
-// Membership follows the platform (SPEC.md §3b, §5): someone who leaves an
+// Membership follows the platform: someone who leaves an
 // incident's channel, or is removed from it, is no longer a member of it; the
 // incident's Crisis Lead is invited back instead, while they hold the role.
 #include "bot/event.hpp"

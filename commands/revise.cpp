@@ -26,7 +26,7 @@ Outcome run(Context& ctx) {
         return invalid(full + "; then revise " + to_string(draft.id) + " again");
 
     const Incident& incident = ctx.the_incident();
-    // The card of the revision being replaced says so, and decides nothing more (SPEC.md §4).
+    // The card of the revision being replaced says so, and decides nothing more.
     Card outdated = make_card(draft, incident, ctx.playbook, ctx.tx);
     outdated.outdated = true;
     ctx.effects.push_back(UpdateCard{draft.routed_to, std::move(outdated)});

@@ -1,4 +1,4 @@
-// The executive summary cadence (SPEC.md §2 "Stakeholder support"): on the
+// The executive summary cadence: on the
 // playbook's rhythm the bot drafts a summary and sends it to the Crisis Lead.
 // It is never published unapproved: an undecided one is reminded instead.
 #include "commands/drafting.hpp"

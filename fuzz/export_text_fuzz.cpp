@@ -1,5 +1,5 @@
-// Fuzzes what stands between user text and an export or a terminal
-// (SPEC.md §7): terminal_safe and markdown_text.
+// Fuzzes what stands between user text and an export or a terminal:
+// terminal_safe and markdown_text.
 //
 // Properties:
 // - terminal_safe gives valid UTF-8 with no control character but the

@@ -3,7 +3,7 @@
 // whose user fields (text, reason, audience, title, author) come from the
 // input split at NUL bytes.
 //
-// Properties (SPEC §4: a draft cannot mention @room or forge links):
+// Properties (a draft cannot mention @room or forge links):
 // - escape_html leaves no '<', '>', '"' or '\'' and '&' only in entities;
 //   decoding gives back the input exactly.
 // - html_with_pills writes only <br> and pills <a href="https://matrix.to/#/ID">ID</a>

@@ -1,5 +1,5 @@
 // Fuzzes Slack mrkdwn escaping, the only thing between user text (drafts,
-// titles, reasons) and Slack's markup (SPEC §4: a draft cannot mention
+// titles, reasons) and Slack's markup (a draft cannot mention
 // @channel or forge links).
 //
 // Properties:

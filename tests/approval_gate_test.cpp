@@ -1,4 +1,4 @@
-// The approval gate a security review found open (SPEC.md §3b, §4): nobody
+// The approval gate a security review found open: nobody
 // publishes to an audience with approvers alone, guests and outsiders cannot
 // declare, lead or approve, and a decision is bound to the revision its card
 // showed. Through the console with the example playbook, and the engine.

@@ -1,4 +1,4 @@
-// Who may do what (SPEC.md §3b), as a table: every /incident command and every
+// Who may do what, as a table: every /incident command and every
 // card action (draft buttons, escalation buttons), typed by every role, against
 // a fresh, identical world each time. A refusal is an error answered to the
 // caller, recorded on the incident's timeline (kind refusal) and changing
@@ -291,11 +291,11 @@ const std::vector<Row> kTable = {
     {"INC-1 review", bot, ignored, resolved},
 
     {"exercise build-dependency", lead, allowed},
-    {"exercise build-dependency", former_lead, allowed},  // differs from SPEC §3b: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
-    {"exercise build-dependency", ws_lead, allowed},  // differs from SPEC §3b: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
-    {"exercise build-dependency", member, allowed},  // differs from SPEC §3b: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
-    {"exercise build-dependency", non_member, allowed},  // differs from SPEC §3b: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
-    {"exercise build-dependency", executive, allowed},  // differs from SPEC §3b: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
+    {"exercise build-dependency", former_lead, allowed},  // differs from the role table: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
+    {"exercise build-dependency", ws_lead, allowed},  // differs from the role table: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
+    {"exercise build-dependency", member, allowed},  // differs from the role table: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
+    {"exercise build-dependency", non_member, allowed},  // differs from the role table: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
+    {"exercise build-dependency", executive, allowed},  // differs from the role table: exercise is the Crisis Lead's, but the code lets anyone start one (exercise.cpp start() checks no role)
     {"exercise build-dependency", bot, ignored},
 
     {"INC-1 exercise end", lead, allowed, exercise},
@@ -332,9 +332,9 @@ const std::vector<Row> kTable = {
     {"INC-1 sync off forensics", bot, ignored},
 
     {"INC-1 sync", lead, allowed},
-    {"INC-1 sync", former_lead, allowed},  // differs from SPEC §3b: sync is the Crisis Lead's or a workstream lead's, but `sync` alone (listing the cadences) is open to every member (sync.cpp require_member)
+    {"INC-1 sync", former_lead, allowed},  // differs from the role table: sync is the Crisis Lead's or a workstream lead's, but `sync` alone (listing the cadences) is open to every member (sync.cpp require_member)
     {"INC-1 sync", ws_lead, allowed},
-    {"INC-1 sync", member, allowed},  // differs from SPEC §3b: sync is the Crisis Lead's or a workstream lead's, but `sync` alone (listing the cadences) is open to every member (sync.cpp require_member)
+    {"INC-1 sync", member, allowed},  // differs from the role table: sync is the Crisis Lead's or a workstream lead's, but `sync` alone (listing the cadences) is open to every member (sync.cpp require_member)
     {"INC-1 sync", non_member, refused},
     {"INC-1 sync", executive, refused},
     {"INC-1 sync", bot, ignored},
@@ -347,7 +347,7 @@ const std::vector<Row> kTable = {
     {"INC-1 rootcause Lookalike domain passed the mail filter", executive, refused},
     {"INC-1 rootcause Lookalike domain passed the mail filter", bot, ignored},
 
-    // impact is not in SPEC §3b's table; its help text and the code treat it like rootcause (review input)
+    // impact is not in the role table; its help text and the code treat it like rootcause (review input)
     {"INC-1 impact 14 mailboxes received the lure", lead, allowed},
     {"INC-1 impact 14 mailboxes received the lure", former_lead, refused},
     {"INC-1 impact 14 mailboxes received the lure", ws_lead, allowed},
@@ -407,8 +407,8 @@ const std::vector<Row> kTable = {
     {"INC-1 show", admin, refused},                          // an admin in no channel is no member
     {"INC-1 severity sev3", admin, refused},
     {"allow E-1 Go ahead", admin, refused},
-    {"INC-1 review", admin, allowed, resolved},        // differs from SPEC §3b: review is the Crisis Lead's, but the code also lets a playbook admin write it (review.cpp)
-    {"INC-1 exercise end", admin, allowed, exercise},  // differs from SPEC §3b: exercise is the Crisis Lead's, but the code also lets a playbook admin end one (exercise.cpp end())
+    {"INC-1 review", admin, allowed, resolved},        // differs from the role table: review is the Crisis Lead's, but the code also lets a playbook admin write it (review.cpp)
+    {"INC-1 exercise end", admin, allowed, exercise},  // differs from the role table: exercise is the Crisis Lead's, but the code also lets a playbook admin end one (exercise.cpp end())
     {"INC-1 invite @vic", ws_lead_in_main, refused},         // "within their workstream" only
     {"INC-1 sync 30m forensics", ws_lead_in_main, refused},
     {"INC-1 rootcause Lookalike domain passed the mail filter", ws_lead_in_main, refused},
@@ -623,7 +623,7 @@ std::string command_key(std::string_view command) {
 
 }  // namespace
 
-TEST_CASE("authorization table: every command and card action by every role, against SPEC 3b",
+TEST_CASE("authorization table: every command and card action by every role, against the role table",
           "[authorization]") {
     std::size_t index = 0;
     for (const Row& row : kTable) {

@@ -1,6 +1,6 @@
 // Every /incident subcommand through the engine, on the bundled playbook and a
 // real SQLite store: what users see (replies, channels, invitations, cards,
-// publications) and what is refused (SPEC.md §3, §3b, §4).
+// publications) and what is refused.
 #include <catch2/catch.hpp>
 
 #include "expectations.hpp"
@@ -1005,7 +1005,7 @@ TEST_CASE("list shows the open incidents the caller is in, and only counts the o
     CHECK_THAT(ok(h, "zed", "general", "/incident list").text, Contains("No open incidents"));
     declare(h);
     ok(h, "bob", "general", "/incident declare sev3 Lost laptop");
-    // SPEC §3b: an incident's title and people are for its members; anyone else learns only how many there are.
+    // An incident's title and people are for its members; anyone else learns only how many there are.
     const Reply outsider = ok(h, "zed", "general", "/incident list");
     CHECK_THAT(outsider.text, Contains("You are in none of the open incidents (2 open incidents you are not in)"));
     CHECK_THAT(outsider.text, !Contains("Payroll phishing") && !Contains("Lost laptop") && !Contains("INC-1 ·"));

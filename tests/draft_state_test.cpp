@@ -1,4 +1,4 @@
-// The draft approval state machine (SPEC.md §4), table-driven over every
+// The draft approval state machine, table-driven over every
 // state × action.
 #include <catch2/catch.hpp>
 
@@ -33,7 +33,7 @@ const std::map<std::pair<DraftState, DraftAction>, DraftState> kLegal{
 
 }  // namespace
 
-TEST_CASE("every legal draft transition reaches the state SPEC §4 names", "[draft]") {
+TEST_CASE("every legal draft transition reaches the state the approval rules name", "[draft]") {
     for (const auto& [from_action, to] : kLegal) {
         const auto [from, action] = from_action;
         INFO(to_string(from) << " --" << to_string(action) << "-->");

@@ -1,5 +1,4 @@
-// Escalations to the executives (SPEC.md §2 "Empower", §3 escalate/allow/deny,
-// §3b): the request card, who may decide, the decision's reach, and the
+// Escalations to the executives: the request card, who may decide, the decision's reach, and the
 // deadline that re-raises an undecided request.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// `warroom export INC-N --format md|json` (SPEC.md §7), through the real
+// `warroom export INC-N --format md|json`, through the real
 // executable on a database a bot wrote, and export_incident() in process.
 #include <catch2/catch.hpp>
 

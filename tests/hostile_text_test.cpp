@@ -1,4 +1,4 @@
-// SPEC.md §7: exports escape user text for their format (no raw HTML, no
+// Exports escape user text for their format (no raw HTML, no
 // forged headings, no terminal control characters), and a title is one line.
 #include <catch2/catch.hpp>
 #include <sys/wait.h>

@@ -1,4 +1,4 @@
-// The approval gate through the Matrix simulator (SPEC.md §3b, §4): approvers
+// The approval gate through the Matrix simulator: approvers
 // decide with reactions, a ✅ on the card of an older revision is refused and
 // that card is edited to say it is outdated, and users of a server the
 // playbook does not list cannot declare.

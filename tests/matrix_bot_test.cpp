@@ -474,7 +474,7 @@ TEST_CASE("matrix: an escalation card in the executives' room is decided by an e
     CHECK(world.sim.wait_for([&] { return reactions_by(world, exec, card.event_id, world.sim.bot_user_id()) == 2; }, 15s));
 
     world.sim.react(world.id("bob"), exec, card.event_id, std::string(matrix::kAllowKey));
-    // Refused, and told so privately (SPEC §3b): in bob's direct room, not in the executives' room.
+    // Refused, and told so privately: in bob's direct room, not in the executives' room.
     CHECK(world.sim.wait_for([&] {
         const auto direct = world.direct_room_of("bob");
         return direct && world.bot_messages(*direct).size() == 1;

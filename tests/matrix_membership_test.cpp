@@ -1,4 +1,4 @@
-// The Matrix bot follows membership (SPEC.md §3b, §5) end to end: leave, kick
+// The Matrix bot follows membership end to end: leave, kick
 // and ban are m.room.member state events in the rooms' /sync timelines, as a
 // homeserver sends them; warroom invites the Crisis Lead back and says so, lets
 // anyone else go with their member rights, and says once an invitation the

@@ -1,4 +1,4 @@
-// Membership follows the platform (SPEC.md §3b, §5; issue 16 parts 4 and 5):
+// Membership follows the platform (issue 16 parts 4 and 5):
 // someone who leaves an incident's channel, or is removed from it, is no
 // longer a member of it and loses what membership gave, wherever they type;
 // the Crisis Lead is invited back instead, told so in the channel, and it is
@@ -128,7 +128,7 @@ TEST_CASE("anyone else who leaves is only no longer a member, and loses member r
     CHECK(notes[notes.size() - 2].text == "@bob left #inc-1-engineering");
     CHECK(notes.back().text == "@bob was removed from #inc-1-lost-laptop by @alice");
 
-    // SPEC §3b: out of every channel, out of every right that membership gave.
+    // Out of every channel, out of every right that membership gave.
     refused(h, 1, "bob", "general", "/incident INC-1 timeline", "not in any channel of INC-1");
     refused(h, 1, "bob", "general", "/incident INC-1 show", "not in any channel of INC-1");
     refused(h, 1, "bob", "general", "/incident INC-1 note Still here", "not in any channel of INC-1");

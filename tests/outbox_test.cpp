@@ -1,5 +1,5 @@
 // The outbox: committed effects performed in order, failures retried, and an
-// approved draft published exactly once (SPEC.md §4).
+// approved draft published exactly once.
 #include <catch2/catch.hpp>
 
 #include "expectations.hpp"

@@ -66,7 +66,7 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("the bundled playbook loads with the channels and executive named in SPEC section 4", "[playbook]") {
+TEST_CASE("the bundled playbook loads with its audience channels and executive", "[playbook]") {
     const Playbook playbook = bundled_playbook();
     REQUIRE(playbook.audience("exec"));
     CHECK(playbook.audience("exec")->channel.value() == "exec-briefing");

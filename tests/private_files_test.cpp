@@ -1,4 +1,4 @@
-// SPEC.md §7: the database (with its WAL files) and the console's history are
+// The database (with its WAL files) and the console's history are
 // created readable by their owner only, whatever the umask.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// The post-incident review (SPEC.md §2 "Learn", §3 rootcause/impact/action/review):
+// The post-incident review:
 // a scripted incident in simulated time, and the review's numbers checked
 // exactly, in the Markdown people read and in the JSON tools read.
 #include <catch2/catch.hpp>

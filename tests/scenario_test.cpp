@@ -1,4 +1,4 @@
-// Scenario files for tabletop exercises (SPEC.md §2 "Practice"): the parser is
+// Scenario files for tabletop exercises: the parser is
 // strict and locates every problem by JSON pointer; the playbook names
 // scenarios by file and check-playbook reports their problems.
 #include <catch2/catch.hpp>

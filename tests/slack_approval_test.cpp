@@ -1,4 +1,4 @@
-// The approval gate through the Slack simulator (SPEC.md §3b, §4): approvers
+// The approval gate through the Slack simulator: approvers
 // decide with the card's buttons, a click on the card of an older revision is
 // refused and that card says it is outdated, and guests and Slack Connect
 // users cannot declare or approve. What is approved goes only to the channel

@@ -1,4 +1,4 @@
-// The Slack app manifest an admin creates the app from (SPEC.md §7, issue 4
+// The Slack app manifest an admin creates the app from (issue 4
 // item 5): Socket Mode, both slash commands, interactivity, and only the bot
 // scopes warroom uses.
 #include <catch2/catch.hpp>
@@ -57,7 +57,7 @@ TEST_CASE("the manifest turns Socket Mode and interactivity on") {
 
 TEST_CASE("the manifest subscribes to member_left_channel, with the scopes Slack sends it under") {
     const json manifest = slack::slack_manifest();
-    // Without the subscription Slack never says that the Crisis Lead left a channel (SPEC §5).
+    // Without the subscription Slack never says that the Crisis Lead left a channel.
     CHECK(manifest["settings"]["event_subscriptions"]["bot_events"] == json::array({"member_left_channel"}));
     // Socket Mode apps get events over the socket, not at a request URL.
     CHECK_FALSE(manifest["settings"]["event_subscriptions"].contains("request_url"));

@@ -1,4 +1,4 @@
-// The Slack bot follows membership (SPEC.md §3b, §5) end to end: the
+// The Slack bot follows membership end to end: the
 // simulator sends member_left_channel over Socket Mode as Slack does when
 // someone leaves a channel or is removed from it; warroom invites the Crisis
 // Lead back and says so, lets anyone else go (and with them their member

@@ -1,4 +1,4 @@
-// SPEC.md §7: no one person floods the bot. A per-user token bucket holds
+// No one person floods the bot. A per-user token bucket holds
 // back declarations and answers to refused commands (Playbook::limits).
 #include <catch2/catch.hpp>
 

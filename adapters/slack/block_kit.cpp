@@ -188,7 +188,7 @@ std::string escalation_outcome(const EscalationCard& card) {
 }
 
 nlohmann::json approval_card_blocks(const Card& card) {
-    // The buttons carry the revision shown: a click after a revision is refused (SPEC.md §4).
+    // The buttons carry the revision shown: a click after a revision is refused.
     return card_blocks(approval_card_text(card),
                        "warroom.approval." + to_string(card.draft) + "." + std::to_string(card.revision),
                        to_string(DraftRevision{card.draft, card.revision}));

@@ -55,7 +55,7 @@ nlohmann::json slack_manifest() {
          {{"socket_mode_enabled", true},
           {"interactivity", {{"is_enabled", true}}},
           // Someone left an incident channel or was removed from it: members
-          // lose their rights, the Crisis Lead is invited back (SPEC §3b, §5).
+          // lose their rights, the Crisis Lead is invited back.
           {"event_subscriptions", {{"bot_events", {"member_left_channel"}}}},
           {"org_deploy_enabled", false},
           {"token_rotation_enabled", false}}},

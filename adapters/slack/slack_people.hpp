@@ -1,6 +1,6 @@
 #pragma once
 // Who among the people an event involves is a guest or from outside the
-// organisation (SPEC.md §3b): Slack guests (users.info is_restricted or
+// organisation: Slack guests (users.info is_restricted or
 // is_ultra_restricted) and Slack Connect users (a team_id other than the
 // bot's own, from auth.test). They may take part but cannot declare, lead or
 // approve; the engine is told through Event::outsiders.

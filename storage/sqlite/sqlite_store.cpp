@@ -197,7 +197,7 @@ CREATE TABLE audit_log (
 -- open, which then clears this mark (in one transaction).
 INSERT INTO counters (name, value) SELECT 'audit_chains_to_begin', 1 WHERE EXISTS (SELECT 1 FROM incidents);
 )sql",
-    // 4: two-person approval (SPEC.md §3b): the first of the two approvals a
+    // 4: two-person approval: the first of the two approvals a
     // draft for an audience with approvers needs, kept until the second comes.
     R"sql(
 ALTER TABLE drafts ADD COLUMN lead_approval TEXT;

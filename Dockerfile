@@ -1,5 +1,5 @@
-# warroom in a container: `docker build -t warroom .` (README, "Running it
-# as a service"). Two stages on Debian 12, as the scripts build it: the first
+# warroom in a container: `docker build -t warroom .` (README, "In
+# production"). Two stages on Debian 12, as the scripts build it: the first
 # compiles with the -dev packages, the second holds the binary, its runtime
 # libraries and nothing else, and runs as a user of its own.
 

@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/deps.sh"
 warroom_install_missing "${warroom_test_packages[@]}"
 
-# The figures the crash harness and the fault storms print (RELIABILITY.md).
+# The figures the crash harness and the fault storms print (docs/reliability.md).
 warroom_print_figures() {
   grep -h "^crash .*: kills\|^replicas .*: kills\|^storm .*: seed" "$warroom_root/$1/Testing/Temporary/LastTest.log" || true
 }

@@ -1,6 +1,5 @@
 #include "bot/config.hpp"
 
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +7,7 @@
 #include <sstream>
 
 #include "bot/secrets.hpp"
+#include "bot/text.hpp"
 
 namespace warroom {
 namespace {
@@ -26,8 +26,7 @@ std::string relative_to(const std::filesystem::path& config_file, const std::str
 }  // namespace
 
 std::optional<std::string> parse_log_level(std::string_view name) {
-    std::string lower;
-    for (const char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = ascii_lower(name);
     if (lower == "warning") return "warn";
     if (lower == "err") return "error";
     for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"})

@@ -24,13 +24,7 @@ TEST_CASE("proxy: the warroom executable reaches Slack only through HTTPS_PROXY"
                        {"SLACK_APP_TOKEN=" + world.sim.app_token(), "SLACK_BOT_TOKEN=" + world.sim.bot_token(),
                         "HTTPS_PROXY=http://ops:pr0xy-s3cret@127.0.0.1:" + std::to_string(proxy.port()),
                         "WARROOM_LOG_LEVEL=info"});
-    ChildProcess bot(WARROOM_BINARY, environment, log);
-
-    const bool connected = world.sim.wait_for([&] { return world.sim.connections_opened() == 1; }, 20s);
-    std::string answer;
-    if (connected) answer = world.command("alice", "general", "declare sev3 Phished laptop");
-    const int status = bot.stop(SIGTERM);
-    const std::string logged = read_file(log);
+    const auto [connected, answer, status, logged] = world.run_executable(environment, log);
     INFO(logged);
     CHECK(connected);
     CHECK_THAT(answer, Contains("INC-1"));

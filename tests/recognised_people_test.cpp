@@ -1,11 +1,16 @@
 // A playbook whose people the platform can never recognise (console names on
 // Matrix or Slack) is said loudly at start: otherwise nobody can declare,
 // lead or approve, and on Matrix every invitation is declined quietly.
+#include <arpa/inet.h>
 #include <catch2/catch.hpp>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
-#include <thread>
+#include <stdexcept>
 
 #include "adapters/matrix/matrix_html.hpp"
 #include "adapters/slack/mrkdwn.hpp"
@@ -32,6 +37,41 @@ Playbook people(std::vector<UserId> admins, std::vector<UserId> executives, std:
     return playbook;
 }
 
+// A TCP port on loopback that hangs up on each connection as soon as it
+// comes: a homeserver whose every TLS handshake fails.
+class ClosingListener {
+public:
+    ClosingListener() : socket_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (socket_ < 0 || ::bind(socket_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+            ::listen(socket_, 8) != 0 || ::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+            throw std::runtime_error("cannot listen on loopback");
+        port_ = ntohs(address.sin_port);
+    }
+    ~ClosingListener() { ::close(socket_); }
+    ClosingListener(const ClosingListener&) = delete;
+    ClosingListener& operator=(const ClosingListener&) = delete;
+
+    unsigned short port() const { return port_; }
+
+    // Waits up to `deadline` for the next connection and closes it; false if none came.
+    bool accept_and_close(std::chrono::milliseconds deadline) {
+        pollfd ready{socket_, POLLIN, 0};
+        if (::poll(&ready, 1, static_cast<int>(deadline.count())) != 1) return false;
+        const int connection = ::accept4(socket_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (connection < 0) return false;
+        ::close(connection);
+        return true;
+    }
+
+private:
+    int socket_;
+    unsigned short port_ = 0;
+};
+
 }  // namespace
 
 TEST_CASE("recognised people: nobody recognisable, some, or everyone", "[recognised-people]") {
@@ -55,26 +95,27 @@ TEST_CASE("recognised people: warroom on Matrix with the bundled playbook warns 
           "[recognised-people]") {
     TempDir folder;
     const auto log = folder.path / "warroom.log";
-    // A homeserver nobody answers for: the warning comes before any connection.
+    // A homeserver that hangs up on every connection: the warning comes before any of them.
+    ClosingListener homeserver;
+    const std::string where = "127.0.0.1:" + std::to_string(homeserver.port());
     ChildProcess bot(WARROOM_BINARY,
-                     {"MATRIX_HOMESERVER=https://127.0.0.1:1", "MATRIX_USER_ID=@warroom:example.org",
+                     {"MATRIX_HOMESERVER=https://" + where, "MATRIX_USER_ID=@warroom:example.org",
                       "MATRIX_ACCESS_TOKEN=syt_not_used", "WARROOM_DB=" + (folder.path / "w.db").string(),
                       "WARROOM_LOG_LEVEL=Info"},
                      log);
-    // Until its first attempt to connect has failed and been told.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    std::string logged;
-    while (std::chrono::steady_clock::now() < deadline &&
-           (logged = read_file(log)).find("Connection refused") == std::string::npos)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // A second connection comes only after the first one's failure was told and its pause waited.
+    const bool first = homeserver.accept_and_close(std::chrono::seconds(20));
+    const bool second = first && homeserver.accept_and_close(std::chrono::seconds(20));
     const int status = bot.stop(SIGTERM);
-    logged = read_file(log);
+    const std::string logged = read_file(log);
     INFO(logged);
+    CHECK(first);
+    CHECK(second);
     CHECK_THAT(logged, Contains("[warning] nobody the playbook names can be recognised"));
     CHECK_THAT(logged, Contains("declines their room invitations"));
     CHECK(logged.find("nobody the playbook names") < logged.find("connecting to Matrix"));
     // The failed connection is one line a person reads: the host and the system's words, no Boost internals.
-    CHECK_THAT(logged, Contains("cannot connect to 127.0.0.1:1: Connection refused"));
+    CHECK_THAT(logged, Contains("TLS handshake with " + where + " failed: "));
     CHECK_THAT(logged, !Contains("[asio") && !Contains(".hpp") && !Contains("boost::"));
     // And the stop it was asked for is news, not a problem.
     REQUIRE(WIFEXITED(status));

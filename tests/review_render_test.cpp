@@ -270,6 +270,15 @@ TEST_CASE("a long review is several Slack messages within the block and section 
 // ---------------------------------------------------------------------------
 // The whole bot
 
+// In the incident's main channel: a hostile note, an action item, resolved, then the review.
+template <class World>
+void resolve_and_review(World& world, const std::string& main) {
+    CHECK_THAT(world.command("alice", main, "note " + kHostile), Contains("Note recorded"));
+    CHECK_THAT(world.command("alice", main, "action Rotate the signing keys"), Contains("A-1"));
+    CHECK_THAT(world.command("alice", main, "status resolved"), Contains("resolved"));
+    CHECK_THAT(world.command("alice", main, "review"), Contains("Review of INC-1 posted"));
+}
+
 bool outbox_empty(Store& store) {
     auto tx = store.begin();
     return tx->pending_jobs(1).empty();
@@ -281,10 +290,7 @@ TEST_CASE("matrix: /incident review is a formatted notice: HTML headings and ite
     world.start();
     CHECK_THAT(world.command("alice", world.general, "declare sev2 Token leak"), Contains("INC-1"));
     const std::string main = world.join_when_invited("inc-1-token-leak", "alice");
-    CHECK_THAT(world.command("alice", main, "note " + kHostile), Contains("Note recorded"));
-    CHECK_THAT(world.command("alice", main, "action Rotate the signing keys"), Contains("A-1"));
-    CHECK_THAT(world.command("alice", main, "status resolved"), Contains("resolved"));
-    CHECK_THAT(world.command("alice", main, "review"), Contains("Review of INC-1 posted"));
+    resolve_and_review(world, main);
 
     std::optional<matrix_sim::SimEvent> review;
     REQUIRE(world.sim.wait_for([&] {
@@ -328,10 +334,7 @@ TEST_CASE("slack: /incident review is Block Kit sections in mrkdwn: bold heading
     const std::string main = "inc-1-token-leak";
     CHECK_THAT(world.command("alice", "general", "declare sev2 Token leak"), Contains("INC-1"));
     world.wait_until_member(main, "alice");
-    CHECK_THAT(world.command("alice", main, "note " + kHostile), Contains("Note recorded"));
-    CHECK_THAT(world.command("alice", main, "action Rotate the signing keys"), Contains("A-1"));
-    CHECK_THAT(world.command("alice", main, "status resolved"), Contains("resolved"));
-    CHECK_THAT(world.command("alice", main, "review"), Contains("Review of INC-1 posted"));
+    resolve_and_review(world, main);
 
     std::optional<slack_sim::SimMessage> review;
     REQUIRE(world.sim.wait_for([&] {

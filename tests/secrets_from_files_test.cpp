@@ -97,13 +97,7 @@ TEST_CASE("secrets: the warroom executable signs in to Slack with tokens from fi
     environment.insert(environment.end(), {"SLACK_APP_TOKEN_FILE=" + app_file,
                                            "CREDENTIALS_DIRECTORY=" + (folder.path / "credentials").string(),
                                            "WARROOM_LOG_LEVEL=INFO"});
-    ChildProcess bot(WARROOM_BINARY, environment, log);
-
-    const bool connected = world.sim.wait_for([&] { return world.sim.connections_opened() == 1; }, 20s);
-    std::string answer;
-    if (connected) answer = world.command("alice", "general", "declare sev3 Phished laptop");
-    const int status = bot.stop(SIGTERM);
-    const std::string logged = read_file(log);
+    const auto [connected, answer, status, logged] = world.run_executable(environment, log);
     INFO(logged);
     CHECK(connected);
     CHECK_THAT(answer, Contains("INC-1"));

@@ -13,6 +13,7 @@
 
 #include "adapters/slack/slack_bot.hpp"
 #include "bot_world.hpp"
+#include "child_process.hpp"
 #include "captured_log.hpp"
 #include "slack_sim/slack_simulator.hpp"
 
@@ -49,6 +50,24 @@ struct SlackWorld : BotWorld<slack::SlackBot> {
     std::vector<std::string> executable_environment(const std::filesystem::path& playbook) const {
         return {"SLACK_API_URL=" + sim.api_url(), "SSL_CERT_FILE=" + sim.ca_file(),
                 "WARROOM_DB=" + database.path.string(), "WARROOM_PLAYBOOK=" + playbook.string()};
+    }
+
+    // The warroom executable started with `environment` (its log in `log`) and
+    // run until it has connected and answered a declaration, then asked to stop with SIGTERM.
+    struct ExecutableRun {
+        bool connected = false;
+        std::string answer;            // to "declare sev3 Phished laptop"
+        int status = -1;               // its wait status
+        std::string logged;
+    };
+    ExecutableRun run_executable(const std::vector<std::string>& environment, const std::filesystem::path& log) {
+        ExecutableRun run;
+        ChildProcess bot(WARROOM_BINARY, environment, log);
+        run.connected = sim.wait_for([&] { return sim.connections_opened() == 1; }, 20s);
+        if (run.connected) run.answer = command("alice", "general", "declare sev3 Phished laptop");
+        run.status = bot.stop(SIGTERM);
+        run.logged = read_file(log);
+        return run;
     }
 
     void start() {

@@ -81,15 +81,6 @@ std::string invite_refusal_note(const UserId& user, const MatrixResult& refused)
            "); a moderator can invite them by hand if they should be here";
 }
 
-// The notices of a Markdown post (the review), one request per piece, numbered as post_notice_requests numbers them.
-std::vector<MatrixRequest> markdown_notice_requests(std::string_view room_id, std::string_view markdown, OutboxJobId job) {
-    std::vector<MatrixRequest> requests;
-    std::size_t piece = 0;
-    for (const json& content : markdown_notice_contents(markdown))
-        requests.push_back(send_message_request(room_id, content, job, ++piece));
-    return requests;
-}
-
 std::string addressee(const PostMessage& message) {
     return message.user ? message.user->value() : std::string("(nobody)");
 }
@@ -283,7 +274,7 @@ awaitable<void> MatrixPerformer::post_message(const PostMessage& effect, OutboxJ
     }
     // Each piece has its transaction id: a repeat of the job sends none twice.
     const std::vector<MatrixRequest> pieces = effect.format == TextFormat::markdown
-                                                  ? markdown_notice_requests(room_id, effect.text, job)
+                                                  ? post_requests(room_id, markdown_notice_contents(effect.text), job)
                                                   : post_notice_requests(room_id, effect.text, job);
     for (std::size_t piece = 0; piece < pieces.size(); ++piece) {
         const std::string event_id = co_await send_event(pieces[piece]);

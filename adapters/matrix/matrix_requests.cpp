@@ -85,12 +85,15 @@ MatrixRequest send_message_request(std::string_view room_id, const json& content
             content};
 }
 
-std::vector<MatrixRequest> post_notice_requests(std::string_view room_id, std::string_view text, OutboxJobId job) {
+std::vector<MatrixRequest> post_requests(std::string_view room_id, const std::vector<json>& pieces, OutboxJobId job) {
     std::vector<MatrixRequest> requests;
     std::size_t piece = 0;
-    for (const json& content : notice_contents(text))
-        requests.push_back(send_message_request(room_id, content, job, ++piece));
+    for (const json& content : pieces) requests.push_back(send_message_request(room_id, content, job, ++piece));
     return requests;
+}
+
+std::vector<MatrixRequest> post_notice_requests(std::string_view room_id, std::string_view text, OutboxJobId job) {
+    return post_requests(room_id, notice_contents(text), job);
 }
 
 MatrixRequest send_reaction_request(std::string_view room_id, std::string_view target_event_id, std::string_view key,

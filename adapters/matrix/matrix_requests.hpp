@@ -66,7 +66,10 @@ MatrixRequest handover_power_levels_request(std::string_view room_id, const nloh
 // PUT /rooms/{room}/send/m.room.message/{txn}.
 MatrixRequest send_message_request(std::string_view room_id, const nlohmann::json& content, OutboxJobId job,
                                    std::size_t piece);
-// The notices of a post, one request per piece (see notice_contents).
+// One request per piece of a post, numbered from 1 (their transaction ids).
+std::vector<MatrixRequest> post_requests(std::string_view room_id, const std::vector<nlohmann::json>& pieces,
+                                         OutboxJobId job);
+// The notices of a plain post, one request per piece (see notice_contents).
 std::vector<MatrixRequest> post_notice_requests(std::string_view room_id, std::string_view text, OutboxJobId job);
 // PUT /rooms/{room}/send/m.reaction/{txn}: an annotation on `target_event_id`.
 MatrixRequest send_reaction_request(std::string_view room_id, std::string_view target_event_id, std::string_view key,

@@ -1,22 +1,15 @@
 #include "adapters/net/endpoint.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include <boost/url/ipv4_address.hpp>
 #include <boost/url/ipv6_address.hpp>
 #include <boost/url/parse.hpp>
 
+#include "bot/text.hpp"
+
 namespace warroom::net {
 namespace {
-
-std::string lowercase(std::string_view text) {
-    std::string lower(text);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return lower;
-}
 
 // The URL as far as it can be shown: a Socket Mode URL's query carries a
 // single-use ticket, so nothing after '?' goes into a message or a log.
@@ -33,7 +26,7 @@ EndpointError error(std::string_view what, std::string_view problem) {
 bool is_loopback_host(std::string_view host) {
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
     if (!host.empty() && host.back() == '.') host.remove_suffix(1);   // "localhost." is the same name
-    if (lowercase(host) == "localhost") return true;
+    if (ascii_lower(host) == "localhost") return true;
     if (auto v4 = boost::urls::parse_ipv4_address(host)) return v4->is_loopback();
     if (auto v6 = boost::urls::parse_ipv6_address(host)) {
         if (v6->is_loopback()) return true;
@@ -45,7 +38,7 @@ bool is_loopback_host(std::string_view host) {
 
 std::variant<Endpoint, EndpointError> parse_endpoint(std::string_view url, std::string_view secure_scheme,
                                                      std::string_view what) {
-    const std::string secure = lowercase(secure_scheme);
+    const std::string secure = ascii_lower(secure_scheme);
     const std::string plain = secure == "https" ? "http" : secure == "wss" ? "ws" : "";
     const std::string shown = without_query(url);
 
@@ -57,7 +50,7 @@ std::variant<Endpoint, EndpointError> parse_endpoint(std::string_view url, std::
     const boost::urls::url_view& view = *parsed;
 
     Endpoint endpoint;
-    const std::string scheme = lowercase(view.scheme());
+    const std::string scheme = ascii_lower(view.scheme());
     if (scheme == secure) {
         endpoint.tls = true;
     } else if (!plain.empty() && scheme == plain) {

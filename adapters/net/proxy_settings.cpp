@@ -7,15 +7,10 @@
 #include <mutex>
 #include <utility>
 
+#include "bot/text.hpp"
+
 namespace warroom::net {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string_view trimmed(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -99,7 +94,7 @@ bool is_ip_address(const std::string& host) {
 std::string comparable_host(std::string_view host) {
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
     while (!host.empty() && host.back() == '.') host.remove_suffix(1);
-    return canonical_address(lower(host));
+    return canonical_address(ascii_lower(host));
 }
 
 bool valid_host_name(std::string_view host) {
@@ -154,7 +149,7 @@ std::variant<ProxyServer, ProxySettingsError> parse_proxy_url(std::string_view u
 
     std::string_view rest = url;
     if (const auto scheme_end = rest.find("://"); scheme_end != std::string_view::npos) {
-        const std::string scheme = lower(rest.substr(0, scheme_end));
+        const std::string scheme = ascii_lower(rest.substr(0, scheme_end));
         if (scheme == "https")
             return error(variable, "only http:// proxies are supported (warroom does not speak TLS to the proxy "
                                    "itself; the tunnel through it is TLS end to end); " + std::string(kForm));

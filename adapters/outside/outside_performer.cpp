@@ -100,19 +100,20 @@ awaitable<Delivery> OutsidePerformer::perform(const OutboxJob& job) {
     co_return Delivery::not_yet("not an outside effect; the chat platform performs it");
 }
 
-net::HttpClient* OutsidePerformer::client_for(const std::string& url, const std::string& what, std::string& target,
-                                              std::string& problem) {
+std::variant<OutsidePerformer::Reach, Delivery> OutsidePerformer::reach(const std::string& secret_env,
+                                                                        const std::string& url,
+                                                                        const std::string& what,
+                                                                        const std::string& who) {
+    const Secret secret = read_secret(secret_env);
+    if (!secret.found()) return Delivery::refused_for_good(who + ": " + secret.problem);
     const auto parsed = net::parse_endpoint(url, "https", what);
-    if (const auto* error = std::get_if<net::EndpointError>(&parsed)) {
-        problem = error->message;
-        return nullptr;
-    }
+    if (const auto* error = std::get_if<net::EndpointError>(&parsed))
+        return Delivery::refused_for_good(who + ": " + error->message);
     const auto& endpoint = std::get<net::Endpoint>(parsed);
-    target = endpoint.target;
     const std::string origin = (endpoint.tls ? "https://" : "http://") + endpoint.host + ":" + endpoint.port;
     auto& client = clients_[origin];
     if (!client) client = std::make_unique<net::HttpClient>(executor_, tls_, endpoint, timeout_);
-    return client.get();
+    return Reach{secret.value, client.get(), endpoint.target};
 }
 
 awaitable<Delivery> OutsidePerformer::deliver(const Deliver& deliver, OutboxJobId job) {
@@ -132,32 +133,26 @@ awaitable<Delivery> OutsidePerformer::deliver(const Deliver& deliver, OutboxJobI
 
 awaitable<Delivery> OutsidePerformer::to_webhook(const WebhookDestination& webhook, const Deliver& deliver,
                                                  OutboxJobId job, const std::string& who) {
-    const Secret secret = read_secret(webhook.secret_env);
-    if (!secret.found()) co_return Delivery::refused_for_good(who + ": " + secret.problem);
-    std::string target;
-    std::string problem;
-    net::HttpClient* http = client_for(webhook.url, "the webhook's url", target, problem);
-    if (!http) co_return Delivery::refused_for_good(who + ": " + problem);
+    auto reached = reach(webhook.secret_env, webhook.url, "the webhook's url", who);
+    if (const auto* refused = std::get_if<Delivery>(&reached)) co_return *refused;
+    const Reach& to = std::get<Reach>(reached);
     const Time now = clock_.now();
-    const WebhookPost post{webhook_document(deliver, now), job_marker(deliver, job), secret.value,
+    const WebhookPost post{webhook_document(deliver, now), job_marker(deliver, job), to.secret,
                            to_unix_ms(now) / 1000};
-    co_return co_await send_webhook(*http, target, post, who);
+    co_return co_await send_webhook(*to.http, to.target, post, who);
 }
 
 awaitable<Delivery> OutsidePerformer::to_statuspage(const StatuspageDestination& page, const std::string& audience,
                                                     IncidentId incident, const std::string& title,
                                                     const std::string& body, const std::string& status,
                                                     const std::string& marker, const std::string& who) {
-    const Secret key = read_secret(page.api_key_env);
-    if (!key.found()) co_return Delivery::refused_for_good(who + ": " + key.problem);
-    std::string base;
-    std::string problem;
-    net::HttpClient* http = client_for(page.api_url, "the status page's api_url", base, problem);
-    if (!http) co_return Delivery::refused_for_good(who + ": " + problem);
-    if (base == "/") base.clear();
+    auto reached = reach(page.api_key_env, page.api_url, "the status page's api_url", who);
+    if (const auto* refused = std::get_if<Delivery>(&reached)) co_return *refused;
+    const Reach& to = std::get<Reach>(reached);
+    const std::string base = to.target == "/" ? std::string() : to.target;
     StatuspagePost post;
     post.page_id = page.page_id;
-    post.api_key = key.value;
+    post.api_key = to.secret;
     post.warroom_incident = to_string(incident);
     post.job_marker = marker;
     post.name = title;
@@ -165,7 +160,7 @@ awaitable<Delivery> OutsidePerformer::to_statuspage(const StatuspageDestination&
     post.status = status;
     const std::string ref_key = statuspage_key(audience, incident);
     post.known_incident = records_.ref(kStatuspageIncident, ref_key);
-    const StatuspageResult result = co_await post_to_statuspage(*http, base, post, who);
+    const StatuspageResult result = co_await post_to_statuspage(*to.http, base, post, who);
     // Remembered even when this attempt failed after the incident was found or made.
     if (!result.incident_id.empty() && result.incident_id != post.known_incident.value_or(""))
         records_.set_refs({{kStatuspageIncident, ref_key, result.incident_id}});
@@ -213,20 +208,18 @@ awaitable<Delivery> OutsidePerformer::page(const Page& page) {
     const PagerService* pager = playbook_.pager(page.pager);
     if (!pager) co_return Delivery::refused_for_good("the playbook no longer has the pager \"" + page.pager + "\"");
     const std::string who = "PagerDuty";
-    const Secret key = read_secret(pager->routing_key_env);
-    if (!key.found()) co_return Delivery::refused_for_good(who + ": " + key.problem);
-    std::string base;
-    std::string problem;
-    net::HttpClient* http = client_for(pager->events_url, "the pager's events_url", base, problem);
-    if (!http) co_return Delivery::refused_for_good(who + ": " + problem);
+    auto reached = reach(pager->routing_key_env, pager->events_url, "the pager's events_url", who);
+    if (const auto* refused = std::get_if<Delivery>(&reached)) co_return *refused;
+    const Reach& to = std::get<Reach>(reached);
+    std::string base = to.target;
     if (!base.empty() && base.back() == '/') base.pop_back();
     PageEvent event;
-    event.routing_key = key.value;
+    event.routing_key = to.secret;
     event.action = page.action;
     event.dedup_key = "warroom." + to_string(page.incident);
     event.summary = page.summary;
     event.severity = pagerduty_severity(page.severity);
-    co_return co_await send_page_event(*http, base + "/v2/enqueue", event, who);
+    co_return co_await send_page_event(*to.http, base + "/v2/enqueue", event, who);
 }
 
 }  // namespace warroom::outside

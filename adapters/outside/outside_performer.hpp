@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -45,9 +46,17 @@ private:
     boost::asio::awaitable<Delivery> to_email(const EmailDestination& email, const Deliver& deliver, OutboxJobId job,
                                               const std::string& who);
 
-    // One client per origin, kept for its connections; nullptr and `problem` set when the URL is unusable.
-    net::HttpClient* client_for(const std::string& url, const std::string& what, std::string& target,
-                                std::string& problem);
+    // What an HTTP delivery needs before it is tried: the secret, and the client for the URL's
+    // origin (one per origin, kept for its connections) with the URL's path.
+    struct Reach {
+        std::string secret;
+        net::HttpClient* http = nullptr;
+        std::string target;
+    };
+    // The secret from `secret_env` and the client for `url` (`what` names it in a problem), or the
+    // refusal for good when either cannot be had.
+    std::variant<Reach, Delivery> reach(const std::string& secret_env, const std::string& url, const std::string& what,
+                                        const std::string& who);
 
     boost::asio::any_io_executor executor_;
     boost::asio::ssl::context& tls_;

@@ -7,10 +7,8 @@
 set -euo pipefail
 source_dir="$1"
 example="$source_dir/packaging/warroom.env.example"
-cd "$source_dir"
-variables="$(grep -rhoE '\b((get)?env|read_secret|read_chat_secret|secret_offered)\("[A-Z][A-Z0-9_]*"' --include='*.cpp' --include='*.hpp' \
-    bot commands adapters storage | sed -E 's/.*\("([A-Z0-9_]+)"/\1/' | sort -u | grep -vx HOME)"
-[ -n "$variables" ] || { echo "FAIL: no env(\"...\") found in the sources" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/bot_variables.sh"
+variables="$(bot_variables "$source_dir")"
 missing=0
 for variable in $variables; do
     if grep -qE "^#?$variable=" "$example"; then
